@@ -1,0 +1,14 @@
+"""Alembic environment: always handed a live connection by `breather.store.database`."""
+
+from alembic import context
+
+from breather.store.models import SQLModel
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=SQLModel.metadata,
+    render_as_batch=True,  # SQLite can only ALTER through table copies
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,76 @@
+"""Tables. Apps, titles and devices are stored once and referenced, so a year stays small.
+
+Times are integer milliseconds since the Unix epoch, UTC. A span row never crosses an hour
+boundary (the writer splits at UTC hours): that bounds how far back a range query must look
+and lets `app_hour` hold exact per-hour totals that week and year summaries add up.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Index, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+#: `app_hour.app_id` for time away from the machine (span rows use NULL for it).
+AWAY_APP_ID = 0
+
+HOUR_MS = 3_600_000
+
+
+class Device(SQLModel, table=True):
+    """A machine whose spans are in this database; several may share one database."""
+
+    __tablename__ = "device"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True, max_length=36)
+    name: str = Field(default="")
+
+
+class App(SQLModel, table=True):
+    """An application as reports group it: `name` is the WM_CLASS class or process name."""
+
+    __tablename__ = "app"
+    __table_args__ = (UniqueConstraint("name", "process", "exe", name="uq_app_identity"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    process: str = Field(default="")
+    exe: str = Field(default="")
+
+
+class Title(SQLModel, table=True):
+    """A window title, stored once. Looked up by a 64-bit digest so the text is not indexed twice."""
+
+    __tablename__ = "title"
+    __table_args__ = (Index("ix_title_digest", "digest"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    digest: int = Field(sa_column=Column(BigInteger, nullable=False))
+    text: str
+
+
+class SpanRow(SQLModel, table=True):
+    """Time on one window (`app_id` set) or away from the machine (`app_id` NULL)."""
+
+    __tablename__ = "span"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012  (SQLAlchemy reads it as-is)
+
+    start_ms: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    device_id: int = Field(
+        sa_column=Column(Integer, primary_key=True, autoincrement=False)
+    )
+    end_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+    app_id: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    title_id: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+
+
+class AppHour(SQLModel, table=True):
+    """Milliseconds per app (or away, `AWAY_APP_ID`) per UTC hour: the rollup reports read."""
+
+    __tablename__ = "app_hour"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012
+
+    hour: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    device_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    app_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    ms: int = Field(sa_column=Column(BigInteger, nullable=False))

@@ -1,0 +1,199 @@
+"""The single writer of spans: batches what the tracker closed and flushes it with the open span.
+
+One transaction per flush keeps the bytes written small (a commit appends every page it touched
+to the WAL), and flushing at least every `flush_every` seconds bounds what a crash can lose.
+Each span is stored in pieces that never cross a UTC hour, and `app_hour` is kept equal to the
+sum of the pieces in the same transaction, so summaries read the rollup instead of the spans.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from breather.monitor.base import WindowInfo
+from breather.store.models import AWAY_APP_ID, HOUR_MS, App, AppHour, SpanRow, Title
+from breather.tracking import Span
+
+_CACHE_LIMIT = 20_000
+
+span_table = SpanRow.__table__  # type: ignore[attr-defined]
+app_hour_table = AppHour.__table__  # type: ignore[attr-defined]
+app_table = App.__table__  # type: ignore[attr-defined]
+title_table = Title.__table__  # type: ignore[attr-defined]
+
+
+def to_ms(moment: datetime) -> int:
+    return round(moment.timestamp() * 1000)
+
+
+def title_digest(text: str) -> int:
+    """A stable signed 64-bit digest of a title (fits a BIGINT column)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def hour_pieces(start_ms: int, end_ms: int) -> Iterable[tuple[int, int]]:
+    """Split [start, end) at UTC hour boundaries."""
+    while start_ms < end_ms:
+        boundary = (start_ms // HOUR_MS + 1) * HOUR_MS
+        piece_end = min(end_ms, boundary)
+        yield start_ms, piece_end
+        start_ms = piece_end
+
+
+class SpanWriter:
+    """Writes one device's spans. Not thread-safe: one writer, one thread."""
+
+    def __init__(self, engine: Engine, device_id: int, *, flush_every: float = 9.0) -> None:
+        self._engine = engine
+        self._device_id = device_id
+        self.flush_every = flush_every
+        self._pending: list[Span] = []
+        # Pieces of the open span as last written: start_ms -> (end_ms, rollup app id).
+        self._written: dict[int, tuple[int, int]] = {}
+        self._last_flush: float | None = None
+        self._apps: dict[WindowInfo, int] = {}
+        self._titles: dict[str, int] = {}
+        dialect = sqlite if engine.dialect.name == "sqlite" else postgresql
+        span_insert = dialect.insert(span_table)
+        self._upsert_span = span_insert.on_conflict_do_update(
+            index_elements=["start_ms", "device_id"],
+            set_={
+                "end_ms": span_insert.excluded.end_ms,
+                "app_id": span_insert.excluded.app_id,
+                "title_id": span_insert.excluded.title_id,
+            },
+        )
+        hour_insert = dialect.insert(app_hour_table)
+        self._add_to_hour = hour_insert.on_conflict_do_update(
+            index_elements=["hour", "device_id", "app_id"],
+            set_={"ms": app_hour_table.c.ms + hour_insert.excluded.ms},
+        )
+
+    def record(self, spans: Iterable[Span]) -> None:
+        """Queue closed spans; they reach the database with the next flush."""
+        self._pending.extend(spans)
+
+    def due(self, mono: float) -> bool:
+        """Whether `flush_every` has passed since the last flush (or none happened yet)."""
+        return self._last_flush is None or mono - self._last_flush >= self.flush_every
+
+    def flush(self, open_span: Span | None, mono: float) -> None:
+        """Write the queued spans and the open span as it is now, in one transaction."""
+        self._last_flush = mono
+        if not self._pending and open_span is None and not self._written:
+            return
+        closed, self._pending = self._pending, []
+        with self._engine.begin() as conn:
+            hour_deltas: dict[tuple[int, int], int] = {}
+            open_pieces: dict[int, tuple[int, int]] = {}
+            for span, is_open in [*((s, False) for s in closed), (open_span, True)]:
+                if span is None:
+                    continue
+                app_id = self._app_id(conn, span.window)
+                title_id = self._title_id(conn, span.window)
+                rollup_app = AWAY_APP_ID if app_id is None else app_id
+                rows = []
+                for start_ms, end_ms in hour_pieces(to_ms(span.start), to_ms(span.end)):
+                    if is_open:
+                        open_pieces[start_ms] = (end_ms, rollup_app)
+                    if self._written.get(start_ms) == (end_ms, rollup_app):
+                        del self._written[start_ms]  # an earlier hour of a long span: unchanged
+                        continue
+                    rows.append(
+                        {
+                            "start_ms": start_ms,
+                            "device_id": self._device_id,
+                            "end_ms": end_ms,
+                            "app_id": app_id,
+                            "title_id": title_id,
+                        }
+                    )
+                    self._count(hour_deltas, start_ms, end_ms, rollup_app)
+                if rows:
+                    conn.execute(self._upsert_span, rows)
+            # Pieces written before and not rewritten now: the open span was cut back (idle).
+            gone = list(self._written)
+            for start_ms in gone:
+                end_ms, rollup_app = self._written.pop(start_ms)
+                hour = start_ms // HOUR_MS
+                key = (hour, rollup_app)
+                hour_deltas[key] = hour_deltas.get(key, 0) - (end_ms - start_ms)
+            if gone:
+                conn.execute(
+                    delete(span_table).where(
+                        span_table.c.device_id == self._device_id, span_table.c.start_ms.in_(gone)
+                    )
+                )
+            rollup_rows = [
+                {"hour": hour, "device_id": self._device_id, "app_id": app, "ms": ms}
+                for (hour, app), ms in hour_deltas.items()
+                if ms
+            ]
+            if rollup_rows:
+                conn.execute(self._add_to_hour, rollup_rows)
+        self._written = open_pieces
+
+    def _count(
+        self, deltas: dict[tuple[int, int], int], start_ms: int, end_ms: int, rollup_app: int
+    ) -> None:
+        hour = start_ms // HOUR_MS
+        before = self._written.pop(start_ms, None)
+        if before is not None:
+            old_end, old_app = before
+            key = (hour, old_app)
+            deltas[key] = deltas.get(key, 0) - (old_end - start_ms)
+        key = (hour, rollup_app)
+        deltas[key] = deltas.get(key, 0) + (end_ms - start_ms)
+
+    def _app_id(self, conn: Any, window: WindowInfo | None) -> int | None:
+        if window is None:
+            return None
+        identity = WindowInfo(window.app, "", window.process, window.exe)
+        found = self._apps.get(identity)
+        if found is not None:
+            return found
+        row = conn.execute(
+            select(app_table.c.id).where(
+                app_table.c.name == window.app,
+                app_table.c.process == window.process,
+                app_table.c.exe == window.exe,
+            )
+        ).scalar()
+        if row is None:
+            row = conn.execute(
+                insert(app_table).values(name=window.app, process=window.process, exe=window.exe)
+            ).inserted_primary_key[0]
+        self._apps[identity] = int(row)
+        return int(row)
+
+    def _title_id(self, conn: Any, window: WindowInfo | None) -> int | None:
+        if window is None or not window.title:
+            return None
+        text = window.title
+        found = self._titles.get(text)
+        if found is not None:
+            return found
+        digest = title_digest(text)
+        title_id = None
+        for row_id, row_text in conn.execute(
+            select(title_table.c.id, title_table.c.text).where(title_table.c.digest == digest)
+        ):
+            if row_text == text:
+                title_id = int(row_id)
+                break
+        if title_id is None:
+            title_id = int(
+                conn.execute(
+                    insert(title_table).values(digest=digest, text=text)
+                ).inserted_primary_key[0]
+            )
+        if len(self._titles) >= _CACHE_LIMIT:
+            self._titles.clear()
+        self._titles[text] = title_id
+        return title_id
