@@ -89,6 +89,17 @@ class SpanWriter:
         if not self._pending and open_span is None and not self._written:
             return
         closed, self._pending = self._pending, []
+        try:
+            self._write(closed, open_span)
+        except Exception:
+            self._pending = closed + self._pending  # nothing is lost: retried next flush
+            self._apps.clear()  # ids looked up or made in the failed transaction may not exist
+            self._titles.clear()
+            raise
+
+    def _write(self, closed: list[Span], open_span: Span | None) -> None:
+        # Work on a copy so a failed transaction leaves the record of what is stored intact.
+        written = dict(self._written)
         with self._engine.begin() as conn:
             hour_deltas: dict[tuple[int, int], int] = {}
             open_pieces: dict[int, tuple[int, int]] = {}
@@ -102,8 +113,8 @@ class SpanWriter:
                 for start_ms, end_ms in hour_pieces(to_ms(span.start), to_ms(span.end)):
                     if is_open:
                         open_pieces[start_ms] = (end_ms, rollup_app)
-                    if self._written.get(start_ms) == (end_ms, rollup_app):
-                        del self._written[start_ms]  # an earlier hour of a long span: unchanged
+                    if written.get(start_ms) == (end_ms, rollup_app):
+                        del written[start_ms]  # an earlier hour of a long span: unchanged
                         continue
                     rows.append(
                         {
@@ -114,13 +125,13 @@ class SpanWriter:
                             "title_id": title_id,
                         }
                     )
-                    self._count(hour_deltas, start_ms, end_ms, rollup_app)
+                    _count(written, hour_deltas, start_ms, end_ms, rollup_app)
                 if rows:
                     conn.execute(self._upsert_span, rows)
             # Pieces written before and not rewritten now: the open span was cut back (idle).
-            gone = list(self._written)
+            gone = list(written)
             for start_ms in gone:
-                end_ms, rollup_app = self._written.pop(start_ms)
+                end_ms, rollup_app = written[start_ms]
                 hour = start_ms // HOUR_MS
                 key = (hour, rollup_app)
                 hour_deltas[key] = hour_deltas.get(key, 0) - (end_ms - start_ms)
@@ -138,18 +149,6 @@ class SpanWriter:
             if rollup_rows:
                 conn.execute(self._add_to_hour, rollup_rows)
         self._written = open_pieces
-
-    def _count(
-        self, deltas: dict[tuple[int, int], int], start_ms: int, end_ms: int, rollup_app: int
-    ) -> None:
-        hour = start_ms // HOUR_MS
-        before = self._written.pop(start_ms, None)
-        if before is not None:
-            old_end, old_app = before
-            key = (hour, old_app)
-            deltas[key] = deltas.get(key, 0) - (old_end - start_ms)
-        key = (hour, rollup_app)
-        deltas[key] = deltas.get(key, 0) + (end_ms - start_ms)
 
     def _app_id(self, conn: Any, window: WindowInfo | None) -> int | None:
         if window is None:
@@ -197,3 +196,21 @@ class SpanWriter:
             self._titles.clear()
         self._titles[text] = title_id
         return title_id
+
+
+def _count(
+    written: dict[int, tuple[int, int]],
+    deltas: dict[tuple[int, int], int],
+    start_ms: int,
+    end_ms: int,
+    rollup_app: int,
+) -> None:
+    """Add a piece to the hourly deltas, less what an earlier flush already counted for it."""
+    hour = start_ms // HOUR_MS
+    before = written.pop(start_ms, None)
+    if before is not None:
+        old_end, old_app = before
+        key = (hour, old_app)
+        deltas[key] = deltas.get(key, 0) - (old_end - start_ms)
+    key = (hour, rollup_app)
+    deltas[key] = deltas.get(key, 0) + (end_ms - start_ms)

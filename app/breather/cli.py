@@ -1,0 +1,325 @@
+"""The `breather` command: the app by default, subcommands for tracking, reports and upkeep."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from breather import __version__
+from breather.paths import Paths, device_identity, ensure_private_dir, resolve_paths
+
+if TYPE_CHECKING:
+    from breather.config import Settings
+    from breather.store import Store
+
+log = logging.getLogger("breather")
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="breather",
+        description="Mindful screen use: see where your time goes and take kind breaks. "
+        "Everything stays on this machine.",
+    )
+    parser.add_argument("--version", action="version", version=f"breather {__version__}")
+    parser.add_argument("--data-dir", help="where data lives (env BREATHER_DATA_DIR)")
+    parser.add_argument("--config", help="settings file (env BREATHER_CONFIG)")
+    parser.add_argument("--db", help="SQLAlchemy database URL (env BREATHER_DB)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    track = sub.add_parser("track", help="track the desktop without a window (Ctrl+C stops)")
+    track.add_argument(
+        "--demo", action="store_true", help="track scripted windows instead of the desktop"
+    )
+
+    report = sub.add_parser("report", help="time per app or title for a day or a week")
+    when = report.add_mutually_exclusive_group()
+    when.add_argument("--day", type=_parse_date, metavar="DATE", help="YYYY-MM-DD (default today)")
+    when.add_argument(
+        "--week", type=_parse_date, nargs="?", const="today", metavar="DATE",
+        help="the Monday-to-Sunday week holding DATE (default this week)",
+    )
+    report.add_argument("--by", choices=("app", "title"), default="app")
+    report.add_argument("--json", action="store_true", help="machine-readable output")
+
+    export = sub.add_parser("export", help="every span as CSV or JSON Lines")
+    export.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    export.add_argument("--since", type=_parse_date, metavar="DATE")
+    export.add_argument("--until", type=_parse_date, metavar="DATE", help="up to the end of DATE")
+    export.add_argument("--output", "-o", metavar="FILE", help="write here (default stdout)")
+
+    config = sub.add_parser("config", help="check the settings file")
+    config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    check = config_sub.add_parser("check", help="validate; problems name the file, line and key")
+    check.add_argument("file", nargs="?", help="the file to check (default: the one in use)")
+
+    sub.add_parser("doctor", help="which desktop backends work here, and why not")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    paths = resolve_paths(args.data_dir, args.config, args.db)
+    handlers = {
+        "track": cmd_track,
+        "report": cmd_report,
+        "export": cmd_export,
+        "config": cmd_config,
+        "doctor": cmd_doctor,
+    }
+    handler = handlers.get(args.command or "", cmd_app)
+    try:
+        return handler(args, paths)
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except BrokenPipeError:  # `breather export | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _parse_date(text: str) -> date:
+    if text == "today":
+        return date.today()
+    if text == "yesterday":
+        return date.today() - timedelta(days=1)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
+
+
+def _say(message: str) -> None:
+    print(f"breather: {message}", file=sys.stderr)
+
+
+def _settings(paths: Paths, *, quiet: bool = False) -> Settings:
+    from breather.config import load_settings
+
+    settings, problems = load_settings(paths.config_file)
+    if problems and not quiet:
+        for problem in problems:
+            _say(str(problem))
+        _say("carrying on with the defaults for those settings (the file was left as it is)")
+    return settings
+
+
+def _open_store(paths: Paths) -> Store:
+    from breather.store import open_store
+
+    device_uuid, device_name = device_identity(paths.data_dir)
+    store = open_store(paths.db_url, device_uuid=device_uuid, device_name=device_name)
+    for notice in store.notices:
+        _say(notice)
+    return store
+
+
+def _person_today(settings: Settings) -> date:
+    now = datetime.now().astimezone()
+    day_starts = settings.tracking.day_starts
+    return (now - timedelta(hours=day_starts.hour, minutes=day_starts.minute)).date()
+
+
+def cmd_app(args: argparse.Namespace, paths: Paths) -> int:
+    _say("the desktop window is not built yet; tracking in this terminal instead (Ctrl+C stops)")
+    return cmd_track(args, paths)
+
+
+def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
+    from breather.clock import SystemClock
+    from breather.monitor.base import BackendUnavailable
+    from breather.recorder import Recorder
+    from breather.store import DatabaseUnusable
+    from breather.tracking import Tracker
+
+    settings = _settings(paths)
+    clock = SystemClock()
+    ensure_private_dir(paths.data_dir)
+    lock = _single_tracker_lock(paths.data_dir)
+    if lock is None:
+        _say(f"another Breather is already tracking with the data in {paths.data_dir}")
+        return EXIT_PROBLEM
+    if getattr(args, "demo", False):
+        from breather.monitor.fake import ScriptedDesktop, demo_script
+
+        demo = ScriptedDesktop(clock, demo_script(), sleep=time.sleep, loop=600)
+        windows, idle = demo, demo
+    else:
+        from breather.monitor.select import open_desktop
+
+        try:
+            windows, idle = open_desktop()
+        except BackendUnavailable as why:
+            _say(f"cannot see the desktop: {why}")
+            _say("`breather doctor` explains what works here; `breather track --demo` shows it")
+            return EXIT_PROBLEM
+    try:
+        store = _open_store(paths)
+    except DatabaseUnusable as why:
+        _say(str(why))
+        return EXIT_PROBLEM
+
+    stop = False
+
+    def request_stop(_signum: int, _frame: object) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    interval = settings.tracking.interval
+    tracker = Tracker(
+        idle_after=settings.tracking.idle_after,
+        max_gap=max(5.0, 3 * interval),
+        not_before=store.last_end(),
+    )
+    recorder = Recorder(
+        clock=clock,
+        windows=windows,
+        idle=idle,
+        tracker=tracker,
+        writer=store.writer(),
+        interval=interval,
+        sleep=time.sleep,
+    )
+    _say(f"tracking {windows.name} every {interval:g}s into {paths.db_url} (Ctrl+C stops)")
+    try:
+        ended = recorder.run(lambda: stop)
+    finally:
+        windows.close()
+        store.close()
+    if ended:
+        _say(f"stopped: {ended}; everything up to then is saved")
+    return EXIT_OK
+
+
+def _single_tracker_lock(data_dir: Path) -> object | None:
+    """Hold an exclusive lock for this process's life; None if another tracker has it."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no second-instance guard for the headless tracker
+        return object()
+    handle = os.fdopen(os.open(data_dir / "tracker.lock", os.O_CREAT | os.O_WRONLY, 0o600), "w")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    return handle
+
+
+def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
+    from breather.report import summary_json, summary_text
+    from breather.store import DatabaseUnusable
+    from breather.store.queries import day_range, summarize, week_range
+
+    settings = _settings(paths, quiet=args.json)
+    day_starts = settings.tracking.day_starts
+    if args.week is not None:
+        start, end = week_range(args.week, day_starts)
+        title = f"Week of {start:%A %d %B %Y}"
+    else:
+        day = args.day or _person_today(settings)
+        start, end = day_range(day, day_starts)
+        title = f"{start:%A %d %B %Y} (from {day_starts:%H:%M})"
+    try:
+        store = _open_store(paths)
+    except DatabaseUnusable as why:
+        _say(str(why))
+        return EXIT_PROBLEM
+    try:
+        summary = summarize(store.engine, start, end, args.by)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(summary_json(summary), ensure_ascii=False, indent=2))
+    else:
+        print(summary_text(summary, title))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, paths: Paths) -> int:
+    from breather.export import write_export
+    from breather.store import DatabaseUnusable
+    from breather.store.queries import day_range, iter_spans
+
+    settings = _settings(paths, quiet=True)
+    day_starts = settings.tracking.day_starts
+    since = day_range(args.since, day_starts)[0] if args.since else None
+    until = day_range(args.until, day_starts)[1] if args.until else None
+    try:
+        store = _open_store(paths)
+    except DatabaseUnusable as why:
+        _say(str(why))
+        return EXIT_PROBLEM
+    try:
+        rows = iter_spans(store.engine, since, until)
+        if args.output:
+            target = Path(args.output)
+            fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                count = write_export(rows, out, args.format)
+            _say(f"wrote {count} spans to {target}")
+        else:
+            write_export(rows, sys.stdout, args.format)
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def cmd_config(args: argparse.Namespace, paths: Paths) -> int:
+    from breather.config import load_settings
+
+    target = Path(args.file) if args.file else paths.config_file
+    if not target.exists():
+        if args.file:
+            _say(f"{target}: no such file")
+            return EXIT_PROBLEM
+        print(f"{target}: not there, so every setting has its default")
+        return EXIT_OK
+    _settings_found, problems = load_settings(target)
+    for problem in problems:
+        print(problem)
+    if problems:
+        count = len(problems)
+        print(f"{count} problem{'s' if count > 1 else ''} in {target}")
+        return EXIT_PROBLEM
+    print(f"{target}: OK")
+    return EXIT_OK
+
+
+def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
+    from breather.config import load_settings
+    from breather.monitor.select import diagnose
+
+    reports = diagnose()
+    width = max(len(report.name) for report in reports)
+    print("Desktop backends:")
+    for report in reports:
+        mark = "ok " if report.works else "no "
+        print(f"  {mark} {report.name:<{width}}  {report.detail}")
+    _settings_found, problems = load_settings(paths.config_file)
+    print("\nFiles:")
+    print(f"  data   {paths.data_dir}")
+    state = f"{len(problems)} problem(s), see `breather config check`" if problems else "OK"
+    exists = paths.config_file.exists()
+    print(f"  config {paths.config_file} ({state if exists else 'not there: defaults'})")
+    print(f"  db     {paths.db_url}")
+    tracking_works = any(r.works for r in reports if r.name == "x11 windows")
+    return EXIT_OK if tracking_works else EXIT_PROBLEM

@@ -1,0 +1,69 @@
+"""Where Breather keeps its files: platform defaults, overridable by flags and environment."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "breather"
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """The data directory, the config file and the database URL in force."""
+
+    data_dir: Path
+    config_file: Path
+    db_url: str
+
+    @property
+    def db_is_default(self) -> bool:
+        return self.db_url == default_db_url(self.data_dir)
+
+
+def default_db_url(data_dir: Path) -> str:
+    return f"sqlite:///{data_dir / 'breather.db'}"
+
+
+def resolve_paths(
+    data_dir: str | None = None, config: str | None = None, db: str | None = None
+) -> Paths:
+    """Flags win over BREATHER_DATA_DIR / BREATHER_CONFIG / BREATHER_DB, which win over defaults."""
+    import platformdirs
+
+    data = data_dir or os.environ.get("BREATHER_DATA_DIR")
+    data_path = Path(data).expanduser() if data else Path(platformdirs.user_data_dir(APP_NAME))
+    conf = config or os.environ.get("BREATHER_CONFIG")
+    if conf:
+        config_path = Path(conf).expanduser()
+    elif data:
+        # A separate data dir (tests, a second profile) keeps its config beside it.
+        config_path = data_path / "breather.toml"
+    else:
+        config_path = Path(platformdirs.user_config_dir(APP_NAME)) / "breather.toml"
+    url = db or os.environ.get("BREATHER_DB") or default_db_url(data_path)
+    return Paths(data_path, config_path, url)
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` (and parents) readable by the owner only."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def device_identity(data_dir: Path) -> tuple[str, str]:
+    """This machine's (uuid, name); the uuid is made once and kept in the data dir."""
+    ensure_private_dir(data_dir)
+    id_file = data_dir / "device-id"
+    try:
+        device_uuid = id_file.read_text(encoding="utf-8").strip()
+        uuid.UUID(device_uuid)
+    except (FileNotFoundError, ValueError):
+        device_uuid = str(uuid.uuid4())
+        fd = os.open(id_file, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(device_uuid + "\n")
+    return device_uuid, socket.gethostname()
