@@ -142,11 +142,8 @@ def summarize(engine: Engine, start: datetime, end: datetime, by: By = "app") ->
 def _by_app_name(conn: Connection, per_app: dict[int, int]) -> tuple[Total, ...]:
     if not per_app:
         return ()
-    names = dict(
-        conn.execute(select(app_t.c.id, app_t.c.name).where(app_t.c.id.in_(list(per_app))))
-        .tuples()
-        .all()
-    )
+    query = select(app_t.c.id, app_t.c.name).where(app_t.c.id.in_(list(per_app)))
+    names = {app_id: name for app_id, name in conn.execute(query)}
     by_name: dict[str, int] = {}
     for app_id, ms in per_app.items():
         name = names.get(app_id, "?")

@@ -1,0 +1,223 @@
+"""The database: what the writer stores must be what the summaries read back."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.exc import OperationalError
+
+from breather.monitor.base import Sample, WindowInfo
+from breather.store import Store, open_store, sqlite_url
+from breather.store.queries import day_range, iter_spans, summarize, week_range
+from breather.store.writer import SpanWriter
+from breather.tracking import Tracker
+
+T0 = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
+EDITOR = WindowInfo("code", "notes.md — Code", "code", "/usr/bin/code")
+BROWSER = WindowInfo("firefox", "Home / X — Mozilla Firefox", "firefox", "/usr/bin/firefox")
+
+
+def at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+def track(store: Store, samples: list[tuple[float, WindowInfo | None, float]]) -> None:
+    """Run samples through the tracker and writer exactly as `breather track` does."""
+    tracker = Tracker(idle_after=180, max_gap=5)
+    writer = store.writer(flush_every=9.0)
+    mono = 0.0
+    for seconds, window, idle in samples:
+        mono = 1000.0 + seconds
+        sample = Sample(at(seconds), mono, window, idle)
+        writer.record(tracker.feed(sample))
+        if writer.due(mono):
+            writer.flush(tracker.open_span, mono)
+    writer.record(tracker.close())
+    writer.flush(None, mono + 1)
+
+
+def rollup_matches_spans(store: Store) -> None:
+    with store.engine.connect() as conn:
+        span_sums = text(
+            "SELECT start_ms / 3600000, COALESCE(app_id, 0), SUM(end_ms - start_ms) "
+            "FROM span GROUP BY 1, 2"
+        )
+        from_spans = {(hour, app): ms for hour, app, ms in conn.execute(span_sums)}
+        rollup_rows = text("SELECT hour, app_id, ms FROM app_hour WHERE ms != 0")
+        rollup = {(hour, app): ms for hour, app, ms in conn.execute(rollup_rows)}
+    assert rollup == from_spans
+
+
+def test_totals_per_app_across_hours_and_idle(store: Store) -> None:
+    # 08:30 to 10:30: editor and browser alternate every 10 min, then input stops at 6000 s.
+    samples = [
+        (float(t), EDITOR if (t // 600) % 2 == 0 else BROWSER,
+         0.0 if t < 6000 else float(t - 6000))
+        for t in range(7200)
+    ]
+    track(store, samples)
+    summary = summarize(store.engine, T0, at(7200))
+    assert {t.key: t.seconds for t in summary.totals} == {"code": 3000.0, "firefox": 3000.0}
+    assert summary.active_seconds == 6000.0
+    assert summary.away_seconds == 1199.0
+    rollup_matches_spans(store)
+
+
+def test_a_range_inside_one_hour_and_ragged_edges_are_exact(store: Store) -> None:
+    track(store, [(float(t), EDITOR, 0.0) for t in range(0, 5401)])  # 08:30 to 10:00
+    assert summarize(store.engine, at(600), at(1200)).active_seconds == 600.0
+    # 08:45 to 09:50 crosses one full hour with partial hours on both sides.
+    assert summarize(store.engine, at(900), at(4800)).active_seconds == 3900.0
+
+
+def test_titles_are_stored_once(store: Store) -> None:
+    samples = [(float(t), EDITOR if (t // 20) % 2 == 0 else BROWSER, 0.0) for t in range(600)]
+    track(store, samples)
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM title")).scalar() == 2
+        assert conn.execute(text("SELECT COUNT(*) FROM app")).scalar() == 2
+    by_title = summarize(store.engine, T0, at(600), "title")
+    assert {(t.app, t.key) for t in by_title.totals} == {
+        ("code", EDITOR.title),
+        ("firefox", BROWSER.title),
+    }
+
+
+def test_export_joins_hour_pieces_back(store: Store) -> None:
+    track(store, [(float(t), EDITOR, 0.0) for t in range(0, 7201)])  # crosses two hours
+    rows = list(iter_spans(store.engine, None, None))
+    assert [(r.app, r.start, r.end) for r in rows] == [("code", at(0), at(7200))]
+
+
+def test_day_and_week_ranges_follow_the_local_zone_and_day_start(monkeypatch) -> None:
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    import time as time_module
+
+    time_module.tzset()
+    try:
+        start, end = day_range(datetime(2026, 11, 23).date(), datetime(2026, 1, 1, 4).time())
+        assert start.isoformat() == "2026-11-23T04:00:00+01:00"
+        assert end - start == timedelta(days=1)
+        # The day clocks go back has 25 hours.
+        start, end = day_range(datetime(2026, 10, 25).date(), datetime(2026, 1, 1, 0).time())
+        assert end - start == timedelta(hours=25)
+        week_start, week_end = week_range(datetime(2026, 11, 26).date(), start.time())
+        assert week_start.date().isoformat() == "2026-11-23"
+        assert week_end.date().isoformat() == "2026-11-30"
+    finally:
+        monkeypatch.undo()
+        time_module.tzset()
+
+
+def test_files_are_owner_only(tmp_path: Path) -> None:
+    store = open_store(sqlite_url(tmp_path / "d" / "b.db"), device_uuid="x", device_name="x")
+    track(store, [(float(t), EDITOR, 0.0) for t in range(30)])
+    for name in ("b.db", "b.db-wal"):
+        path = tmp_path / "d" / name
+        if path.exists():
+            assert path.stat().st_mode & 0o077 == 0, name
+    store.close()
+
+
+def test_a_damaged_database_is_kept_aside_never_overwritten(tmp_path: Path) -> None:
+    db = tmp_path / "breather.db"
+    garbage = b"this is not a database, but it is someone's file\n" * 100
+    db.write_bytes(garbage)
+    store = open_store(sqlite_url(db), device_uuid="x", device_name="x")
+    store.close()
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith("breather.db.damaged-")]
+    assert len(kept) == 1
+    assert kept[0].read_bytes() == garbage
+    assert str(kept[0]) in store.notices[0]
+    assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_second_device_is_kept_apart_and_summed(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "shared.db")
+    laptop = open_store(url, device_uuid="laptop", device_name="laptop")
+    desktop = open_store(url, device_uuid="desktop", device_name="desktop")
+    track(laptop, [(float(t), EDITOR, 0.0) for t in range(0, 61)])
+    track(desktop, [(float(t), BROWSER, 0.0) for t in range(0, 31)])
+    summary = summarize(laptop.engine, T0, at(3600))
+    assert {t.key: t.seconds for t in summary.totals} == {"code": 60.0, "firefox": 30.0}
+    assert {r.device for r in iter_spans(laptop.engine, None, None)} == {"laptop", "desktop"}
+    laptop.close()
+    desktop.close()
+
+
+def test_migrations_match_the_models(store: Store) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from breather.store.models import SQLModel
+
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == []
+
+
+def test_a_failed_flush_loses_nothing(store: Store) -> None:
+    engine = create_engine(store.url)
+    event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA busy_timeout = 50"))
+    writer = SpanWriter(engine, store.device_id)
+    tracker = Tracker(idle_after=180, max_gap=5)
+    for t in range(21):
+        writer.record(tracker.feed(Sample(at(t), 1000.0 + t, EDITOR if t < 10 else BROWSER, 0)))
+    blocker = sqlite3.connect(tmp_db(store))
+    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the lock: the flush must fail
+    with pytest.raises(OperationalError):
+        writer.flush(tracker.open_span, 1021.0)
+    blocker.rollback()
+    blocker.close()
+    writer.flush(tracker.open_span, 1030.0)
+    summary = summarize(store.engine, T0, at(60))
+    assert {t.key: t.seconds for t in summary.totals} == {"code": 10.0, "firefox": 10.0}
+    rollup_matches_spans(store)
+    engine.dispose()
+
+
+def tmp_db(store: Store) -> str:
+    return store.url.removeprefix("sqlite:///")
+
+
+# -- the rollup always equals the spans it summarises ---------------------------------------
+
+stream = st.lists(
+    st.tuples(
+        st.floats(0.01, 3.0),
+        st.sampled_from([EDITOR, BROWSER]),
+        st.one_of(st.just(0.0), st.floats(0.0, 1200.0)),
+        st.booleans(),  # flush after this sample?
+    ),
+    min_size=1,
+    max_size=150,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(stream, st.floats(0, 3599))
+def test_the_hourly_rollup_always_equals_the_spans(samples, offset) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(sqlite_url(Path(tmp) / "b.db"), device_uuid="p", device_name="p")
+        # Steps of minutes (with a matching max_gap) let spans cross hour boundaries.
+        tracker = Tracker(idle_after=60, max_gap=500)
+        writer = store.writer(flush_every=1e9)
+        wall, mono = T0 + timedelta(seconds=offset), 1000.0
+        for step, window, idle, flush in samples:
+            wall += timedelta(seconds=step * 100)
+            mono += step * 100
+            writer.record(tracker.feed(Sample(wall, mono, window, idle)))
+            if flush:
+                writer.flush(tracker.open_span, mono)
+                rollup_matches_spans(store)
+        writer.record(tracker.close())
+        writer.flush(None, mono)
+        rollup_matches_spans(store)
+        store.close()
