@@ -49,7 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
     when = report.add_mutually_exclusive_group()
     when.add_argument("--day", type=_parse_date, metavar="DATE", help="YYYY-MM-DD (default today)")
     when.add_argument(
-        "--week", type=_parse_date, nargs="?", const="today", metavar="DATE",
+        "--week",
+        type=_parse_date,
+        nargs="?",
+        const="today",
+        metavar="DATE",
         help="the Monday-to-Sunday week holding DATE (default this week)",
     )
     report.add_argument("--by", choices=("app", "title"), default="app")
@@ -143,7 +147,7 @@ def cmd_app(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     from breather.clock import SystemClock
-    from breather.monitor.base import BackendUnavailable
+    from breather.monitor.base import BackendUnavailable, IdleSource, WindowSource
     from breather.recorder import Recorder
     from breather.store import DatabaseUnusable
     from breather.tracking import Tracker
@@ -155,6 +159,8 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     if lock is None:
         _say(f"another Breather is already tracking with the data in {paths.data_dir}")
         return EXIT_PROBLEM
+    windows: WindowSource
+    idle: IdleSource
     if getattr(args, "demo", False):
         from breather.monitor.fake import ScriptedDesktop, demo_script
 

@@ -12,7 +12,7 @@ def parse_duration(text: str) -> float:
     """Seconds in `text`; raises ValueError with a message fit for the person."""
     compact = text.strip().lower().replace(" ", "")
     if not compact:
-        raise ValueError("empty duration (write it like \"20s\", \"20m\" or \"1h30m\")")
+        raise ValueError('empty duration (write it like "20s", "20m" or "1h30m")')
     pos = 0
     total = 0.0
     for match in _PART.finditer(compact):
@@ -21,7 +21,7 @@ def parse_duration(text: str) -> float:
         total += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
         pos = match.end()
     if pos != len(compact):
-        raise ValueError(f"{text!r} is not a duration (write it like \"20s\", \"20m\" or \"1h30m\")")
+        raise ValueError(f'{text!r} is not a duration (write it like "20s", "20m" or "1h30m")')
     return total
 
 

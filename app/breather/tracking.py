@@ -124,7 +124,5 @@ class Tracker:
         mono_step = sample.mono - prev.mono
         wall_step = (sample.at - prev.at).total_seconds()
         return (
-            mono_step < 0
-            or mono_step > self.max_gap
-            or abs(wall_step - mono_step) > JUMP_TOLERANCE
+            mono_step < 0 or mono_step > self.max_gap or abs(wall_step - mono_step) > JUMP_TOLERANCE
         )

@@ -46,7 +46,9 @@ def wait_for_line(proc: subprocess.Popen[str], needle: str, timeout: float = 30)
 def recorded_seconds(data: Path) -> float:
     db = sqlite3.connect(data / "breather.db")
     try:
-        return db.execute("SELECT COALESCE(SUM(end_ms - start_ms), 0) FROM span").fetchone()[0] / 1000
+        return (
+            db.execute("SELECT COALESCE(SUM(end_ms - start_ms), 0) FROM span").fetchone()[0] / 1000
+        )
     finally:
         db.close()
 

@@ -15,7 +15,14 @@ FILE = Path("breather.toml")
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("20s", 20), ("20m", 1200), ("1h30m", 5400), ("1.5h", 5400), (" 2m 30s ", 150), ("500ms", 0.5)],
+    [
+        ("20s", 20),
+        ("20m", 1200),
+        ("1h30m", 5400),
+        ("1.5h", 5400),
+        (" 2m 30s ", 150),
+        ("500ms", 0.5),
+    ],
 )
 def test_durations_read_as_people_write_them(text: str, seconds: float) -> None:
     assert parse_duration(text) == seconds

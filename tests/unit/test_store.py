@@ -58,8 +58,7 @@ def rollup_matches_spans(store: Store) -> None:
 def test_totals_per_app_across_hours_and_idle(store: Store) -> None:
     # 08:30 to 10:30: editor and browser alternate every 10 min, then input stops at 6000 s.
     samples = [
-        (float(t), EDITOR if (t // 600) % 2 == 0 else BROWSER,
-         0.0 if t < 6000 else float(t - 6000))
+        (float(t), EDITOR if (t // 600) % 2 == 0 else BROWSER, 0.0 if t < 6000 else float(t - 6000))
         for t in range(7200)
     ]
     track(store, samples)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
@@ -25,9 +26,7 @@ def at(seconds: float) -> datetime:
     return T0 + timedelta(seconds=seconds)
 
 
-def run(
-    tracker: Tracker, samples: list[tuple[float, WindowInfo | None, float]]
-) -> list[Span]:
+def run(tracker: Tracker, samples: list[tuple[float, WindowInfo | None, float]]) -> list[Span]:
     """Feed (seconds, window, idle) samples with wall and monotonic time in step."""
     spans: list[Span] = []
     for seconds, window, idle in samples:
@@ -106,8 +105,10 @@ def test_a_restart_never_overlaps_stored_history() -> None:
 
 
 def test_no_window_is_not_app_time() -> None:
-    spans = run(make_tracker(), per_second(0, 10, EDITOR) + per_second(10, 20, None)
-                + per_second(20, 31, CHAT))
+    spans = run(
+        make_tracker(),
+        per_second(0, 10, EDITOR) + per_second(10, 20, None) + per_second(20, 31, CHAT),
+    )
     assert [(s.window, s.start, s.end) for s in spans] == [
         (EDITOR, at(0), at(10)),
         (CHAT, at(20), at(30)),
@@ -115,8 +116,10 @@ def test_no_window_is_not_app_time() -> None:
 
 
 def test_idle_at_the_very_start_counts_away_only_from_the_first_sample() -> None:
-    spans = run(make_tracker(), [(0.0, EDITOR, 600.0), (1.0, EDITOR, 601.0), (2.0, EDITOR, 0.0),
-                                 (3.0, EDITOR, 1.0)])
+    spans = run(
+        make_tracker(),
+        [(0.0, EDITOR, 600.0), (1.0, EDITOR, 601.0), (2.0, EDITOR, 0.0), (3.0, EDITOR, 1.0)],
+    )
     assert [(s.away, s.start, s.end) for s in spans] == [
         (True, at(0), at(2)),
         (False, at(2), at(3)),
@@ -154,7 +157,7 @@ def test_spans_never_overlap_nor_run_backwards(stream) -> None:
     samples, spans = feed_stream(stream)
     for span in spans:
         assert span.end > span.start
-    for before, after in zip(spans, spans[1:], strict=False):
+    for before, after in itertools.pairwise(spans):
         assert after.start >= before.end
     if samples:
         assert all(s.start >= min(x.at for x in samples) for s in spans)
@@ -165,7 +168,7 @@ def test_spans_never_overlap_nor_run_backwards(stream) -> None:
 @given(st.lists(steps, max_size=80))
 def test_gaps_are_never_bridged(stream) -> None:
     samples, spans = feed_stream(stream)
-    for prev, cur in zip(samples, samples[1:], strict=False):
+    for prev, cur in itertools.pairwise(samples):
         if cur.mono - prev.mono > 5.0:
             for span in spans:
                 assert not (span.start < cur.at and span.end > max(prev.at, cur.at)), (
@@ -194,5 +197,5 @@ def test_over_a_continuous_period_spans_add_up_to_its_length(stream) -> None:
     spans += tracker.close()
     total = sum((s.end - s.start for s in spans), timedelta())
     assert total == wall - first
-    for before, after in zip(spans, spans[1:], strict=False):
+    for before, after in itertools.pairwise(spans):
         assert after.start == before.end

@@ -75,7 +75,9 @@ class ScriptedDesktop:
 
 
 DEMO_APPS = (
-    WindowInfo("firefox", "Breather — calm screen time — Mozilla Firefox", "firefox", "/usr/bin/firefox"),
+    WindowInfo(
+        "firefox", "Breather — calm screen time — Mozilla Firefox", "firefox", "/usr/bin/firefox"
+    ),
     WindowInfo("code", "tracking.py — breather — Visual Studio Code", "code", "/usr/bin/code"),
     WindowInfo("Slack", "Slack | #general | Breather", "slack", "/usr/bin/slack"),
     WindowInfo("firefox", "Home / X — Mozilla Firefox", "firefox", "/usr/bin/firefox"),

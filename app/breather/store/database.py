@@ -46,10 +46,10 @@ class Store:
 
     def last_end(self) -> datetime | None:
         """Where this device's stored history ends, so new spans never overlap it."""
+        table = SpanRow.__table__  # type: ignore[attr-defined]
+        query = select(func.max(table.c.end_ms)).where(table.c.device_id == self.device_id)
         with self.engine.connect() as conn:
-            last = conn.execute(
-                select(func.max(SpanRow.end_ms)).where(SpanRow.device_id == self.device_id)  # type: ignore[arg-type]
-            ).scalar()
+            last = conn.execute(query).scalar()
         return None if last is None else datetime.fromtimestamp(last / 1000, UTC)
 
     def close(self) -> None:
@@ -158,13 +158,12 @@ def _migrate(engine: Engine) -> None:
 
 def _device_id(engine: Engine, device_uuid: str, device_name: str) -> int:
     with engine.begin() as conn:
-        found = conn.execute(select(Device.id).where(Device.uuid == device_uuid)).scalar()  # type: ignore[arg-type]
-        if found is not None:
-            return int(found)
-        inserted = conn.execute(
-            Device.__table__.insert().values(uuid=device_uuid, name=device_name)  # type: ignore[attr-defined]
-        )
-        return int(inserted.inserted_primary_key[0])
+        table = Device.__table__  # type: ignore[attr-defined]
+        found = conn.execute(select(table.c.id).where(table.c.uuid == device_uuid)).scalar()
+        if found is None:
+            insert = table.insert().values(uuid=device_uuid, name=device_name)
+            found = conn.execute(insert.returning(table.c.id)).scalar_one()
+        return int(found)
 
 
 def _safe_url(url: str) -> str:

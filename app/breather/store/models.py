@@ -39,7 +39,7 @@ class App(SQLModel, table=True):
 
 
 class Title(SQLModel, table=True):
-    """A window title, stored once. Looked up by a 64-bit digest so the text is not indexed twice."""
+    """A window title, stored once; found by a 64-bit digest so the text is not indexed twice."""
 
     __tablename__ = "title"
     __table_args__ = (Index("ix_title_digest", "digest"),)
@@ -53,12 +53,10 @@ class SpanRow(SQLModel, table=True):
     """Time on one window (`app_id` set) or away from the machine (`app_id` NULL)."""
 
     __tablename__ = "span"
-    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012  (SQLAlchemy reads it as-is)
+    __table_args__ = {"sqlite_with_rowid": False}
 
     start_ms: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
-    device_id: int = Field(
-        sa_column=Column(Integer, primary_key=True, autoincrement=False)
-    )
+    device_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
     end_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
     app_id: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     title_id: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
@@ -68,7 +66,7 @@ class AppHour(SQLModel, table=True):
     """Milliseconds per app (or away, `AWAY_APP_ID`) per UTC hour: the rollup reports read."""
 
     __tablename__ = "app_hour"
-    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012
+    __table_args__ = {"sqlite_with_rowid": False}
 
     hour: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
     device_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))

@@ -13,6 +13,7 @@ from typing import Literal
 
 from sqlalchemy import Engine, case, func, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
 from breather.store.models import AWAY_APP_ID, HOUR_MS, App, AppHour, Device, SpanRow, Title
 from breather.store.writer import to_ms
@@ -80,13 +81,13 @@ def week_range(day: date, day_start: time) -> tuple[datetime, datetime]:
     return local_midnight(monday, day_start), local_midnight(monday + timedelta(days=7), day_start)
 
 
-def _clipped_ms(lo: int, hi: int) -> object:
+def _clipped_ms(lo: int, hi: int) -> ColumnElement[int]:
     end = case((span_t.c.end_ms > hi, hi), else_=span_t.c.end_ms)
     start = case((span_t.c.start_ms < lo, lo), else_=span_t.c.start_ms)
     return func.sum(end - start)
 
 
-def _in_range(lo: int, hi: int) -> tuple[object, ...]:
+def _in_range(lo: int, hi: int) -> tuple[ColumnElement[bool], ...]:
     # Stored pieces never cross a UTC hour, so nothing that overlaps [lo, hi) starts before
     # lo's hour: that bound lets the primary key do the range scan.
     return (
@@ -132,10 +133,7 @@ def summarize(engine: Engine, start: datetime, end: datetime, by: By = "app") ->
         per_app = _app_ms(conn, lo, hi)
         away_ms = per_app.pop(AWAY_APP_ID, 0)
         active_ms = sum(per_app.values())
-        if by == "app":
-            totals = _by_app_name(conn, per_app)
-        else:
-            totals = _by_title(conn, lo, hi)
+        totals = _by_app_name(conn, per_app) if by == "app" else _by_title(conn, lo, hi)
     return Summary(start, end, by, active_ms / 1000, away_ms / 1000, totals)
 
 
@@ -143,7 +141,7 @@ def _by_app_name(conn: Connection, per_app: dict[int, int]) -> tuple[Total, ...]
     if not per_app:
         return ()
     query = select(app_t.c.id, app_t.c.name).where(app_t.c.id.in_(list(per_app)))
-    names = {app_id: name for app_id, name in conn.execute(query)}
+    names: dict[int, str] = dict(conn.execute(query).all())
     by_name: dict[str, int] = {}
     for app_id, ms in per_app.items():
         name = names.get(app_id, "?")

@@ -34,7 +34,9 @@ def to_ms(moment: datetime) -> int:
 
 def title_digest(text: str) -> int:
     """A stable signed 64-bit digest of a title (fits a BIGINT column)."""
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
+    return int.from_bytes(
+        hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True
+    )
 
 
 def hour_pieces(start_ms: int, end_ms: int) -> Iterable[tuple[int, int]]:

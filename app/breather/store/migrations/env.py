@@ -1,8 +1,9 @@
 """Alembic environment: always handed a live connection by `breather.store.database`."""
 
 from alembic import context
+from sqlmodel import SQLModel
 
-from breather.store.models import SQLModel
+import breather.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 connection = context.config.attributes["connection"]
 context.configure(
