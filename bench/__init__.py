@@ -1,0 +1,1 @@
+"""Benchmarks: a seeded generator of realistic desktop usage and the store benchmark."""
