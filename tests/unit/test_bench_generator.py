@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import itertools
 import statistics
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-
-from breather.monitor.base import Sample
-
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from bench.usage import (  # noqa: E402  (the repository root is not on sys.path by itself)
+from bench.usage import (
     APPS,
     DEFAULT_START,
     MAX_DWELL,
@@ -25,6 +16,8 @@ from bench.usage import (  # noqa: E402  (the repository root is not on sys.path
     plan,
     tracked_seconds,
 )
+
+from breather.monitor.base import Sample
 
 DAYS = 7
 
