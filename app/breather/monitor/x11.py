@@ -141,6 +141,7 @@ def open_x11(display: str | None = None) -> X11Desktop:
     try:
         conn = xdisplay.Display(name)
     except (xerror.DisplayError, xerror.XauthError, xerror.ConnectionClosedError, OSError) as exc:
+        _close_leaked_sockets(exc)
         raise BackendUnavailable(f"cannot connect to the X server at {name}: {exc}") from exc
     try:
         return X11Desktop(conn, name)
@@ -152,6 +153,28 @@ def open_x11(display: str | None = None) -> X11Desktop:
     except BaseException:
         _close_quietly(conn)
         raise
+
+
+def _close_leaked_sockets(exc: BaseException) -> None:
+    """Close the sockets a failed python-xlib connect leaves open in its traceback's frames.
+
+    python-xlib opens a socket per attempt (unix, then TCP) and does not close it when
+    connect() fails; it would linger, and warn, for as long as the exception is kept.
+    """
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        error = pending.pop()
+        if error is None or id(error) in seen:
+            continue
+        seen.add(id(error))
+        pending += [error.__cause__, error.__context__]
+        tb = error.__traceback__
+        while tb is not None:
+            for value in tb.tb_frame.f_locals.values():
+                if isinstance(value, socket.socket):
+                    value.close()
+            tb = tb.tb_next
 
 
 def _close_quietly(conn: Any) -> None:
