@@ -4,8 +4,10 @@
 
 Tk sets WM_CLASS to (CLASS with a lower-case first letter, CLASS capitalised), writes the
 title to _NET_WM_NAME (UTF8_STRING) and WM_NAME (STRING holding UTF-8), and sets no
-_NET_WM_PID, like many small toolkits. Once mapped it prints `ready 0x<window id>` on
-stdout. It then reads JSON commands, one per line, on stdin:
+_NET_WM_PID, like many small toolkits. Once mapped it prints `ready 0x<id>` on stdout,
+where id is Tk's toplevel widget window; the X window the window manager manages (and
+_NET_ACTIVE_WINDOW names) is Tk's wrapper, its X parent. It then reads JSON commands, one
+per line, on stdin:
 
     {"title": "new title"}   retitle the window
     {"quit": true}           close the window and exit
@@ -31,7 +33,7 @@ def main(argv: list[str]) -> int:
     root.title(title)
     root.geometry("320x120")
     tk.Label(root, text=wm_class).pack(expand=True)
-    root.update()  # map it, so its frame id is real and the window manager sees it
+    root.update()  # map it now, so the window manager starts managing it
 
     stdin = sys.stdin.fileno()
     pending = bytearray()
@@ -56,7 +58,7 @@ def main(argv: list[str]) -> int:
 
     # createfilehandler keeps stdin in Tk's own event loop: no thread touches Tk.
     root.tk.createfilehandler(stdin, tk.READABLE, on_stdin)
-    print(f"ready {int(root.wm_frame(), 16):#x}", flush=True)
+    print(f"ready {root.winfo_id():#x}", flush=True)
     root.mainloop()
     return 0
 
