@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from breather import __version__
-from breather.paths import Paths, device_identity, ensure_private_dir, resolve_paths
+from breather.paths import (
+    TRACKER_LOCK,
+    Paths,
+    device_identity,
+    ensure_private_dir,
+    hold_lock,
+    resolve_paths,
+)
 
 if TYPE_CHECKING:
     from breather.config import Settings
@@ -150,12 +157,11 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     from breather.monitor.base import BackendUnavailable, IdleSource, WindowSource
     from breather.recorder import Recorder
     from breather.store import DatabaseUnusable
-    from breather.tracking import Tracker
 
     settings = _settings(paths)
     clock = SystemClock()
     ensure_private_dir(paths.data_dir)
-    lock = _single_tracker_lock(paths.data_dir)
+    lock = hold_lock(paths.data_dir / TRACKER_LOCK)
     if lock is None:
         _say(f"another Breather is already tracking with the data in {paths.data_dir}")
         return EXIT_PROBLEM
@@ -189,21 +195,10 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
+    recorder = Recorder.for_store(
+        store, settings.tracking, clock=clock, windows=windows, idle=idle, sleep=time.sleep
+    )
     interval = settings.tracking.interval
-    tracker = Tracker(
-        idle_after=settings.tracking.idle_after,
-        max_gap=max(5.0, 3 * interval),
-        not_before=store.last_end(),
-    )
-    recorder = Recorder(
-        clock=clock,
-        windows=windows,
-        idle=idle,
-        tracker=tracker,
-        writer=store.writer(),
-        interval=interval,
-        sleep=time.sleep,
-    )
     _say(f"tracking {windows.name} every {interval:g}s into {paths.db_url} (Ctrl+C stops)")
     try:
         ended = recorder.run(lambda: stop)
@@ -213,21 +208,6 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     if ended:
         _say(f"stopped: {ended}; everything up to then is saved")
     return EXIT_OK
-
-
-def _single_tracker_lock(data_dir: Path) -> object | None:
-    """Hold an exclusive lock for this process's life; None if another tracker has it."""
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: no second-instance guard for the headless tracker
-        return object()
-    handle = os.fdopen(os.open(data_dir / "tracker.lock", os.O_CREAT | os.O_WRONLY, 0o600), "w")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        return None
-    return handle
 
 
 def cmd_report(args: argparse.Namespace, paths: Paths) -> int:

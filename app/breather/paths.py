@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 APP_NAME = "breather"
+#: Held by whichever process records spans for this data dir (`breather track` or the app).
+TRACKER_LOCK = "tracker.lock"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +69,21 @@ def device_identity(data_dir: Path) -> tuple[str, str]:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(device_uuid + "\n")
     return device_uuid, socket.gethostname()
+
+
+def hold_lock(path: Path) -> object | None:
+    """Take an exclusive lock on `path` for this process's life; None if another holds it.
+
+    The returned handle must be kept referenced; the lock goes with the process.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, so no second-instance guard
+        return object()
+    handle = os.fdopen(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600), "w")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    return handle

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from sqlalchemy.exc import SQLAlchemyError
 
 from breather.clock import Clock
+from breather.config import TrackingSettings
 from breather.monitor.base import IdleSource, Sample, SourceLost, WindowSource
+from breather.store import Store
 from breather.store.writer import SpanWriter
 from breather.tracking import Tracker
 
@@ -47,6 +49,33 @@ class Recorder:
         self._sleep = sleep
         self._failing_since: float | None = None
         self.samples = 0
+
+    @classmethod
+    def for_store(
+        cls,
+        store: Store,
+        tracking: TrackingSettings,
+        *,
+        clock: Clock,
+        windows: WindowSource,
+        idle: IdleSource,
+        sleep: Callable[[float], None],
+    ) -> Recorder:
+        """The recorder `breather track` and the app run: it continues the stored history."""
+        tracker = Tracker(
+            idle_after=tracking.idle_after,
+            max_gap=max(5.0, 3 * tracking.interval),
+            not_before=store.last_end(),
+        )
+        return cls(
+            clock=clock,
+            windows=windows,
+            idle=idle,
+            tracker=tracker,
+            writer=store.writer(),
+            interval=tracking.interval,
+            sleep=sleep,
+        )
 
     def step(self) -> None:
         """Take one sample and write if a flush is due. Raises SourceLost if the desktop quit."""
