@@ -148,8 +148,9 @@ def _person_today(settings: Settings) -> date:
 
 
 def cmd_app(args: argparse.Namespace, paths: Paths) -> int:
-    _say("the desktop window is not built yet; tracking in this terminal instead (Ctrl+C stops)")
-    return cmd_track(args, paths)
+    from breather.ui.app import run_app
+
+    return run_app(paths, _settings(paths), sys.argv[:1])
 
 
 def cmd_track(args: argparse.Namespace, paths: Paths) -> int:

@@ -1,0 +1,87 @@
+"""Writing settings back to `breather.toml` without losing what the person wrote.
+
+tomlkit keeps comments, order and layout; only the keys being changed are touched. A file
+that does not parse is never written: the person's text is worth more than our change.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+
+HEADER = (
+    "Breather settings. Every key is optional: what you leave out keeps its default.\n"
+    'Durations are written like "20s", "20m" or "1h30m". Check with: breather config check'
+)
+
+
+class ConfigWriteError(Exception):
+    """The settings could not be saved; the message says why and that nothing was changed."""
+
+
+def update_config(
+    path: Path,
+    values: Mapping[tuple[str, ...], Any],
+    tables: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+) -> None:
+    """Set `values` (keyed by path, e.g. ("breaks", "eyes", "every")) and replace the arrays of
+    tables in `tables` (e.g. {"limits": [{"category": "Social media", "daily": "30m"}]}).
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigWriteError(f"cannot read {path}: {error}; nothing was changed") from error
+    try:
+        document = tomlkit.parse(text)
+    except TOMLKitError as error:
+        raise ConfigWriteError(
+            f"{path} has a mistake ({error}); fix it or check it with `breather config check`."
+            " Nothing was changed."
+        ) from error
+    if not text.strip():
+        for line in HEADER.splitlines():
+            document.add(tomlkit.comment(line))
+        document.add(tomlkit.nl())
+
+    for key_path, value in values.items():
+        *parents, leaf = key_path
+        table: Any = document
+        for name in parents:
+            if name not in table:
+                table[name] = tomlkit.table(is_super_table=len(parents) > 1 and name == parents[0])
+            table = table[name]
+        table[leaf] = value
+    for name, rows in (tables or {}).items():
+        array = tomlkit.aot()
+        for row in rows:
+            entry = tomlkit.table()
+            for key, value in row.items():
+                entry[key] = value
+            array.append(entry)
+        if name in document:
+            del document[name]
+        if rows:
+            document[name] = array
+    _write_private(path, tomlkit.dumps(document))
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Replace `path` atomically with an owner-only file."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, temporary = tempfile.mkstemp(prefix=".breather-", suffix=".toml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        Path(temporary).chmod(0o600)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

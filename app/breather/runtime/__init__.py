@@ -1,0 +1,1 @@
+"""Qt glue without widgets: the sampler thread (the single database writer) and friends."""

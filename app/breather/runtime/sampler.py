@@ -1,0 +1,47 @@
+"""Runs the recorder loop on its own thread so tracking keeps its pace whatever the UI does."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QThread, Signal
+
+from breather.monitor.base import BackendUnavailable
+from breather.recorder import Recorder
+
+log = logging.getLogger(__name__)
+
+
+class SamplerThread(QThread):
+    """Owns the desktop connection and the span writer for the app's lifetime.
+
+    Signals:
+        stopped(str): the loop ended; the text says why when it was not asked to stop.
+    """
+
+    stopped = Signal(str)
+
+    def __init__(self, make_recorder: Callable[[], Recorder]) -> None:
+        """`make_recorder` runs on the sampler thread: open desktop connections there."""
+        super().__init__()
+        self.setObjectName("breather-sampler")
+        self._make_recorder = make_recorder
+        self._stop_requested = False
+
+    def run(self) -> None:
+        reason = ""
+        try:
+            recorder = self._make_recorder()
+            reason = recorder.run(lambda: self._stop_requested) or ""
+        except BackendUnavailable as why:
+            reason = f"cannot see the desktop: {why}"
+        except Exception as error:  # a bug: log it, tell the person, keep the app open
+            log.exception("the sampler stopped")
+            reason = f"tracking stopped because of an error: {error}"
+        self.stopped.emit(reason)
+
+    def stop(self, timeout_ms: int = 5000) -> None:
+        """Ask the loop to finish (it flushes the open span) and wait for it."""
+        self._stop_requested = True
+        self.wait(timeout_ms)

@@ -1,0 +1,79 @@
+"""The questions the Today page and the weekly review ask, answered from the rollups.
+
+Everything here is read-only and sized for drawing: a week is seven day summaries and one
+hour-by-weekday grid, whatever the size of the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Engine, func, select
+
+from breather.store.models import AWAY_APP_ID, HOUR_MS
+from breather.store.queries import Summary, day_range, hour_t, summarize
+from breather.store.writer import to_ms
+
+
+@dataclass(frozen=True, slots=True)
+class DayUsage:
+    """One of the person's days (from their day start to the next)."""
+
+    day: date
+    summary: Summary
+
+    @property
+    def active_seconds(self) -> float:
+        return self.summary.active_seconds
+
+    def app_seconds(self) -> dict[str, float]:
+        return {total.key: total.seconds for total in self.summary.totals}
+
+
+@dataclass(frozen=True, slots=True)
+class WeekUsage:
+    """A Monday-to-Sunday week: its days, the week total per app and the activity grid."""
+
+    monday: date
+    days: tuple[DayUsage, ...]
+    total: Summary
+    #: seconds of active time per [weekday 0=Monday][local hour 0-23]
+    grid: tuple[tuple[float, ...], ...]
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_usage(engine: Engine, any_day: date, day_start: time) -> WeekUsage:
+    """Usage of the week holding `any_day`, with the person's day boundary."""
+    monday = monday_of(any_day)
+    days = tuple(
+        DayUsage(day, summarize(engine, *day_range(day, day_start)))
+        for day in (monday + timedelta(days=offset) for offset in range(7))
+    )
+    start = days[0].summary.start
+    end = days[-1].summary.end
+    return WeekUsage(monday, days, summarize(engine, start, end), activity_grid(engine, start, end))
+
+
+def activity_grid(engine: Engine, start: datetime, end: datetime) -> tuple[tuple[float, ...], ...]:
+    """Active seconds by local weekday and hour of day over [start, end), from the rollup."""
+    grid = [[0.0] * 24 for _ in range(7)]
+    first_hour = to_ms(start) // HOUR_MS
+    last_hour = -(-to_ms(end) // HOUR_MS)
+    query = (
+        select(hour_t.c.hour, func.sum(hour_t.c.ms))
+        .where(
+            hour_t.c.hour >= first_hour,
+            hour_t.c.hour < last_hour,
+            hour_t.c.app_id != AWAY_APP_ID,
+        )
+        .group_by(hour_t.c.hour)
+    )
+    with engine.connect() as conn:
+        for hour, ms in conn.execute(query):
+            local = datetime.fromtimestamp(hour * 3600, UTC).astimezone()
+            grid[local.weekday()][local.hour] += (ms or 0) / 1000
+    return tuple(tuple(row) for row in grid)

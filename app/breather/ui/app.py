@@ -1,0 +1,213 @@
+"""Wires the desktop app together once: store, sampler thread, window, pages and tray.
+
+`run_app` is what `breather` with no subcommand runs. A second launch finds the first one's
+lock, asks it to come forward by touching a file it watches (no sockets are opened), and exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from breather import APP_ID, APP_NAME, __version__
+from breather.clock import Clock, SystemClock
+from breather.config import Settings
+from breather.config_file import ConfigWriteError
+from breather.durations import format_duration
+from breather.paths import TRACKER_LOCK, Paths, ensure_private_dir, hold_lock
+from breather.recorder import Recorder
+from breather.resources import resource
+from breather.runtime.sampler import SamplerThread
+from breather.store import Store
+from breather.store.queries import day_range, summarize
+from breather.ui import theme
+from breather.ui.context import AppContext
+from breather.ui.main_window import MainWindow
+from breather.ui.today import TodayPage
+from breather.ui.tray import Tray
+from breather.ui.weekly import WeekPage
+from breather.ui.welcome import WELCOMED_MARKER, WelcomeDialog, apply_welcome
+
+log = logging.getLogger(__name__)
+
+APP_LOCK = "app.lock"
+RAISE_REQUEST = "raise-request"
+STATUS_EVERY_MS = 60_000
+
+
+class BreatherApp(QObject):
+    """The running app. Build it with everything it needs; `start()` shows it."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        settings: Settings,
+        paths: Paths,
+        clock: Clock,
+        tray_available: bool,
+        track: bool = True,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.context = AppContext(store.engine, settings, paths, clock)
+        self.icon = QIcon(str(resource("icons", "breather.svg")))
+        self.window = MainWindow(self.icon, hide_on_close=tray_available)
+        self.today = TodayPage(self.context)
+        self.week = WeekPage(self.context)
+        self.window.add_page("Today", self.today, "1")
+        self.window.add_page("This week", self.week, "2")
+        self.tray = Tray(self.icon) if tray_available else None
+        self.sampler: SamplerThread | None = None
+        self._tracker_lock: object | None = None
+        self._tracking_note = ""
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(STATUS_EVERY_MS)
+        self._status_timer.timeout.connect(self.update_status)
+        if self.tray is not None:
+            self.tray.open_requested.connect(self.show_window)
+            self.tray.quit_requested.connect(self.quit)
+            self.tray.self_help_requested.connect(self.show_window)
+        if track:
+            self._start_tracking()
+
+    def start(self, *, show_window: bool) -> None:
+        if self.tray is not None:
+            self.tray.show()
+        if show_window or self.tray is None:
+            self.show_window()
+        self.update_status()
+        self._status_timer.start()
+        if not (self.context.paths.data_dir / WELCOMED_MARKER).exists():
+            self.welcome()
+
+    def welcome(self) -> WelcomeDialog:
+        """Show the first-run welcome over the window; its choices are saved when it closes."""
+        self.show_window()
+        dialog = WelcomeDialog(self.window)
+        dialog.finished.connect(lambda _result: self._welcomed(dialog))
+        dialog.open()
+        return dialog
+
+    def _welcomed(self, dialog: WelcomeDialog) -> None:
+        paths = self.context.paths
+        try:
+            apply_welcome(dialog.choices(), paths.config_file, paths.data_dir)
+        except ConfigWriteError as why:
+            self._tracking_note = str(why)
+            self.update_status()
+
+    def show_window(self) -> None:
+        self.window.bring_to_front()
+
+    def update_status(self) -> None:
+        """Refresh the tooltip and status line with today's time."""
+        start, end = day_range(self.context.today(), self.context.settings.tracking.day_starts)
+        active = summarize(self.context.engine, start, end).active_seconds
+        text = f"{APP_NAME}\nToday: {format_duration(active)} at the screen"
+        if self._tracking_note:
+            text += f"\n{self._tracking_note}"
+        if self.tray is not None:
+            self.tray.set_status(text, None)
+        self.window.status.setText(
+            self._tracking_note or "Tracking quietly. Nothing leaves this machine."
+        )
+
+    def quit(self) -> None:
+        self._status_timer.stop()
+        if self.sampler is not None:
+            self.sampler.stop()
+            self.sampler = None
+        if self.tray is not None:
+            self.tray.hide()
+        self.store.close()
+        QApplication.quit()
+
+    def _start_tracking(self) -> None:
+        paths = self.context.paths
+        self._tracker_lock = hold_lock(paths.data_dir / TRACKER_LOCK)
+        if self._tracker_lock is None:
+            self._tracking_note = (
+                "Another Breather process is tracking; this window shows its data."
+            )
+            return
+        store, tracking, clock = self.store, self.context.settings.tracking, self.context.clock
+
+        def make_recorder() -> Recorder:
+            from breather.monitor.select import open_desktop
+
+            windows, idle = open_desktop()
+            return Recorder.for_store(
+                store, tracking, clock=clock, windows=windows, idle=idle, sleep=time.sleep
+            )
+
+        self.sampler = SamplerThread(make_recorder)
+        self.sampler.stopped.connect(self._sampler_stopped)
+        self.sampler.start()
+
+    def _sampler_stopped(self, reason: str) -> None:
+        if reason:
+            log.warning("tracking stopped: %s", reason)
+            self._tracking_note = f"Not tracking: {reason}"
+            self.update_status()
+
+
+def _watch_raise_requests(data_dir: Path, app: BreatherApp) -> QFileSystemWatcher:
+    request = data_dir / RAISE_REQUEST
+    request.touch(mode=0o600)
+    watcher = QFileSystemWatcher([str(request)], app)
+    watcher.fileChanged.connect(lambda _path: app.show_window())
+    return watcher
+
+
+def request_raise(data_dir: Path) -> None:
+    """Ask the running app to come forward (it watches this file)."""
+    request = data_dir / RAISE_REQUEST
+    request.write_text(f"{datetime.now().isoformat()}\n", encoding="utf-8")
+
+
+def run_app(paths: Paths, settings: Settings, argv: list[str]) -> int:
+    """Run the desktop app until the person quits; returns the exit status."""
+    from breather.paths import device_identity
+    from breather.store import open_store
+
+    ensure_private_dir(paths.data_dir)
+    instance_lock = hold_lock(paths.data_dir / APP_LOCK)
+    if instance_lock is None:
+        request_raise(paths.data_dir)
+        print(f"{APP_NAME} is already running; its window was brought forward.", file=sys.stderr)
+        return 0
+
+    QGuiApplication.setDesktopFileName(APP_ID)
+    qt_app = QApplication(argv)
+    qt_app.setApplicationName(APP_NAME)
+    qt_app.setApplicationDisplayName(APP_NAME)
+    qt_app.setApplicationVersion(__version__)
+    qt_app.setQuitOnLastWindowClosed(False)
+    qt_app.setStyleSheet(theme.STYLE)
+
+    device_uuid, device_name = device_identity(paths.data_dir)
+    store = open_store(paths.db_url, device_uuid=device_uuid, device_name=device_name)
+    tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+    app = BreatherApp(
+        store=store,
+        settings=settings,
+        paths=paths,
+        clock=SystemClock(),
+        tray_available=tray_available,
+    )
+    watcher = _watch_raise_requests(paths.data_dir, app)
+    app.start(show_window=not tray_available)
+    if not tray_available:
+        qt_app.setQuitOnLastWindowClosed(True)
+        qt_app.lastWindowClosed.connect(app.quit)
+    status = qt_app.exec()
+    del watcher, instance_lock
+    return status

@@ -1,0 +1,29 @@
+"""What every page needs, handed down from `ui.app` once: no globals, no lookups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Engine
+
+from breather.clock import Clock
+from breather.config import Settings
+from breather.paths import Paths
+
+
+@dataclass
+class AppContext:
+    engine: Engine
+    settings: Settings
+    paths: Paths
+    clock: Clock
+
+    def today(self) -> date:
+        """The person's current day: before `day_starts` it is still yesterday."""
+        now = self.clock.now().astimezone()
+        starts = self.settings.tracking.day_starts
+        return (now - timedelta(hours=starts.hour, minutes=starts.minute)).date()
+
+    def now(self) -> datetime:
+        return self.clock.now().astimezone()

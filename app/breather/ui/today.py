@@ -1,0 +1,85 @@
+"""Today: how much of the day was at the screen, where it went, and the day's shape."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from breather.durations import format_duration
+from breather.store.queries import day_range, iter_spans, summarize
+from breather.ui import theme
+from breather.ui.context import AppContext
+from breather.ui.widgets import BarList, BarRow, Card, DayTimeline, TimelineBlock
+
+TOP_APPS = 8
+
+
+class TodayPage(QScrollArea):
+    """Reads only aggregates and today's spans; refreshes when shown and on a slow timer."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(18)
+
+        self.heading = QLabel("Today")
+        self.heading.setFont(theme.heading_font(self.font(), 1.8))
+        self.date_label = QLabel()
+        self.date_label.setObjectName("muted")
+        layout.addWidget(self.heading)
+        layout.addWidget(self.date_label)
+
+        figures = QHBoxLayout()
+        figures.setSpacing(14)
+        self.active_value = self._figure(figures, "At the screen")
+        self.away_value = self._figure(figures, "Away")
+        self.switches_value = self._figure(figures, "Apps used")
+        layout.addLayout(figures)
+
+        timeline_card = Card("The shape of your day")
+        self.timeline = DayTimeline(theme.color_for)
+        timeline_card.body.addWidget(self.timeline)
+        layout.addWidget(timeline_card)
+
+        apps_card = Card("Where the time went")
+        self.apps = BarList(empty_text="Nothing yet today. Breather is keeping count quietly.")
+        self.apps.setAccessibleName("Time per app today")
+        apps_card.body.addWidget(self.apps)
+        layout.addWidget(apps_card)
+        layout.addStretch(1)
+        self.setWidget(page)
+
+    def _figure(self, row: QHBoxLayout, caption: str) -> QLabel:
+        card = Card(caption)
+        card.title.setObjectName("muted")
+        card.title.setFont(self.font())
+        value = QLabel("–")
+        value.setFont(theme.heading_font(self.font(), 2.0))
+        value.setAccessibleName(caption)
+        card.body.addWidget(value)
+        row.addWidget(card)
+        return value
+
+    def refresh(self) -> None:
+        context = self._context
+        day = context.today()
+        start, end = day_range(day, context.settings.tracking.day_starts)
+        summary = summarize(context.engine, start, end)
+        self.date_label.setText(f"{start:%A %d %B} · your day starts at {start:%H:%M}")
+        self.active_value.setText(format_duration(summary.active_seconds))
+        self.away_value.setText(format_duration(summary.away_seconds))
+        self.switches_value.setText(str(len(summary.totals)))
+        self.apps.set_rows(
+            [BarRow(t.key, t.seconds, theme.color_for(t.key)) for t in summary.totals[:TOP_APPS]]
+        )
+        blocks = [
+            TimelineBlock(row.start.astimezone(), row.end.astimezone(), row.app)
+            for row in iter_spans(context.engine, start, end)
+        ]
+        self.timeline.set_day(start, min(end, context.now()), blocks)
+        self.apps.setFocusPolicy(Qt.FocusPolicy.TabFocus)

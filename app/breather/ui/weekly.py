@@ -1,0 +1,290 @@
+"""The weekly review: the week's shape by day and hour, against last week, in plain numbers.
+
+pyqtgraph (and numpy) cost ~50 MB, so they are imported the first time the page is shown,
+never at start-up: a Breather that sits in the tray stays small.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from breather.durations import format_duration
+from breather.store.review import WeekUsage, monday_of, week_usage
+from breather.ui import theme
+from breather.ui.context import AppContext
+from breather.ui.widgets import BarList, BarRow, Card
+
+#: Keys drawn in the stacked bars; the rest are summed into "Other".
+STACKED_KEYS = 6
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class WeekPage(QScrollArea):
+    """Signals:
+    week_shown(date): the Monday of the week now on screen (after each draw).
+    """
+
+    week_shown = Signal(date)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._monday = monday_of(context.today())
+        self._usage: WeekUsage | None = None
+        self._charts: _Charts | None = None
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        page = QWidget()
+        self._layout = QVBoxLayout(page)
+        self._layout.setContentsMargins(28, 24, 28, 24)
+        self._layout.setSpacing(18)
+
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        self.heading = QLabel("This week")
+        self.heading.setFont(theme.heading_font(self.font(), 1.8))
+        self.range_label = QLabel()
+        self.range_label.setObjectName("muted")
+        titles.addWidget(self.heading)
+        titles.addWidget(self.range_label)
+        header.addLayout(titles, 1)
+        self.previous_button = QPushButton("‹ &Previous")
+        self.previous_button.setAccessibleName("Previous week")
+        self.next_button = QPushButton("&Next ›")
+        self.next_button.setAccessibleName("Next week")
+        self.save_button = QPushButton("&Save as PNG…")
+        for button in (self.previous_button, self.next_button, self.save_button):
+            header.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        self.previous_button.clicked.connect(lambda: self.show_week(self._monday - timedelta(7)))
+        self.next_button.clicked.connect(lambda: self.show_week(self._monday + timedelta(7)))
+        self.save_button.clicked.connect(self._save_clicked)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Left | Qt.KeyboardModifier.AltModifier),
+            self,
+            self.previous_button.click,
+        )
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Right | Qt.KeyboardModifier.AltModifier),
+            self,
+            self.next_button.click,
+        )
+        self._layout.addLayout(header)
+
+        figures = QHBoxLayout()
+        figures.setSpacing(14)
+        self.total_value = self._figure(figures, "At the screen")
+        self.average_value = self._figure(figures, "Per day, on average")
+        self.change_value = self._figure(figures, "Against last week")
+        self._layout.addLayout(figures)
+
+        self.days_card = Card("Each day")
+        self.legend = QHBoxLayout()
+        self.legend.setSpacing(14)
+        self.days_card.body.addLayout(self.legend)
+        self.hours_card = Card("When you were at the screen")
+        apps_card = Card("Most used this week")
+        self.apps = BarList(empty_text="Nothing tracked this week.")
+        self.apps.setAccessibleName("Time per app this week")
+        apps_card.body.addWidget(self.apps)
+        self._layout.addWidget(self.days_card)
+        self._layout.addWidget(self.hours_card)
+        self._layout.addWidget(apps_card)
+        self._layout.addStretch(1)
+        self.setWidget(page)
+
+    def _figure(self, row: QHBoxLayout, caption: str) -> QLabel:
+        card = Card(caption)
+        card.title.setObjectName("muted")
+        card.title.setFont(self.font())
+        value = QLabel("–")
+        value.setFont(theme.heading_font(self.font(), 2.0))
+        value.setAccessibleName(caption)
+        card.body.addWidget(value)
+        row.addWidget(card)
+        return value
+
+    @property
+    def usage(self) -> WeekUsage | None:
+        """What is on screen now (for tests and for saving)."""
+        return self._usage
+
+    def refresh(self) -> None:
+        self.show_week(self._monday)
+
+    def show_week(self, monday: date) -> None:
+        context = self._context
+        self._monday = monday_of(monday)
+        starts = context.settings.tracking.day_starts
+        usage = week_usage(context.engine, self._monday, starts)
+        previous = week_usage(context.engine, self._monday - timedelta(7), starts)
+        self._usage = usage
+        this_monday = monday_of(context.today())
+        self.heading.setText(
+            "This week" if self._monday == this_monday else f"Week of {self._monday:%d %B}"
+        )
+        sunday = self._monday + timedelta(6)
+        self.range_label.setText(f"{self._monday:%A %d %B} – {sunday:%A %d %B %Y}")
+        self.next_button.setEnabled(self._monday < this_monday)
+
+        total = usage.total.active_seconds
+        elapsed_days = sum(1 for d in usage.days if d.day <= context.today()) or 1
+        self.total_value.setText(format_duration(total))
+        self.average_value.setText(format_duration(total / elapsed_days))
+        self.change_value.setText(_change_text(total, previous.total.active_seconds))
+        self.apps.set_rows(
+            [BarRow(t.key, t.seconds, theme.color_for(t.key)) for t in usage.total.totals[:8]]
+        )
+        if self._charts is None:
+            self._charts = _Charts(self)
+            self.days_card.body.addWidget(self._charts.bars)
+            self.hours_card.body.addWidget(self._charts.heatmap)
+        keys = self._charts.draw(usage)
+        self._set_legend(keys)
+        self.week_shown.emit(self._monday)
+
+    def _set_legend(self, keys: list[str]) -> None:
+        while self.legend.count():
+            item = self.legend.takeAt(0)
+            widget = item.widget() if item else None
+            if widget is not None:
+                widget.deleteLater()
+        for key in keys:
+            swatch = QLabel(f"<span style='color:{theme.color_for(key).name()}'>●</span> {key}")
+            self.legend.addWidget(swatch)
+        self.legend.addStretch(1)
+
+    def save_png(self, path: Path) -> bool:
+        """Save the page as it looks now; True on success."""
+        page = self.widget()
+        return page is not None and page.grab().save(str(path), "PNG")
+
+    @classmethod
+    def ask_save_path(cls, parent: QWidget, suggested: str) -> Path | None:
+        """Ask where to save; tests replace this."""
+        name, _ = QFileDialog.getSaveFileName(
+            parent, "Save the week as a picture", suggested, "PNG images (*.png)"
+        )
+        return Path(name) if name else None
+
+    def _save_clicked(self) -> None:
+        target = self.ask_save_path(self, str(Path.home() / f"breather-week-{self._monday}.png"))
+        if target is not None:
+            self.save_png(target)
+
+
+def _change_text(this_week: float, last_week: float) -> str:
+    if last_week <= 0:
+        return "–"
+    delta = this_week - last_week
+    sign = "+" if delta >= 0 else "−"
+    return f"{sign}{format_duration(abs(delta))} ({delta / last_week:+.0%})"
+
+
+class _Charts:
+    """The two pyqtgraph plots, built on first use."""
+
+    def __init__(self, owner: QWidget) -> None:
+        import pyqtgraph as pg
+
+        self._pg = pg
+        palette = owner.palette()
+        background = palette.color(QPalette.ColorRole.Base)
+        foreground = palette.color(QPalette.ColorRole.WindowText)
+        self.bars = pg.PlotWidget(background=background)
+        self.bars.setMinimumHeight(260)
+        self.bars.setAccessibleName("Active time per day, stacked by app")
+        self.bars.setMenuEnabled(False)
+        self.bars.setMouseEnabled(x=False, y=False)
+        self.bars.hideButtons()
+        plot = self.bars.getPlotItem()
+        plot.showGrid(x=False, y=True, alpha=0.15)
+        plot.getAxis("bottom").setTicks([list(enumerate(WEEKDAYS))])
+        plot.getAxis("left").setLabel("hours")
+        for axis in ("left", "bottom"):
+            plot.getAxis(axis).setTextPen(foreground)
+            plot.getAxis(axis).setPen(
+                QColor(foreground.red(), foreground.green(), foreground.blue(), 90)
+            )
+
+        self.heatmap = pg.PlotWidget(background=background)
+        self.heatmap.setMinimumHeight(200)
+        self.heatmap.setAccessibleName("Active time by hour of day and weekday")
+        self.heatmap.setMenuEnabled(False)
+        self.heatmap.setMouseEnabled(x=False, y=False)
+        self.heatmap.hideButtons()
+        heat = self.heatmap.getPlotItem()
+        heat.invertY(True)
+        heat.getAxis("left").setTicks([[(i + 0.5, d) for i, d in enumerate(WEEKDAYS)]])
+        heat.getAxis("bottom").setTicks([[(h + 0.5, f"{h:02d}") for h in range(0, 24, 3)]])
+        for axis in ("left", "bottom"):
+            heat.getAxis(axis).setTextPen(foreground)
+            heat.getAxis(axis).setPen(QColor(0, 0, 0, 0))
+        self._image = pg.ImageItem(axisOrder="row-major")
+        heat.addItem(self._image)
+        accent = QColor(theme.ACCENT)
+        self._image.setLookupTable(
+            pg.ColorMap(
+                [0.0, 1.0],
+                [
+                    (background.red(), background.green(), background.blue()),
+                    (accent.red(), accent.green(), accent.blue()),
+                ],
+            ).getLookupTable(nPts=64)
+        )
+        heat.setXRange(0, 24, padding=0.01)
+        heat.setYRange(0, 7, padding=0.02)
+
+    def draw(self, usage: WeekUsage) -> list[str]:
+        """Draw the week; returns the keys in the stacked bars, biggest first."""
+        import numpy as np
+
+        pg = self._pg
+        plot = self.bars.getPlotItem()
+        plot.clear()
+        ranked = [total.key for total in usage.total.totals[:STACKED_KEYS]]
+        keys = ranked + (["Other"] if len(usage.total.totals) > STACKED_KEYS else [])
+        base = np.zeros(7)
+        for key in keys:
+            heights = np.array(
+                [
+                    (
+                        sum(s for k, s in day.app_seconds().items() if k not in ranked)
+                        if key == "Other" and key not in ranked
+                        else day.app_seconds().get(key, 0.0)
+                    )
+                    / 3600
+                    for day in usage.days
+                ]
+            )
+            color = theme.color_for(key)
+            plot.addItem(
+                pg.BarGraphItem(
+                    x=np.arange(7),
+                    height=heights,
+                    y0=base,
+                    width=0.62,
+                    brush=color,
+                    pen=pg.mkPen(color.darker(115), width=0.5),
+                )
+            )
+            base = base + heights
+        top = float(base.max()) if len(base) else 0.0
+        plot.setYRange(0, max(1.0, top * 1.15), padding=0)
+        plot.setXRange(-0.6, 6.6, padding=0)
+        grid = np.array(usage.grid, dtype=float) / 3600
+        self._image.setImage(grid, levels=(0, max(1e-9, float(grid.max()) or 1.0)))
+        self._image.setRect(0, 0, 24, 7)  # after setImage: the rect maps the image's pixels
+        return keys

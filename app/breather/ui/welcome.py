@@ -1,0 +1,110 @@
+"""First run: what Breather does, what it never does, and the evidence-based defaults.
+
+One screen, one button. Nothing here is required: closing it keeps the defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from breather import APP_NAME
+from breather.config_file import update_config
+from breather.ui import theme
+
+
+@dataclass(frozen=True, slots=True)
+class WelcomeChoices:
+    breaks: bool = True
+    social_limit: bool = False
+
+
+class WelcomeDialog(QDialog):
+    """Shows once; `choices()` tells what the person picked."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Welcome to {APP_NAME}")
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 28, 32, 24)
+        layout.setSpacing(14)
+
+        title = QLabel(f"Welcome to {APP_NAME}")
+        title.setFont(theme.heading_font(self.font(), 1.7))
+        layout.addWidget(title)
+        intro = QLabel(
+            "Breather quietly notices which app and window you are using and when you step "
+            "away, so it can show you your day and remind you to rest."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        facts = QLabel(
+            "<ul style='margin-left:-20px'>"
+            "<li><b>What it keeps:</b> app names, window titles, and when you are away "
+            "(no keyboard or mouse for 3 minutes).</li>"
+            "<li><b>What it never keeps:</b> keystrokes, screenshots, "
+            "or what you type or read.</li>"
+            "<li><b>Where it goes:</b> nowhere. Everything stays on this computer; "
+            "there is no account and nothing is sent.</li>"
+            "</ul>"
+        )
+        facts.setWordWrap(True)
+        facts.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(facts)
+
+        self.breaks = QCheckBox(
+            "&Remind me to rest my eyes (20 seconds every 20 minutes)\n"
+            "and to get up and move (5 minutes every 45 minutes)"
+        )
+        self.breaks.setChecked(True)
+        self.breaks.setAccessibleName("Break reminders")
+        self.social_limit = QCheckBox("A gentle &30-minute daily limit for social media")
+        self.social_limit.setAccessibleName("Social media limit")
+        layout.addWidget(self.breaks)
+        layout.addWidget(self.social_limit)
+
+        note = QLabel("You can change any of this later in Settings.")
+        note.setObjectName("muted")
+        layout.addWidget(note)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.start_button = QPushButton(f"&Start {APP_NAME}")
+        self.start_button.setObjectName("primary")
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self.accept)
+        buttons.addWidget(self.start_button)
+        layout.addLayout(buttons)
+
+    def choices(self) -> WelcomeChoices:
+        return WelcomeChoices(self.breaks.isChecked(), self.social_limit.isChecked())
+
+
+WELCOMED_MARKER = "welcomed"
+
+
+def apply_welcome(choices: WelcomeChoices, config_file: Path, data_dir: Path) -> None:
+    """Write what differs from the defaults to the config, and remember the welcome was seen."""
+    values: dict[tuple[str, ...], object] = {}
+    tables: dict[str, list[dict[str, object]]] = {}
+    if not choices.breaks:
+        values[("breaks", "eyes", "enabled")] = False
+        values[("breaks", "movement", "enabled")] = False
+    if choices.social_limit:
+        tables["limits"] = [{"category": "Social media", "daily": "30m"}]
+    if values or tables:
+        update_config(config_file, values, tables)
+    (data_dir / WELCOMED_MARKER).touch(mode=0o600)

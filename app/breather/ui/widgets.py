@@ -1,0 +1,176 @@
+"""Small painted widgets shared by the pages: cards, a ranked bar list and a day timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from breather.durations import format_duration
+from breather.ui import theme
+
+
+class Card(QFrame):
+    """A rounded panel with a small title."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(18, 14, 18, 16)
+        self.body.setSpacing(10)
+        self.title = QLabel(title)
+        self.title.setFont(theme.heading_font(self.font(), 1.1))
+        self.body.addWidget(self.title)
+
+
+@dataclass(frozen=True, slots=True)
+class BarRow:
+    label: str
+    seconds: float
+    color: QColor
+    note: str = ""
+
+
+class BarList(QWidget):
+    """Ranked rows: a colour dot, the name, a bar in proportion, the time."""
+
+    ROW = 30
+
+    def __init__(self, parent: QWidget | None = None, *, empty_text: str = "") -> None:
+        super().__init__(parent)
+        self._rows: list[BarRow] = []
+        self._empty_text = empty_text
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAccessibleName("Ranked list")
+
+    def set_rows(self, rows: Sequence[BarRow]) -> None:
+        self._rows = list(rows)
+        self.setAccessibleDescription(
+            "; ".join(f"{r.label}: {format_duration(r.seconds)}" for r in self._rows)
+            or self._empty_text
+        )
+        self.updateGeometry()
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, max(1, len(self._rows)) * self.ROW + 4)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        text_color = self.palette().color(QPalette.ColorRole.WindowText)
+        if not self._rows:
+            painter.setPen(theme.muted(self))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignLeft, self._empty_text)
+            return
+        top = max(r.seconds for r in self._rows) or 1.0
+        width = self.width()
+        name_w = min(220, int(width * 0.38))
+        time_w = 74
+        bar_x = name_w + 12
+        bar_w = max(20, width - bar_x - time_w - 8)
+        track = QColor(text_color)
+        track.setAlphaF(0.08)
+        metrics = painter.fontMetrics()
+        for index, row in enumerate(self._rows):
+            y = index * self.ROW
+            mid = y + self.ROW / 2
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(row.color)
+            painter.drawEllipse(QRectF(0, mid - 5, 10, 10))
+            painter.setPen(text_color)
+            label = metrics.elidedText(row.label, Qt.TextElideMode.ElideRight, name_w - 18)
+            painter.drawText(
+                QRectF(18, y, name_w - 18, self.ROW), Qt.AlignmentFlag.AlignVCenter, label
+            )
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(track)
+            painter.drawRoundedRect(QRectF(bar_x, mid - 5, bar_w, 10), 5, 5)
+            painter.setBrush(row.color)
+            painter.drawRoundedRect(
+                QRectF(bar_x, mid - 5, max(10.0, bar_w * row.seconds / top), 10), 5, 5
+            )
+            painter.setPen(text_color)
+            painter.drawText(
+                QRectF(width - time_w, y, time_w, self.ROW),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                format_duration(row.seconds),
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineBlock:
+    start: datetime
+    end: datetime
+    key: str | None  # None: away
+
+
+class DayTimeline(QWidget):
+    """The day as a horizontal band: coloured where a window had focus, pale where away."""
+
+    def __init__(self, color_of: Callable[[str], QColor], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._color_of = color_of
+        self._blocks: list[TimelineBlock] = []
+        self._start = datetime.now().astimezone()
+        self._end = self._start + timedelta(hours=1)
+        self.setMinimumHeight(64)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAccessibleName("Timeline of the day")
+
+    def set_day(self, start: datetime, end: datetime, blocks: Sequence[TimelineBlock]) -> None:
+        """Show [start, end), trimmed to whole hours around what happened."""
+        self._blocks = list(blocks)
+        if self._blocks:
+            first = min(b.start for b in self._blocks)
+            last = max(b.end for b in self._blocks)
+            start = max(start, first.replace(minute=0, second=0, microsecond=0))
+            end = min(end, last.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1))
+        self._start, self._end = start, max(end, start + timedelta(hours=1))
+        active = sum((b.end - b.start).total_seconds() for b in self._blocks if b.key)
+        self.setAccessibleDescription(
+            f"{format_duration(active)} active between {self._start:%H:%M} and {self._end:%H:%M}"
+        )
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(600, 64)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        total = (self._end - self._start).total_seconds()
+        band = QRectF(0, 6, self.width(), 30)
+        base = QColor(self.palette().color(QPalette.ColorRole.WindowText))
+        base.setAlphaF(0.06)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(base)
+        painter.drawRoundedRect(band, 8, 8)
+        painter.setClipRect(band)
+        for block in self._blocks:
+            x0 = band.width() * (block.start - self._start).total_seconds() / total
+            x1 = band.width() * (block.end - self._start).total_seconds() / total
+            color = self._color_of(block.key) if block.key else QColor(theme.AWAY)
+            if block.key is None:
+                color.setAlphaF(0.55)
+            painter.setBrush(color)
+            painter.drawRect(QRectF(x0, band.top(), max(1.0, x1 - x0), band.height()))
+        painter.setClipping(False)
+        painter.setPen(theme.muted(self))
+        hours = int(total // 3600)
+        step = 1 if hours <= 8 else 2 if hours <= 14 else 3
+        tick = self._start
+        while tick <= self._end:
+            x = band.width() * (tick - self._start).total_seconds() / total
+            label_rect = QRectF(x - 30, band.bottom() + 4, 60, 18)
+            if label_rect.left() < 0:
+                label_rect.moveLeft(0)
+            if label_rect.right() > self.width():
+                label_rect.moveRight(self.width())
+            painter.drawText(label_rect, Qt.AlignmentFlag.AlignHCenter, f"{tick:%H:%M}")
+            tick += timedelta(hours=step)
