@@ -26,12 +26,14 @@ def parse_duration(text: str) -> float:
 
 
 def format_duration(seconds: float) -> str:
-    """A short human form: "1h 05m", "12m 30s", "45s"."""
+    """A short human form: "1h 05m", "12m", "4m 30s", "45s" (seconds only where they matter)."""
     whole = round(seconds)
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
         return f"{hours}h {minutes:02d}m"
+    if minutes >= 10:
+        return f"{minutes}m"
     if minutes:
         return f"{minutes}m {secs:02d}s"
     return f"{secs}s"

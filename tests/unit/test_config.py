@@ -35,7 +35,7 @@ def test_nonsense_durations_are_refused_with_an_example(text: str) -> None:
 
 
 def test_durations_format_short() -> None:
-    assert [format_duration(s) for s in (45, 750, 3900)] == ["45s", "12m 30s", "1h 05m"]
+    assert [format_duration(s) for s in (45, 270, 750, 3900)] == ["45s", "4m 30s", "12m", "1h 05m"]
 
 
 def test_a_missing_file_means_defaults(tmp_path: Path) -> None:

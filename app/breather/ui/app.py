@@ -60,6 +60,7 @@ class BreatherApp(QObject):
         self.context = AppContext(store.engine, settings, paths, clock)
         self.icon = QIcon(str(resource("icons", "breather.svg")))
         self.window = MainWindow(self.icon, hide_on_close=tray_available)
+        self.window.setStyleSheet(theme.STYLE)
         self.today = TodayPage(self.context)
         self.week = WeekPage(self.context)
         self.window.add_page("Today", self.today, "1")
@@ -191,7 +192,6 @@ def run_app(paths: Paths, settings: Settings, argv: list[str]) -> int:
     qt_app.setApplicationDisplayName(APP_NAME)
     qt_app.setApplicationVersion(__version__)
     qt_app.setQuitOnLastWindowClosed(False)
-    qt_app.setStyleSheet(theme.STYLE)
 
     device_uuid, device_name = device_identity(paths.data_dir)
     store = open_store(paths.db_url, device_uuid=device_uuid, device_name=device_name)

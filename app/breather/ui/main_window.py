@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from breather import APP_NAME
+from breather.ui.widgets import add_shortcut
 
 
 class MainWindow(QMainWindow):
@@ -46,7 +47,7 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
         self.nav.currentRowChanged.connect(self._show_row)
         self._refreshers: list[Callable[[], None] | None] = []
-        QShortcut(QKeySequence.StandardKey.Close, self, self.close)
+        add_shortcut(self, QKeySequence.StandardKey.Close, self.close)
 
     def add_page(self, title: str, page: QWidget, shortcut: str) -> None:
         """Add a page reachable from the sidebar and with Ctrl+`shortcut`."""
@@ -57,7 +58,7 @@ class MainWindow(QMainWindow):
         refresh = getattr(page, "refresh", None)
         self._refreshers.append(refresh if callable(refresh) else None)
         row = self.nav.count() - 1
-        QShortcut(QKeySequence(f"Ctrl+{shortcut}"), self, lambda: self.show_page(row))
+        add_shortcut(self, f"Ctrl+{shortcut}", lambda: self.show_page(row))
 
     def show_page(self, row: int) -> None:
         self.nav.setCurrentRow(row)

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -25,7 +25,7 @@ from breather.durations import format_duration
 from breather.store.review import WeekUsage, monday_of, week_usage
 from breather.ui import theme
 from breather.ui.context import AppContext
-from breather.ui.widgets import BarList, BarRow, Card
+from breather.ui.widgets import BarList, BarRow, Card, add_shortcut
 
 #: Keys drawn in the stacked bars; the rest are summed into "Other".
 STACKED_KEYS = 6
@@ -71,16 +71,8 @@ class WeekPage(QScrollArea):
         self.previous_button.clicked.connect(lambda: self.show_week(self._monday - timedelta(7)))
         self.next_button.clicked.connect(lambda: self.show_week(self._monday + timedelta(7)))
         self.save_button.clicked.connect(self._save_clicked)
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Left | Qt.KeyboardModifier.AltModifier),
-            self,
-            self.previous_button.click,
-        )
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Right | Qt.KeyboardModifier.AltModifier),
-            self,
-            self.next_button.click,
-        )
+        add_shortcut(self, "Alt+Left", self.previous_button.click)
+        add_shortcut(self, "Alt+Right", self.next_button.click)
         self._layout.addLayout(header)
 
         figures = QHBoxLayout()
@@ -166,6 +158,10 @@ class WeekPage(QScrollArea):
             self.legend.addWidget(swatch)
         self.legend.addStretch(1)
 
+    def drawn_hours(self) -> list[float]:
+        """The height of each day's stacked bar as drawn, in hours (for checks and tests)."""
+        return self._charts.stack_tops() if self._charts else []
+
     def save_png(self, path: Path) -> bool:
         """Save the page as it looks now; True on success."""
         page = self.widget()
@@ -200,6 +196,7 @@ class _Charts:
         import pyqtgraph as pg
 
         self._pg = pg
+        self._tops: list[float] = []
         palette = owner.palette()
         background = palette.color(QPalette.ColorRole.Base)
         foreground = palette.color(QPalette.ColorRole.WindowText)
@@ -247,6 +244,9 @@ class _Charts:
         heat.setXRange(0, 24, padding=0.01)
         heat.setYRange(0, 7, padding=0.02)
 
+    def stack_tops(self) -> list[float]:
+        return list(self._tops)
+
     def draw(self, usage: WeekUsage) -> list[str]:
         """Draw the week; returns the keys in the stacked bars, biggest first."""
         import numpy as np
@@ -282,6 +282,7 @@ class _Charts:
             )
             base = base + heights
         top = float(base.max()) if len(base) else 0.0
+        self._tops = [float(value) for value in base]
         plot.setYRange(0, max(1.0, top * 1.15), padding=0)
         plot.setXRange(-0.6, 6.6, padding=0)
         grid = np.array(usage.grid, dtype=float) / 3600

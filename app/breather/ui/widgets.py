@@ -7,11 +7,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QKeySequence, QPainter, QPaintEvent, QPalette, QShortcut
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from breather.durations import format_duration
 from breather.ui import theme
+
+
+def add_shortcut(
+    parent: QWidget, keys: str | QKeySequence.StandardKey, slot: Callable[[], object]
+) -> QShortcut:
+    """A window-wide keyboard shortcut owned by `parent`."""
+    # Connected through the signal: the (keys, parent, callable) constructor did not fire
+    # under QTest here, and tests must be able to press every shortcut a person can.
+    shortcut = QShortcut(QKeySequence(keys), parent)
+    shortcut.activated.connect(slot)
+    return shortcut
 
 
 class Card(QFrame):

@@ -1,0 +1,7 @@
+"""Qt widget tests run offscreen: no display needed, same widgets and painting."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -1,0 +1,136 @@
+"""The desktop app's pages and tray, driven as a person would (offscreen)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from breather.clock import FakeClock
+from breather.config import Settings, load_settings
+from breather.paths import Paths
+from breather.store import Store
+from breather.store.queries import day_range, summarize
+from breather.ui.app import BreatherApp
+from tests.qt.usage import MONDAY, fill_week
+
+ARTIFACTS = Path(__file__).parents[1] / "artifacts"
+
+
+@pytest.fixture
+def written(store: Store) -> dict[date, float]:
+    return fill_week(store)
+
+
+@pytest.fixture
+def app(qtbot, store: Store, tmp_path: Path, written) -> Iterator[BreatherApp]:
+    paths = Paths(tmp_path, tmp_path / "breather.toml", store.url)
+    clock = FakeClock(datetime(2026, 11, 22, 15, 0, tzinfo=UTC))  # Sunday afternoon
+    breather = BreatherApp(
+        store=store,
+        settings=Settings(),
+        paths=paths,
+        clock=clock,
+        tray_available=True,
+        track=False,
+    )
+    qtbot.addWidget(breather.window)
+    yield breather
+    breather.window.hide()
+
+
+def test_the_tray_menu_offers_what_people_do_from_there(app: BreatherApp, qtbot) -> None:
+    tray = app.tray
+    assert tray is not None
+    labels = [a.text().replace("&", "") for a in tray.menu.actions() if a.text()]
+    assert labels[:2] == ["Open Breather", "Pause tracking"]
+    assert "Self-help and crisis lines" in labels and labels[-1] == "Quit Breather"
+    pauses = [a.text() for a in tray.pause_actions]
+    assert pauses == ["For 30 minutes", "For 1 hour", "Until tomorrow"]
+    with qtbot.waitSignal(tray.pause_requested) as paused:
+        tray.pause_actions[1].trigger()
+    assert paused.args == [60]
+    tray.open_action.trigger()
+    assert app.window.isVisible()
+
+
+def test_first_run_welcome_saves_choices_and_keeps_comments(app: BreatherApp, qtbot) -> None:
+    config = app.context.paths.config_file
+    config.write_text('# my own notes\n[tracking]\nidle_after = "5m"  # I read a lot\n')
+    dialog = app.welcome()
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.social_limit.setFocus()
+    qtbot.keyClick(dialog.social_limit, Qt.Key.Key_Space)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    text = config.read_text()
+    assert text.startswith('# my own notes\n[tracking]\nidle_after = "5m"  # I read a lot\n')
+    assert 'category = "Social media"' in text and 'daily = "30m"' in text
+    assert (app.context.paths.data_dir / "welcomed").exists()
+    assert config.stat().st_mode & 0o077 == 0
+    settings, _ = load_settings(config)
+    assert settings.tracking.idle_after == 300
+
+
+def test_today_shows_the_stored_day(app: BreatherApp, written, qtbot) -> None:
+    app.show_window()
+    app.window.show_page(app.window.page_index("Today"))
+    today = app.context.today()
+    assert written[today] == 2 * 3600 + 6 * 60  # Sunday of the generated week
+    assert app.today.active_value.text() == "2h 06m"
+    assert app.today.away_value.text() == "30m"
+    assert app.today.apps.accessibleDescription() == "firefox: 1h 54m; Slack: 12m"
+
+
+def test_weekly_bars_add_up_to_the_store_totals(app: BreatherApp, store: Store, qtbot) -> None:
+    app.show_window()
+    app.window.show_page(app.window.page_index("This week"))
+    usage = app.week.usage
+    assert usage is not None and usage.monday == MONDAY
+    for day in usage.days:
+        start, end = day_range(day.day, app.context.settings.tracking.day_starts)
+        assert day.active_seconds == summarize(store.engine, start, end).active_seconds
+    drawn = app.week.drawn_hours()
+    for hours, day in zip(drawn, usage.days, strict=True):
+        assert hours == pytest.approx(day.active_seconds / 3600)
+    assert sum(sum(row) for row in usage.grid) == pytest.approx(usage.total.active_seconds)
+
+
+def test_weekly_review_moves_between_weeks_by_keyboard(app: BreatherApp, qtbot) -> None:
+    with qtbot.waitActive(app.window):  # shortcuts reach the active window only
+        app.show_window()
+    app.window.show_page(app.window.page_index("This week"))
+    assert not app.week.next_button.isEnabled()  # nothing after the current week
+    qtbot.keyClick(app.week, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert app.week.usage is not None
+    assert app.week.usage.monday == MONDAY - timedelta(days=7)
+    assert app.week.usage.total.active_seconds == 0
+    qtbot.keyClick(app.week, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert app.week.usage.monday == MONDAY
+
+
+def test_weekly_review_saves_a_png(app: BreatherApp, qtbot, tmp_path: Path, monkeypatch) -> None:
+    app.show_window()
+    app.window.show_page(app.window.page_index("This week"))
+    target = tmp_path / "week.png"
+    monkeypatch.setattr(type(app.week), "ask_save_path", classmethod(lambda cls, p, s: target))
+    qtbot.mouseClick(app.week.save_button, Qt.MouseButton.LeftButton)
+    assert target.read_bytes().startswith(b"\x89PNG")
+
+
+def test_screenshots_at_1280x800(app: BreatherApp, qtbot) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    window = app.window
+    window.resize(1280, 800)
+    app.show_window()
+    for title, name in (("Today", "today"), ("This week", "weekly-review")):
+        window.show_page(window.page_index(title))
+        qtbot.wait(50)  # let the layout settle before grabbing
+        assert window.grab().save(str(ARTIFACTS / f"{name}.png"))
+    dialog = app.welcome()
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.grab().save(str(ARTIFACTS / "first-run.png"))
+    dialog.reject()
