@@ -1,0 +1,111 @@
+"""The desktop app on a real X11 desktop with a tray: launch, tray menu, second launch, quit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.desktop.harness import Desktop, wait_until
+
+pytestmark = pytest.mark.desktop
+
+ARTIFACTS = Path(__file__).parents[1] / "artifacts"
+
+
+def xdotool(desktop: Desktop, *args: str) -> str:
+    done = subprocess.run(
+        ["xdotool", *args], env=desktop.process_env, capture_output=True, text=True, check=False
+    )
+    return done.stdout
+
+
+def breather_windows(desktop: Desktop, *, visible: bool = True) -> list[int]:
+    args = ["search"] + (["--onlyvisible"] if visible else []) + ["--class", "breather"]
+    return [int(w) for w in xdotool(desktop, *args).split()]
+
+
+def geometry(desktop: Desktop, window: int) -> tuple[int, int, int, int]:
+    values = dict(
+        line.split("=", 1)
+        for line in xdotool(desktop, "getwindowgeometry", "--shell", str(window)).split()
+    )
+    return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
+
+
+def tray_icon(desktop: Desktop) -> tuple[int, int]:
+    """The centre of Breather's icon in jwm's tray (a small window at the bottom edge)."""
+    for window in breather_windows(desktop, visible=False):
+        x, y, width, height = geometry(desktop, window)
+        if width <= 64 and height <= 64 and y > 700:
+            return x + width // 2, y + height // 2
+    raise LookupError("no Breather icon in the tray")
+
+
+def main_window(desktop: Desktop) -> int | None:
+    found = xdotool(desktop, "search", "--onlyvisible", "--name", "^Breather$").split()
+    return int(found[0]) if found else None
+
+
+def launch(desktop: Desktop, data: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "breather"],
+        env={**desktop.process_env, "BREATHER_DATA_DIR": str(data)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.fixture
+def running_app(desktop: Desktop, tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+    (tmp_path / "welcomed").touch()  # not a first run: Breather starts in the tray
+    app = launch(desktop, tmp_path)
+    try:
+        wait_until(lambda: _has_icon(desktop), 20, "Breather's tray icon")
+        yield app
+    finally:
+        if app.poll() is None:
+            app.kill()
+        app.communicate(timeout=15)
+
+
+def _has_icon(desktop: Desktop) -> bool:
+    try:
+        tray_icon(desktop)
+    except LookupError:
+        return False
+    return True
+
+
+def test_tray_menu_opens_the_window_and_a_second_launch_raises_it(
+    desktop: Desktop, open_window, running_app: subprocess.Popen[str], tmp_path: Path
+) -> None:
+    assert main_window(desktop) is None  # it starts quietly in the tray
+    x, y = tray_icon(desktop)
+    xdotool(desktop, "mousemove", "--sync", str(x), str(y), "click", "3")
+    wait_until(lambda: len(breather_windows(desktop)) >= 2, 10, "the tray menu to open")
+    ARTIFACTS.mkdir(exist_ok=True)
+    desktop.screenshot(ARTIFACTS / "desktop-tray-menu.png")
+    xdotool(desktop, "key", "Down", "Return")  # the first entry: Open Breather
+    window = wait_until(lambda: main_window(desktop), 10, "the main window to open")
+
+    other = open_window("Other", "Something else entirely")
+    desktop.focus(other)
+    assert desktop.active_window_id() != window
+    second = launch(desktop, tmp_path)
+    _, err = second.communicate(timeout=30)
+    assert second.returncode == 0
+    assert "already running" in err
+    wait_until(lambda: desktop.active_window_id() == window, 10, "Breather to come forward")
+    assert running_app.poll() is None  # the first one, still the only tracker
+    desktop.screenshot(ARTIFACTS / "desktop-raised.png")
+
+    x, y = tray_icon(desktop)
+    xdotool(desktop, "mousemove", "--sync", str(x), str(y), "click", "3")
+    wait_until(lambda: len(breather_windows(desktop)) >= 2, 10, "the tray menu to open")
+    xdotool(desktop, "key", "Up", "Return")  # the last entry: Quit Breather
+    assert running_app.wait(timeout=20) == 0
