@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import pstats
+import re
 import statistics
 import sys
 import time
@@ -384,13 +385,25 @@ def query_timings(
 
 
 def profile(out: Path, days: int, seed: int, start: date, top: int) -> str:
-    """Profile the tracking+store path (not the generator) over `days` days; the report."""
+    """Profile the tracking+store path (not the generator) over `days` days; the report.
+
+    First the same path unprofiled, split into the tracker alone and the flushes, to put the
+    profile (which inflates Python-heavy code several times) in scale.
+    """
     db = out / f"profile-{days}d-seed{seed}.sqlite"
+    plain = build(db, days, seed, start, progress=False)
+    tracker_cpu = 0.0
+    alone = Tracker(idle_after=IDLE_AFTER, max_gap=MAX_GAP)
+    for batch, _ in _batches(generate(days, seed, start), BATCH):
+        began = time.process_time()
+        for sample in batch:
+            alone.feed(sample)
+        tracker_cpu += time.process_time() - began
+
     _remove_database(db)
     store = open_store(sqlite_url(db), device_uuid=DEVICE_UUID, device_name="bench")
     profiler = cProfile.Profile()
     samples = 0
-    tracker_cpu = 0.0
     try:
         writer = store.writer(flush_every=FLUSH_EVERY)
         tracker = Tracker(idle_after=IDLE_AFTER, max_gap=MAX_GAP)
@@ -408,55 +421,65 @@ def profile(out: Path, days: int, seed: int, start: date, top: int) -> str:
         writer.record(tracker.close())
         writer.flush(None, mono)
         profiler.disable()
-        # The tracker alone, unprofiled, for scale.
-        alone = Tracker(idle_after=IDLE_AFTER, max_gap=MAX_GAP)
-        for batch, _ in _batches(generate(days, seed, start), BATCH):
-            began = time.process_time()
-            for sample in batch:
-                alone.feed(sample)
-            tracker_cpu += time.process_time() - began
     finally:
         store.close()
         _remove_database(db)
     profiler.dump_stats(out / f"store-path-{days}d.prof")
-    stats = pstats.Stats(profiler)
-    total = max(
-        entry[3]
-        for key, entry in stats.stats.items()  # type: ignore[attr-defined]
-    )
+
+    per = 1e6 / samples
+    feed_us = tracker_cpu * per
+    flush_us = plain.flush_cpu_s * per
+    rest_us = plain.store_us_per_sample - feed_us - flush_us
     lines = [
-        f"Profile of the tracking+store path over {days} days ({samples:,} samples),"
-        f" cProfile; written to {out.name}/store-path-{days}d.prof",
-        f"(cProfile inflates Python-heavy code; unprofiled, Tracker.feed alone costs"
-        f" {1e6 * tracker_cpu / samples:.2f} us/sample)",
+        f"Store path over {days} days ({samples:,} samples), unprofiled CPU per sample:",
+        f"  {plain.store_us_per_sample:6.2f} us  all (Tracker.feed + SpanWriter.record/due/flush)",
+        f"  {feed_us:6.2f} us  Tracker.feed alone",
+        f"  {rest_us:6.2f} us  SpanWriter.record + due, and the loop",
+        f"  {flush_us:6.2f} us  SpanWriter.flush: {plain.flushes:,} flushes,"
+        f" {1e6 * plain.flush_cpu_s / max(plain.flushes, 1):.1f} us each,"
+        f" one per {samples / max(plain.flushes, 1):.1f} samples",
         "",
-        f"{'cum us/sample':>13} {'own us/sample':>13} {'calls/sample':>12} {'cum %':>6}  function",
+        f"cProfile of the same path (written to {out.name}/store-path-{days}d.prof)",
+        "",
     ]
-    rows = sorted(stats.stats.items(), key=lambda item: -item[1][3])  # type: ignore[attr-defined]
-    for (path, line, name), (_cc, calls, own, cum, _callers) in rows[:top]:
-        where = _short_path(path)
-        label = f"{where}:{line}({name})" if line else name
+    lines += _profile_table(pstats.Stats(profiler), samples, top)
+    return "\n".join(lines)
+
+
+def _profile_table(stats: pstats.Stats, samples: int, top: int) -> list[str]:
+    entries = stats.stats.items()  # type: ignore[attr-defined]
+    total = max(entry[3] for _key, entry in entries)
+    lines = [
+        f"{'cum us/sample':>13} {'own us/sample':>13} {'calls/sample':>12} {'cum %':>6}  function"
+    ]
+    for (path, line, name), (_cc, calls, own, cum, _callers) in sorted(
+        entries, key=lambda item: -item[1][3]
+    )[:top]:
         lines.append(
             f"{1e6 * cum / samples:13.2f} {1e6 * own / samples:13.2f} {calls / samples:12.3f}"
-            f" {100 * cum / total:5.1f}%  {label}"
+            f" {100 * cum / total:5.1f}%  {_label(path, line, name)}"
         )
-    lines.append("")
-    lines.append(f"{'own us/sample':>13} {'calls/sample':>12}  function (by own time)")
+    lines += ["", f"{'own us/sample':>13} {'calls/sample':>12}  function (by own time)"]
     for (path, line, name), (_cc, calls, own, _cum, _callers) in sorted(
-        stats.stats.items(),  # type: ignore[attr-defined]
-        key=lambda item: -item[1][2],
+        entries, key=lambda item: -item[1][2]
     )[:top]:
-        label = f"{_short_path(path)}:{line}({name})" if line else name
-        lines.append(f"{1e6 * own / samples:13.2f} {calls / samples:12.3f}  {label}")
-    return "\n".join(lines)
+        lines.append(
+            f"{1e6 * own / samples:13.2f} {calls / samples:12.3f}  {_label(path, line, name)}"
+        )
+    return lines
+
+
+def _label(path: str, line: int, name: str) -> str:
+    return f"{_short_path(path)}:{line}({name})" if line else name
 
 
 def _short_path(path: str) -> str:
     """A profiled file's path from its package down: "breather/tracking.py", "sqlalchemy/..."."""
-    for marker in ("/site-packages/", "/app/", "/lib/python3"):
+    for marker in ("/site-packages/", "/app/"):
         if marker in path:
             return path.split(marker, 1)[1]
-    return path
+    stdlib = re.search(r"/lib/python3\.\d+/(.*)", path)
+    return stdlib.group(1) if stdlib else path
 
 
 # -------------------------------------------------------------------------------------------
