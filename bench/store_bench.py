@@ -503,7 +503,17 @@ def _environment() -> dict[str, str]:
         "sqlalchemy": sqlalchemy.__version__,
         "cpu": f"{cpu} ({os.cpu_count()} CPUs)",
         "platform": platform.platform(terse=True),
+        "load": _load(),
     }
+
+
+def _load() -> str:
+    """The 1-minute load average against the CPU count: a busy machine stretches wall times."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return "unknown"
+    return f"{load:.1f}"
 
 
 def _verdict(value: float, target: float) -> str:
@@ -663,7 +673,7 @@ def _header(run: Measured, env: dict[str, str]) -> list[str]:
         f"Breather store benchmark: {run.days} days from {run.start}"
         f" (seed {run.seed}, generator v{GENERATOR_VERSION})",
         f"Python {env['python']}, SQLite {env['sqlite']}, SQLAlchemy {env['sqlalchemy']},"
-        f" {env['cpu']}",
+        f" {env['cpu']}, 1-minute load {env['load']}",
         f"Database {run.db.name}: {built}",
         f"Tracker(idle_after={IDLE_AFTER:g}, max_gap={MAX_GAP:g}), flush every {FLUSH_EVERY:g} s;"
         f" week of {run.facts['week'][0][:10]}; day start {DAY_STARTS:%H:%M}",
