@@ -1,0 +1,173 @@
+"""What Breather costs while it runs: CPU seconds, resident memory and disk writes per hour.
+
+Starts a private desktop (Xvfb + jwm, as the real-desktop tests do), opens a few windows,
+and plays a person at work for a few minutes: a window switch every 30 s on average, steady
+pointer motion and key taps (through XTEST, from this process, so the input itself costs
+Breather nothing it would not pay on a real desktop). Meanwhile it samples the measured
+process from /proc and prints a table, extrapolated to one hour.
+
+    python -m bench.footprint                 # both `breather track` and the tray app, 5 min each
+    python -m bench.footprint --what track --minutes 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from tests.desktop.harness import Desktop, wait_until
+from Xlib import XK, X
+from Xlib import display as xdisplay
+from Xlib.ext import xtest
+
+OUT = Path(__file__).resolve().parent / "out"
+TARGETS = {"track": ["track"], "app": []}
+BUDGET = {"track": (5.0, 2.0, None), "app": (5.0, 2.0, 80.0)}  # CPU s/h, MB written/h, MB RSS
+TICK = 10.0  # input events per second, half motion and half key taps
+
+
+@dataclass
+class Footprint:
+    what: str
+    seconds: float
+    cpu_s_per_hour: float
+    written_mb_per_hour: float
+    rss_mb: float
+    rss_peak_mb: float
+    switches: int
+    input_events: int
+
+
+def proc_cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])  # utime + stime
+    return ticks / 100.0
+
+
+def proc_written(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/io").read_text().splitlines():
+        if line.startswith("write_bytes:"):
+            return int(line.split()[1])
+    return 0
+
+
+def proc_rss_mb(pid: int) -> tuple[float, float]:
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            values[key] = int(rest.split()[0]) / 1024
+    return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
+
+
+def measure(what: str, minutes: float, seed: int) -> Footprint:
+    rng = random.Random(seed)
+    with Desktop(notifications=False) as desktop, tempfile.TemporaryDirectory() as data:
+        windows = [
+            desktop.open_window(cls, title)
+            for cls, title in (
+                ("Editor", "notes.md — Editor"),
+                ("Browser", "Home / X — Browser"),
+                ("Chat", "#general — Chat"),
+                ("Terminal", "~/src — Terminal"),
+            )
+        ]
+        Path(data, "welcomed").touch()
+        env = {**desktop.process_env, "BREATHER_DATA_DIR": data}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "breather", *TARGETS[what]],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_until(lambda: Path(data, "breather.db").exists(), 30, "Breather to start")
+            time.sleep(10)  # start-up is measured elsewhere; this is the steady state
+            conn = xdisplay.Display(desktop.display)
+            shift = conn.keysym_to_keycode(XK.string_to_keysym("Shift_L"))
+            cpu0, written0 = proc_cpu_seconds(proc.pid), proc_written(proc.pid)
+            began = time.monotonic()
+            end = began + minutes * 60
+            next_switch = began + rng.uniform(10, 50)
+            switches = events = 0
+            rss_samples: list[float] = []
+            while time.monotonic() < end:
+                now = time.monotonic()
+                if now >= next_switch:
+                    desktop.focus(rng.choice(windows), wait=False)
+                    switches += 1
+                    next_switch = now + rng.uniform(10, 50)
+                if events % 2:
+                    xtest.fake_input(conn, X.KeyPress, shift)
+                    xtest.fake_input(conn, X.KeyRelease, shift)
+                else:
+                    xtest.fake_input(
+                        conn, X.MotionNotify, x=rng.randrange(200, 1000), y=rng.randrange(150, 600)
+                    )
+                conn.flush()
+                events += 1
+                if events % int(TICK * 5) == 0:
+                    rss_samples.append(proc_rss_mb(proc.pid)[0])
+                time.sleep(1 / TICK)
+            elapsed = time.monotonic() - began
+            cpu = proc_cpu_seconds(proc.pid) - cpu0
+            written = proc_written(proc.pid) - written0
+            rss, peak = proc_rss_mb(proc.pid)
+            conn.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    per_hour = 3600 / elapsed
+    steady = sorted(rss_samples)[len(rss_samples) // 2] if rss_samples else rss
+    return Footprint(
+        what=what,
+        seconds=round(elapsed, 1),
+        cpu_s_per_hour=round(cpu * per_hour, 2),
+        written_mb_per_hour=round(written * per_hour / 1e6, 3),
+        rss_mb=round(steady, 1),
+        rss_peak_mb=round(peak, 1),
+        switches=switches,
+        input_events=events,
+    )
+
+
+def table(results: list[Footprint]) -> str:
+    lines = [
+        f"{'process':<16} {'minutes':>7} {'CPU s/h':>8} {'written MB/h':>13} "
+        f"{'RSS MB':>7} {'peak MB':>8}  targets",
+        "-" * 86,
+    ]
+    for r in results:
+        cpu_t, write_t, rss_t = BUDGET[r.what]
+        target = f"≤{cpu_t:g} CPU s/h, ≤{write_t:g} MB/h" + (f", ≤{rss_t:g} MB" if rss_t else "")
+        name = "breather track" if r.what == "track" else "breather (tray)"
+        lines.append(
+            f"{name:<16} {r.seconds / 60:>7.1f} {r.cpu_s_per_hour:>8.2f} "
+            f"{r.written_mb_per_hour:>13.3f} {r.rss_mb:>7.1f} {r.rss_peak_mb:>8.1f}  {target}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--what", choices=("track", "app", "both"), default="both")
+    parser.add_argument("--minutes", type=float, default=5.0)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    whats = ["track", "app"] if args.what == "both" else [args.what]
+    results = [measure(what, args.minutes, args.seed) for what in whats]
+    print(table(results))
+    OUT.mkdir(exist_ok=True)
+    (OUT / "footprint.json").write_text(json.dumps([asdict(r) for r in results], indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
