@@ -197,7 +197,14 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     recorder = Recorder.for_store(
-        store, settings.tracking, clock=clock, windows=windows, idle=idle, sleep=time.sleep
+        store,
+        settings.tracking,
+        clock=clock,
+        windows=windows,
+        idle=idle,
+        sleep=time.sleep,
+        privacy=settings.privacy,
+        data_dir=paths.data_dir,
     )
     interval = settings.tracking.interval
     _say(f"tracking {windows.name} every {interval:g}s into {paths.db_url} (Ctrl+C stops)")

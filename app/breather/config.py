@@ -10,15 +10,18 @@ for that section. Add a section by adding a field to `Settings` and a reader her
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import time
 from pathlib import Path
 from typing import Any
 
+from breather.categories import Rule
 from breather.durations import parse_duration
+from breather.patterns import Kind, Pattern, compile_pattern
 
 #: Parses one raw TOML value; raises ValueError with a message for the person.
 ValueParser = Callable[[Any], Any]
@@ -31,9 +34,39 @@ class TrackingSettings:
     day_starts: time = time(4, 0)
 
 
+#: Titles of private and incognito browser windows, never recorded unless the person says so.
+PRIVATE_WINDOW_TITLES = ("*Private Browsing*", "*(Incognito)*", "*InPrivate*")
+_PRIVATE_WINDOWS = tuple(compile_pattern(text, "title") for text in PRIVATE_WINDOW_TITLES)
+
+#: How long data is kept by default: one year.
+KEEP_DAYS = 365
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacySettings:
+    """What is never recorded, and how long what is recorded is kept (0 days: for ever)."""
+
+    exclude_apps: tuple[Pattern, ...] = ()
+    exclude_titles: tuple[Pattern, ...] = ()
+    titles: bool = True
+    #: Titles of private/incognito windows are dropped unless the person asks for them.
+    private_window_titles: bool = False
+    keep_days: int = KEEP_DAYS
+
+    @property
+    def hidden_titles(self) -> tuple[Pattern, ...]:
+        """Every title pattern whose windows are recorded without their title."""
+        if self.private_window_titles:
+            return self.exclude_titles
+        return _PRIVATE_WINDOWS + self.exclude_titles
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    #: The person's category rules, in the order written; the first match wins.
+    categories: tuple[Rule, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +122,29 @@ def string_list(value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
+def pattern_list(kind: Kind) -> ValueParser:
+    """A list of app or title patterns (see breather.patterns); names the first bad one."""
+
+    def parse(value: object) -> tuple[Pattern, ...]:
+        example = '["keepassxc", "*bank*"]' if kind == "app" else '["*Private Browsing*"]'
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ValueError(f"write a list of patterns, like {example}")
+        return tuple(compile_pattern(text, kind) for text in value)
+
+    return parse
+
+
+def whole_number(lowest: int, highest: int) -> ValueParser:
+    def parse(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("write a whole number, like 365")
+        if not lowest <= value <= highest:
+            raise ValueError(f"{value} is out of range ({lowest} to {highest})")
+        return value
+
+    return parse
+
+
 # -- reading ------------------------------------------------------------------------------
 
 
@@ -102,12 +158,16 @@ class Reader:
 
     def problem(self, key: str, message: str) -> None:
         """Report a problem with `key` (a dotted path such as "breaks.eyes.every")."""
+        self.problems.append(ConfigProblem(self.path, self.line(key), key, message))
+
+    def line(self, key: str) -> int | None:
+        """The line `key` (or the nearest enclosing table) was written on."""
         line = self._lines.get(key)
         probe = key
         while line is None and "." in probe:
             probe = probe.rsplit(".", 1)[0]
             line = self._lines.get(probe)
-        self.problems.append(ConfigProblem(self.path, line, key, message))
+        return line
 
     def table(self, prefix: str, raw: object, schema: dict[str, ValueParser]) -> dict[str, Any]:
         """The valid keys of a flat table; unknown keys and bad values become problems."""
@@ -137,9 +197,91 @@ def _read_tracking(raw: object, reader: Reader) -> TrackingSettings:
     return TrackingSettings(**reader.table("tracking", raw, schema))
 
 
+def _read_privacy(raw: object, reader: Reader) -> PrivacySettings:
+    schema = {
+        "exclude_apps": pattern_list("app"),
+        "exclude_titles": pattern_list("title"),
+        "titles": boolean,
+        "private_window_titles": boolean,
+        "keep_days": whole_number(0, 36500),
+    }
+    return PrivacySettings(**reader.table("privacy", raw, schema))
+
+
+def _read_categories(raw: object, reader: Reader) -> tuple[Rule, ...]:
+    """`[[categories]]` entries: `category` and at least one of `apps` and `titles`."""
+    if not isinstance(raw, list):
+        reader.problem(
+            "categories",
+            'write each rule as its own [[categories]] table with category = "..." and '
+            "apps = [...] and/or titles = [...]",
+        )
+        return ()
+    known = _catalogue_names()
+    rules: list[Rule] = []
+    for index, entry in enumerate(raw):
+        prefix = f"categories.{index}"
+        count = len(reader.problems)
+        values = reader.table(
+            prefix,
+            entry,
+            {
+                "category": _category_name(known),
+                "apps": pattern_list("app"),
+                "titles": pattern_list("title"),
+            },
+        )
+        name = values.get("category")
+        label = f"rule {index + 1}" + (f" ({name})" if name else "")
+        for at in range(count, len(reader.problems)):
+            problem = reader.problems[at]
+            reader.problems[at] = replace(problem, message=f"{problem.message} [{label}]")
+        if len(reader.problems) > count:
+            continue  # a rule with a mistake would catch the wrong windows: leave it out whole
+        if name is None:
+            reader.problem(prefix, f'needs category = "..." [{label}]')
+            continue
+        if not values.get("apps") and not values.get("titles"):
+            reader.problem(prefix, f"needs apps = [...] or titles = [...] [{label}]")
+            continue
+        line = reader.line(prefix)
+        origin = f"{reader.path.name}:{line}" if line else reader.path.name
+        rules.append(Rule(name, values.get("apps", ()), values.get("titles", ()), origin))
+    return tuple(rules)
+
+
+def _catalogue_names() -> tuple[str, ...]:
+    from breather.categories import CatalogueError, load_catalogue
+
+    try:
+        return load_catalogue().names
+    except CatalogueError:
+        return ()
+
+
+def _category_name(known: tuple[str, ...]) -> ValueParser:
+    """A category name: the catalogue's spelling whatever the case; a near miss is a typo."""
+
+    def parse(value: object) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError('write the category\'s name, like "Work"')
+        name = value.strip()
+        for candidate in known:
+            if candidate.casefold() == name.casefold():
+                return candidate
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+        if close:
+            raise ValueError(f"{name!r} is not a category; did you mean {close[0]!r}?")
+        return name  # a category of the person's own
+
+    return parse
+
+
 #: section name -> reader returning the value for the `Settings` field of the same name.
 SECTIONS: dict[str, Callable[[object, Reader], Any]] = {
     "tracking": _read_tracking,
+    "privacy": _read_privacy,
+    "categories": _read_categories,
 }
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from breather.clock import Clock
-from breather.config import TrackingSettings
+from breather.config import PrivacySettings, TrackingSettings
 from breather.monitor.base import IdleSource, Sample, SourceLost, WindowSource
+from breather.privacy import PauseSwitch, PrivacyFilter
 from breather.store import Store
 from breather.store.writer import SpanWriter
 from breather.tracking import Tracker
@@ -24,6 +26,9 @@ log = logging.getLogger(__name__)
 #: Focus and title events can arrive in bursts (a terminal retitling on every keystroke);
 #: sampling at most this often keeps the cost flat without losing a switch for long.
 MIN_SAMPLE_SPACING = 0.25
+
+#: How often old data is deleted while tracking runs (it also runs when tracking starts).
+RETENTION_EVERY = 6 * 3600.0
 
 
 class Recorder:
@@ -39,7 +44,12 @@ class Recorder:
         writer: SpanWriter,
         interval: float,
         sleep: Callable[[float], None],
+        privacy: PrivacyFilter | None = None,
+        pause: PauseSwitch | None = None,
+        upkeep: Callable[[], object] | None = None,
     ) -> None:
+        """`privacy` decides what of each window may be recorded, `pause` when nothing may, and
+        `upkeep` (deleting data past its keeping time) runs first and every `RETENTION_EVERY`."""
         self._clock = clock
         self._windows = windows
         self._idle = idle
@@ -47,6 +57,10 @@ class Recorder:
         self._writer = writer
         self._interval = interval
         self._sleep = sleep
+        self._privacy = privacy
+        self._pause = pause
+        self._upkeep = upkeep
+        self._upkeep_at: float | None = None
         self._failing_since: float | None = None
         self.samples = 0
 
@@ -60,8 +74,18 @@ class Recorder:
         windows: WindowSource,
         idle: IdleSource,
         sleep: Callable[[float], None],
+        privacy: PrivacySettings | None = None,
+        data_dir: Path | None = None,
     ) -> Recorder:
-        """The recorder `breather track` and the app run: it continues the stored history."""
+        """The recorder `breather track` and the app run: it continues the stored history.
+
+        `privacy` (default: the defaults) filters what is recorded and says how long it is kept;
+        `data_dir` is where `breather pause` leaves its note (no pausing without it).
+        """
+        from breather.store.maintenance import apply_retention
+
+        privacy = privacy or PrivacySettings()
+        keep_days = privacy.keep_days
         tracker = Tracker(
             idle_after=tracking.idle_after,
             max_gap=max(5.0, 3 * tracking.interval),
@@ -75,10 +99,24 @@ class Recorder:
             writer=store.writer(),
             interval=tracking.interval,
             sleep=sleep,
+            privacy=PrivacyFilter(privacy),
+            pause=PauseSwitch(data_dir) if data_dir is not None else None,
+            upkeep=(lambda: apply_retention(store.engine, keep_days)) if keep_days else None,
         )
 
     def step(self) -> None:
         """Take one sample and write if a flush is due. Raises SourceLost if the desktop quit."""
+        if self._upkeep is not None:
+            self._maybe_upkeep()
+        if self._pause is not None and self._pause.paused(
+            self._clock.now(), self._clock.monotonic()
+        ):
+            # Paused: the desktop is not even looked at; what was open ends where last seen.
+            self._writer.record(self._tracker.close())
+            mono = self._clock.monotonic()
+            if self._writer.due(mono):
+                self._flush(mono)
+            return
         try:
             window = self._windows.active_window()
             idle = self._idle.idle_seconds()
@@ -87,6 +125,8 @@ class Recorder:
         except Exception:  # a transient read error: this tick is lost, the next one retries
             log.warning("could not read the desktop this time; retrying", exc_info=True)
             return
+        if self._privacy is not None:
+            window = self._privacy.apply(window)
         sample = Sample(self._clock.now(), self._clock.monotonic(), window, idle)
         self.samples += 1
         self._writer.record(self._tracker.feed(sample))
@@ -110,6 +150,17 @@ class Recorder:
         finally:
             self.finish()
         return None
+
+    def _maybe_upkeep(self) -> None:
+        assert self._upkeep is not None
+        mono = self._clock.monotonic()
+        if self._upkeep_at is not None and mono - self._upkeep_at < RETENTION_EVERY:
+            return
+        self._upkeep_at = mono
+        try:
+            self._upkeep()
+        except SQLAlchemyError:  # tracking matters more; the next round tries again
+            log.exception("could not delete old data this time; will retry")
 
     def finish(self) -> None:
         """Close the open span where it was last seen and write everything (a clean exit)."""

@@ -1,0 +1,154 @@
+"""What never reaches the database: excluded apps and titles, titles-off mode, private pauses.
+
+All of it runs in the 1 Hz sampling path, before the tracker sees a window, so it must be cheap:
+patterns are compiled once (by the config) and each distinct window is judged once and cached.
+
+A pause is a small owner-only file in the data directory holding the moment tracking resumes;
+`breather pause` writes it and the recorder looks at it at most once a second (a `stat`, and a
+read only when the file changed). No socket, no signal: any process of the person can pause.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from breather.config import PrivacySettings
+from breather.monitor.base import WindowInfo
+from breather.patterns import app_names
+
+#: Distinct windows remembered before starting over (titles change; memory stays bounded).
+CACHE_LIMIT = 5_000
+
+PAUSE_FILE = "paused-until"
+
+#: Written in the pause file for a pause with no end.
+FOREVER = "indefinitely"
+
+
+class PrivacyFilter:
+    """Turns what the desktop shows into what may be recorded. Not thread-safe."""
+
+    def __init__(self, settings: PrivacySettings) -> None:
+        self._apps = settings.exclude_apps
+        self._titles = settings.hidden_titles
+        self._keep_titles = settings.titles
+        self._cache: dict[WindowInfo, WindowInfo | None] = {}
+
+    @property
+    def passes_everything(self) -> bool:
+        return not self._apps and not self._titles and self._keep_titles
+
+    def apply(self, window: WindowInfo | None) -> WindowInfo | None:
+        """The window as it may be recorded, or None when it must not be recorded at all.
+
+        An excluded app is not recorded: its time is neither app time nor away. A window whose
+        title is excluded, or any window in titles-off mode, is recorded under its app with no
+        title.
+        """
+        if window is None:
+            return None
+        if window in self._cache:
+            return self._cache[window]
+        allowed = self._judge(window)
+        if len(self._cache) >= CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[window] = allowed
+        return allowed
+
+    def _judge(self, window: WindowInfo) -> WindowInfo | None:
+        if self._apps:
+            names = app_names(window.app, window.process, window.exe)
+            if any(p.matches(name) for p in self._apps for name in names):
+                return None
+        if not window.title:
+            return window
+        if not self._keep_titles or any(p.matches(window.title) for p in self._titles):
+            return replace(window, title="")
+        return window
+
+
+# -- pausing ------------------------------------------------------------------------------
+
+
+def pause_path(data_dir: Path) -> Path:
+    return data_dir / PAUSE_FILE
+
+
+def pause_until(data_dir: Path, until: datetime | None) -> None:
+    """Pause tracking until `until` (None: until resumed). Owner-only, replaced atomically."""
+    target = pause_path(data_dir)
+    text = FOREVER if until is None else until.astimezone(UTC).isoformat()
+    temporary = target.with_name(f".{target.name}.{os.getpid()}")
+    fd = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text + "\n")
+    temporary.replace(target)
+
+
+def resume(data_dir: Path) -> bool:
+    """End a pause; True if there was one."""
+    try:
+        pause_path(data_dir).unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def read_pause(data_dir: Path) -> tuple[bool, datetime | None]:
+    """(paused at all, until when: None for no end). An unreadable file counts as no pause."""
+    try:
+        text = pause_path(data_dir).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return False, None
+    if text == FOREVER:
+        return True, None
+    try:
+        until = datetime.fromisoformat(text)
+    except ValueError:
+        return False, None
+    if until.tzinfo is None:
+        until = until.replace(tzinfo=UTC)
+    return True, until
+
+
+class PauseSwitch:
+    """Answers "is tracking paused now?" for the sampling loop, cheaply."""
+
+    def __init__(self, data_dir: Path, *, check_every: float = 1.0) -> None:
+        self._path = pause_path(data_dir)
+        self._data_dir = data_dir
+        self._check_every = check_every
+        self._checked_at: float | None = None
+        self._stamp: tuple[int, int, int] | None = None
+        self._paused = False
+        self._until: datetime | None = None
+
+    def paused(self, now: datetime, mono: float) -> bool:
+        if self._checked_at is None or mono - self._checked_at >= self._check_every:
+            self._checked_at = mono
+            self._refresh()
+        if not self._paused:
+            return False
+        if self._until is not None and now >= self._until:
+            self._paused = False
+            with contextlib.suppress(OSError):  # tidy up a pause that has run out
+                if read_pause(self._data_dir) == (True, self._until):
+                    self._path.unlink()
+            return False
+        return True
+
+    def _refresh(self) -> None:
+        try:
+            info = self._path.stat()
+        except OSError:
+            self._stamp = None
+            self._paused = False
+            return
+        stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+        if stamp != self._stamp:
+            self._stamp = stamp
+            self._paused, self._until = read_pause(self._data_dir)
