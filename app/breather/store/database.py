@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
 
 from breather.store.models import Device, SpanRow
@@ -47,7 +47,14 @@ class Store:
     def last_end(self) -> datetime | None:
         """Where this device's stored history ends, so new spans never overlap it."""
         table = SpanRow.__table__  # type: ignore[attr-defined]
-        query = select(func.max(table.c.end_ms)).where(table.c.device_id == self.device_id)
+        # Spans of one device never overlap, so the latest start has the latest end; reading
+        # it backwards along the primary key avoids scanning a year of rows.
+        query = (
+            select(table.c.end_ms)
+            .where(table.c.device_id == self.device_id)
+            .order_by(table.c.start_ms.desc())
+            .limit(1)
+        )
         with self.engine.connect() as conn:
             last = conn.execute(query).scalar()
         return None if last is None else datetime.fromtimestamp(last / 1000, UTC)
