@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -166,6 +166,25 @@ class Catalogue:
 
 def _by_name(region: Region) -> str:
     return region.name.casefold()
+
+
+def contact_lines(contacts: Sequence[Contact]) -> list[tuple[str, Contact]]:
+    """Labels to show, with "Call 988" and "Text 988" folded into "Call or text 988"."""
+    lines: list[tuple[str, Contact]] = []
+    folded: set[int] = set()
+    for index, contact in enumerate(contacts):
+        if index in folded:
+            continue
+        label = contact.label
+        if contact.channel is Channel.CALL and not contact.note:
+            for later, other in enumerate(contacts[index + 1 :], start=index + 1):
+                plain_text = other.channel is Channel.TEXT and not (other.keyword or other.note)
+                if plain_text and other.value == contact.value:
+                    label = f"Call or text {contact.value}"
+                    folded.add(later)
+                    break
+        lines.append((label, contact))
+    return lines
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -200,6 +200,14 @@ def test_contact_labels_spell_out_what_to_do() -> None:
     assert "Chat online at 988lifeline.org/chat" in us
 
 
+def test_call_and_text_on_one_number_read_as_one_line() -> None:
+    us = [text for e in entries_for("US") for text, _c in selfhelp.contact_lines(e.contacts)]
+    assert "Call or text 988" in us
+    assert "Call 988" not in us
+    gb = [text for e in entries_for("GB") for text, _c in selfhelp.contact_lines(e.contacts)]
+    assert gb[:2] == ["Call 999", "Call 116 123"]
+
+
 def test_every_guide_section_has_content(catalogue: Catalogue) -> None:
     for section in GUIDE_SECTIONS:
         assert catalogue.guides[section], section

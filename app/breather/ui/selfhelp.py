@@ -12,8 +12,8 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
-from PySide6.QtCore import QLocale, QSignalBlocker, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QResizeEvent
+from PySide6.QtCore import QEvent, QLocale, QSignalBlocker, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -32,10 +32,12 @@ from breather.selfhelp import (
     GUIDE_SECTIONS,
     INTERNATIONAL,
     Catalogue,
+    Channel,
     Contact,
     Entry,
     Region,
     Section,
+    contact_lines,
     region_for_locale,
 )
 from breather.ui import theme
@@ -58,23 +60,70 @@ INTRO = (
     "trained to listen, and reaching out is a good first step."
 )
 
-STYLE = f"""
+STYLE = """
 QFrame#emergency {{
-    border: none; border-left: 5px solid {theme.ACCENT}; border-radius: 10px;
+    border: none; border-left: 5px solid {accent}; border-radius: 10px;
     background: rgba(42, 157, 143, 0.13);
 }}
 QLabel#contact {{ font-weight: 600; }}
-QLabel#tag {{
-    border: 1px solid {theme.ACCENT}; border-radius: 9px; padding: 1px 9px;
-}}
+QLabel#secondary {{ color: {secondary}; }}
+QLabel#tag {{ border: 1px solid {edge}; border-radius: 9px; padding: 1px 9px; }}
 QPushButton#link, QPushButton#copy {{
-    border: 1px solid {theme.ACCENT}; border-radius: 8px; padding: 6px 14px;
-    background: transparent;
+    border: 1px solid {edge}; border-radius: 8px; padding: 6px 14px; background: transparent;
 }}
 QPushButton#copy {{ padding: 3px 10px; }}
 QPushButton#link:hover, QPushButton#copy:hover {{ background: rgba(42, 157, 143, 0.16); }}
 QPushButton#link:focus, QPushButton#copy:focus {{ border: 2px solid palette(highlight); }}
 """
+SECONDARY_MIX = 0.4
+"""How far secondary text moves from the text colour toward the background, at most."""
+MIN_CONTRAST = 4.6
+"""WCAG AA asks 4.5:1 for small text; secondary text keeps a little more than that."""
+
+
+def _luminance(color: QColor) -> float:
+    def channel(value: int) -> float:
+        v = value / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = channel(color.red()), channel(color.green()), channel(color.blue())
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _mix(a: QColor, b: QColor, amount: float) -> QColor:
+    def one(x: int, y: int) -> int:
+        return round(x + (y - x) * amount)
+
+    return QColor(one(a.red(), b.red()), one(a.green(), b.green()), one(a.blue(), b.blue()))
+
+
+def secondary_color(palette: QPalette) -> QColor:
+    """Text that steps back from the body text but stays legible on window and cards alike."""
+    text = palette.color(QPalette.ColorRole.WindowText)
+    window = palette.color(QPalette.ColorRole.Window)
+    backgrounds = (window, palette.color(QPalette.ColorRole.Base))
+    amount = SECONDARY_MIX
+    while amount > 0:
+        color = _mix(text, window, amount)
+        if min(contrast(color, bg) for bg in backgrounds) >= MIN_CONTRAST:
+            return color
+        amount = round(amount - 0.05, 2)
+    return text
+
+
+def page_style(palette: QPalette) -> str:
+    """The page's style for `palette`: text colours are derived from it, never fixed."""
+    window = palette.color(QPalette.ColorRole.Window)
+    secondary = secondary_color(palette)
+    dark = window.lightness() < 128
+    # On light backgrounds the darker teal keeps control edges at 3:1 or better.
+    edge = theme.ACCENT if dark else theme.ACCENT_DARK
+    return STYLE.format(accent=theme.ACCENT, edge=edge, secondary=secondary.name())
 
 
 def system_region(catalogue: Catalogue) -> str:
@@ -87,7 +136,7 @@ def _label(text: str, *, wrap: bool = True, muted: bool = False, scale: float = 
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(wrap)
     if muted:
-        label.setObjectName("muted")
+        label.setObjectName("secondary")
     if scale != 1.0:
         font = label.font()
         font.setPointSizeF(font.pointSizeF() * scale)
@@ -119,7 +168,7 @@ class SelfHelpPage(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAccessibleName("Support")
-        self.setStyleSheet(STYLE)
+        self._restyle()
 
         page = QWidget()
         outer = QHBoxLayout(page)
@@ -294,8 +343,8 @@ class SelfHelpPage(QScrollArea):
             tag.setObjectName("tag")
             body.addWidget(tag, 0, Qt.AlignmentFlag.AlignLeft)
         body.addWidget(_label(entry.summary))
-        for contact in entry.contacts:
-            body.addLayout(self._contact_row(contact))
+        for text, contact in contact_lines(entry.contacts):
+            body.addLayout(self._contact_row(text, contact))
         if entry.hours:
             body.addWidget(_label(entry.hours))
         for index, step in enumerate(entry.steps, start=1):
@@ -305,7 +354,7 @@ class SelfHelpPage(QScrollArea):
         if entry.evidence:
             body.addWidget(_label("What the evidence says", muted=True, scale=0.92))
             body.addWidget(_label(entry.evidence))
-        links = [(f"Open chat: {c.value}", c.url) for c in entry.contacts if c.url]
+        links = [("Open chat", c.url) for c in entry.contacts if c.url]
         if entry.url:
             links.append(("Open website", entry.url))
         body.addStretch(1)
@@ -315,17 +364,18 @@ class SelfHelpPage(QScrollArea):
         card.setAccessibleDescription(self._describe(entry))
         return card
 
-    def _contact_row(self, contact: Contact) -> QLayout:
+    def _contact_row(self, text: str, contact: Contact) -> QLayout:
         column = QVBoxLayout()
         column.setSpacing(2)
         row = QHBoxLayout()
         row.setSpacing(12)
-        label = _label(contact.label, wrap=False, scale=1.4)
+        label = _label(text, wrap=False, scale=1.4)
         label.setObjectName("contact")
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        copy = self._copy_button(contact.value, functools.partial(self._copy, contact.value))
         row.addWidget(label)
-        row.addWidget(copy, 0, Qt.AlignmentFlag.AlignVCenter)
+        if contact.channel is not Channel.CHAT:  # a chat opens with its button below
+            copy = self._copy_button(contact.value, functools.partial(self._copy, contact.value))
+            row.addWidget(copy, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addStretch(1)
         column.addLayout(row)
         if contact.note:
@@ -358,8 +408,19 @@ class SelfHelpPage(QScrollArea):
 
     @staticmethod
     def _describe(entry: Entry) -> str:
-        parts = [entry.summary, *(c.label for c in entry.contacts), entry.hours, *entry.notes]
+        lines = [text for text, _contact in contact_lines(entry.contacts)]
+        parts = [entry.summary, *lines, entry.hours, *entry.notes]
         return ". ".join(p.rstrip(".") for p in parts if p)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._restyle()
+
+    def _restyle(self) -> None:
+        style = page_style(self.palette())
+        if style != self.styleSheet():
+            self.setStyleSheet(style)
 
     # --- actions --------------------------------------------------------------------------------
 
@@ -383,6 +444,12 @@ class _CardGrid(QWidget):
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setSpacing(14)
         self._columns = 0
+        # Holds the empty second column open when there is a single card, so a lone card is
+        # exactly as wide as the cards in the grids around it.
+        # (A spacer item would not do: grids skip the spacing next to an empty item.)
+        self._filler = QWidget(self)
+        self._filler.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        self._filler.hide()
         self._place(2)
 
     @property
@@ -395,8 +462,13 @@ class _CardGrid(QWidget):
         self._columns = columns
         for card in self._cards:
             self._grid.removeWidget(card)
+        self._grid.removeWidget(self._filler)
+        self._filler.hide()
         for index, card in enumerate(self._cards):
             self._grid.addWidget(card, index // columns, index % columns)
+        if len(self._cards) < columns:
+            self._grid.addWidget(self._filler, 0, columns - 1)
+            self._filler.show()
         for column in range(2):
             self._grid.setColumnStretch(column, 1 if column < columns else 0)
 
