@@ -151,6 +151,17 @@ def test_a_second_device_is_kept_apart_and_summed(tmp_path: Path) -> None:
     desktop.close()
 
 
+def test_the_schema_head_read_from_file_names_is_alembics_head() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from breather.store.database import MIGRATIONS, schema_head
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert schema_head() == ScriptDirectory.from_config(config).get_current_head()
+
+
 def test_migrations_match_the_models(store: Store) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
