@@ -57,6 +57,16 @@ def test_the_tray_menu_offers_what_people_do_from_there(app: BreatherApp, qtbot)
     assert app.window.isVisible()
 
 
+def test_crisis_lines_are_one_click_from_the_tray(app: BreatherApp, qtbot) -> None:
+    assert app.tray is not None
+    app.tray.help_action.trigger()
+    assert app.window.isVisible()
+    assert app.window.pages.currentWidget() is app.support
+    box = app.support.region_box
+    box.setCurrentIndex(box.findData("GB"))  # picked from the region list
+    assert (app.context.paths.data_dir / "self-help-region").read_text().strip() == "GB"
+
+
 def test_first_run_welcome_saves_choices_and_keeps_comments(app: BreatherApp, qtbot) -> None:
     config = app.context.paths.config_file
     config.write_text('# my own notes\n[tracking]\nidle_after = "5m"  # I read a lot\n')
@@ -126,7 +136,8 @@ def test_screenshots_at_1280x800(app: BreatherApp, qtbot) -> None:
     window = app.window
     window.resize(1280, 800)
     app.show_window()
-    for title, name in (("Today", "today"), ("This week", "weekly-review")):
+    pages = (("Today", "today"), ("This week", "weekly-review"), ("Self-help", "self-help"))
+    for title, name in pages:
         window.show_page(window.page_index(title))
         qtbot.wait(50)  # let the layout settle before grabbing
         assert window.grab().save(str(ARTIFACTS / f"{name}.png"))

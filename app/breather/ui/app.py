@@ -6,6 +6,7 @@ lock, asks it to come forward by touching a file it watches (no sockets are open
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import time
@@ -25,11 +26,13 @@ from breather.paths import TRACKER_LOCK, Paths, ensure_private_dir, hold_lock
 from breather.recorder import Recorder
 from breather.resources import resource
 from breather.runtime.sampler import SamplerThread
+from breather.selfhelp import default_catalogue
 from breather.store import Store
 from breather.store.queries import day_range, summarize
 from breather.ui import theme
 from breather.ui.context import AppContext
 from breather.ui.main_window import MainWindow
+from breather.ui.selfhelp import SelfHelpPage
 from breather.ui.today import TodayPage
 from breather.ui.tray import Tray
 from breather.ui.weekly import WeekPage
@@ -40,6 +43,8 @@ log = logging.getLogger(__name__)
 APP_LOCK = "app.lock"
 RAISE_REQUEST = "raise-request"
 STATUS_EVERY_MS = 60_000
+#: The self-help region the person picked by hand (absent: follow the system locale).
+REGION_FILE = "self-help-region"
 
 
 class BreatherApp(QObject):
@@ -63,8 +68,11 @@ class BreatherApp(QObject):
         self.window.setStyleSheet(theme.STYLE)
         self.today = TodayPage(self.context)
         self.week = WeekPage(self.context)
+        self.support = SelfHelpPage(default_catalogue(), self._saved_region())
+        self.support.region_changed.connect(self._save_region)
         self.window.add_page("Today", self.today, "1")
         self.window.add_page("This week", self.week, "2")
+        self.window.add_page("Self-help", self.support, "3")
         self.tray = Tray(self.icon) if tray_available else None
         self.sampler: SamplerThread | None = None
         self._tracker_lock: object | None = None
@@ -75,7 +83,7 @@ class BreatherApp(QObject):
         if self.tray is not None:
             self.tray.open_requested.connect(self.show_window)
             self.tray.quit_requested.connect(self.quit)
-            self.tray.self_help_requested.connect(self.show_window)
+            self.tray.self_help_requested.connect(self.show_self_help)
         if track:
             self._start_tracking()
 
@@ -107,6 +115,24 @@ class BreatherApp(QObject):
 
     def show_window(self) -> None:
         self.window.bring_to_front()
+
+    def show_self_help(self) -> None:
+        """Crisis lines and self-help, one click from the tray and from every prompt."""
+        self.window.show_page(self.window.page_index("Self-help"))
+        self.show_window()
+
+    def _saved_region(self) -> str | None:
+        try:
+            saved = (self.context.paths.data_dir / REGION_FILE).read_text(encoding="utf-8")
+        except OSError:
+            return None  # never chosen: the page follows the system locale
+        return saved.strip() or None
+
+    def _save_region(self, code: str) -> None:
+        target = self.context.paths.data_dir / REGION_FILE
+        with contextlib.suppress(OSError):  # a lost preference is not worth an error dialog
+            target.write_text(code + "\n", encoding="utf-8")
+            target.chmod(0o600)
 
     def update_status(self) -> None:
         """Refresh the tooltip and status line with today's time."""
