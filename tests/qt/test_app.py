@@ -136,7 +136,7 @@ def test_screenshots_at_1280x800(app: BreatherApp, qtbot) -> None:
     window = app.window
     window.resize(1280, 800)
     app.show_window()
-    pages = (("Today", "today"), ("This week", "weekly-review"), ("Self-help", "self-help"))
+    pages = (("Today", "today"), ("This week", "weekly-review"), ("Support", "self-help"))
     for title, name in pages:
         window.show_page(window.page_index(title))
         qtbot.wait(50)  # let the layout settle before grabbing

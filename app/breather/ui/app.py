@@ -72,7 +72,7 @@ class BreatherApp(QObject):
         self.support.region_changed.connect(self._save_region)
         self.window.add_page("Today", self.today, "1")
         self.window.add_page("This week", self.week, "2")
-        self.window.add_page("Self-help", self.support, "3")
+        self.window.add_page("Support", self.support, "3")
         self.tray = Tray(self.icon) if tray_available else None
         self.sampler: SamplerThread | None = None
         self._tracker_lock: object | None = None
@@ -118,7 +118,7 @@ class BreatherApp(QObject):
 
     def show_self_help(self) -> None:
         """Crisis lines and self-help, one click from the tray and from every prompt."""
-        self.window.show_page(self.window.page_index("Self-help"))
+        self.window.show_page(self.window.page_index("Support"))
         self.show_window()
 
     def _saved_region(self) -> str | None:
