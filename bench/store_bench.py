@@ -448,9 +448,10 @@ def profile(out: Path, days: int, seed: int, start: date, top: int) -> str:
 
 def _profile_table(stats: pstats.Stats, samples: int, top: int) -> list[str]:
     entries = stats.stats.items()  # type: ignore[attr-defined]
-    total = max(entry[3] for _key, entry in entries)
+    total = stats.total_tt  # type: ignore[attr-defined]
     lines = [
-        f"{'cum us/sample':>13} {'own us/sample':>13} {'calls/sample':>12} {'cum %':>6}  function"
+        "cum % is of the whole profiled path",
+        f"{'cum us/sample':>13} {'own us/sample':>13} {'calls/sample':>12} {'cum %':>6}  function",
     ]
     for (path, line, name), (_cc, calls, own, cum, _callers) in sorted(
         entries, key=lambda item: -item[1][3]
@@ -508,7 +509,7 @@ def _environment() -> dict[str, str]:
 
 
 def _load() -> str:
-    """The 1-minute load average against the CPU count: a busy machine stretches wall times."""
+    """The 1-minute load average: a busy machine stretches wall times."""
     try:
         load = os.getloadavg()[0]
     except OSError:
