@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from breather.paths import (
     device_identity,
     ensure_private_dir,
     hold_lock,
+    protect_file,
     resolve_paths,
 )
 
@@ -63,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DATE",
         help="the Monday-to-Sunday week holding DATE (default this week)",
     )
-    report.add_argument("--by", choices=("app", "title"), default="app")
+    report.add_argument("--by", choices=("app", "title", "category"), default="app")
     report.add_argument("--json", action="store_true", help="machine-readable output")
 
     export = sub.add_parser("export", help="every span as CSV or JSON Lines")
@@ -78,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", nargs="?", help="the file to check (default: the one in use)")
 
     sub.add_parser("doctor", help="which desktop backends work here, and why not")
+    from breather.cli_data import add_commands
+
+    parser.set_defaults(data_handlers=add_commands(sub, _parse_date))
     return parser
 
 
@@ -88,12 +93,13 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     paths = resolve_paths(args.data_dir, args.config, args.db)
-    handlers = {
+    handlers: dict[str, Callable[[argparse.Namespace, Paths], int]] = {
         "track": cmd_track,
         "report": cmd_report,
         "export": cmd_export,
         "config": cmd_config,
         "doctor": cmd_doctor,
+        **args.data_handlers,
     }
     handler = handlers.get(args.command or "", cmd_app)
     try:
@@ -124,6 +130,7 @@ def _settings(paths: Paths, *, quiet: bool = False) -> Settings:
     from breather.config import load_settings
 
     settings, problems = load_settings(paths.config_file)
+    protect_file(paths.config_file)  # it can name what the person keeps private
     if problems and not quiet:
         for problem in problems:
             _say(str(problem))
@@ -238,7 +245,14 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
         _say(str(why))
         return EXIT_PROBLEM
     try:
-        summary = summarize(store.engine, start, end, args.by)
+        if args.by == "category":
+            from breather.categories import Categorizer
+            from breather.store.by_category import category_summary
+
+            categorizer = Categorizer(settings.categories)
+            summary = category_summary(store.engine, start, end, categorizer)
+        else:
+            summary = summarize(store.engine, start, end, args.by)
     finally:
         store.close()
     if args.json:
@@ -263,15 +277,18 @@ def cmd_export(args: argparse.Namespace, paths: Paths) -> int:
         _say(str(why))
         return EXIT_PROBLEM
     try:
+        from breather.categories import Categorizer
+
+        categorizer = Categorizer(settings.categories)
         rows = iter_spans(store.engine, since, until)
         if args.output:
             target = Path(args.output)
             fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                count = write_export(rows, out, args.format)
+                count = write_export(rows, out, args.format, categorizer)
             _say(f"wrote {count} spans to {target}")
         else:
-            write_export(rows, sys.stdout, args.format)
+            write_export(rows, sys.stdout, args.format, categorizer)
     finally:
         store.close()
     return EXIT_OK

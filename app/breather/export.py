@@ -1,4 +1,8 @@
-"""Spans out as CSV or JSON Lines: one record per span, times in UTC ISO 8601."""
+"""Spans out as CSV or JSON Lines: one record per span, times in UTC ISO 8601.
+
+Fields are only ever added. `category` is worked out with the rules in force when exporting
+(empty for time away); `breather import jsonl` reads these files back.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,18 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
+from breather.categories import Categorizer
 from breather.store.queries import ExportRow
 
-FIELDS = ("start", "end", "seconds", "away", "app", "title", "process", "exe", "device")
+FIELDS = (
+    "start", "end", "seconds", "away", "app", "title", "process", "exe", "device", "category",
+)  # fmt: skip
 
 
-def _record(row: ExportRow) -> dict[str, object]:
+def _record(row: ExportRow, categorizer: Categorizer | None) -> dict[str, object]:
+    category = ""
+    if categorizer is not None and row.app is not None:
+        category = categorizer.category(row.app, row.title, row.process, row.exe)
     return {
         "start": row.start.isoformat(),
         "end": row.end.isoformat(),
@@ -23,20 +33,23 @@ def _record(row: ExportRow) -> dict[str, object]:
         "process": row.process,
         "exe": row.exe,
         "device": row.device,
+        "category": category,
     }
 
 
-def write_export(rows: Iterable[ExportRow], out: TextIO, fmt: str) -> int:
+def write_export(
+    rows: Iterable[ExportRow], out: TextIO, fmt: str, categorizer: Categorizer | None = None
+) -> int:
     """Write `rows` to `out` as "csv" or "jsonl"; returns how many were written."""
     count = 0
     if fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=FIELDS)
         writer.writeheader()
         for row in rows:
-            writer.writerow(_record(row))
+            writer.writerow(_record(row, categorizer))
             count += 1
     else:
         for row in rows:
-            out.write(json.dumps(_record(row), ensure_ascii=False) + "\n")
+            out.write(json.dumps(_record(row, categorizer), ensure_ascii=False) + "\n")
             count += 1
     return count

@@ -87,3 +87,13 @@ def hold_lock(path: Path) -> object | None:
         handle.close()
         return None
     return handle
+
+
+def protect_file(path: Path) -> None:
+    """Make a file of the person's owner-only, if it is theirs and others could read it."""
+    try:
+        info = path.stat()
+        if info.st_uid == os.getuid() and info.st_mode & 0o077:
+            path.chmod(info.st_mode & 0o700)
+    except (OSError, AttributeError):  # not there, not ours, or no uids on this system
+        pass

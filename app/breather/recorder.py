@@ -111,10 +111,13 @@ class Recorder:
         if self._pause is not None and self._pause.paused(
             self._clock.now(), self._clock.monotonic()
         ):
-            # Paused: the desktop is not even looked at; what was open ends where last seen.
-            self._writer.record(self._tracker.close())
+            # Paused: the desktop is not even looked at; what was open ends where last seen
+            # and is written at once, so `breather forget` can run safely during the pause.
             mono = self._clock.monotonic()
-            if self._writer.due(mono):
+            if self._tracker.open_span is not None:
+                self._writer.record(self._tracker.close())
+                self._flush(mono)
+            elif self._writer.due(mono):
                 self._flush(mono)
             return
         try:

@@ -41,7 +41,7 @@ def summary_text(summary: Summary, title: str, *, width: int = 80) -> str:
     if not summary.totals:
         lines.append("Nothing tracked in this period.")
         return "\n".join(lines)
-    heading = {"app": "App", "title": "Window title"}[summary.by]
+    heading = {"app": "App", "title": "Window title", "category": "Category"}[summary.by]
     key_width = max(12, min(width - 22, max(len(_key(t.key, t.app)) for t in summary.totals)))
     lines.append(f"{heading:<{key_width}}  {'Time':>8}  {'Share':>5}")
     for total in summary.totals:

@@ -18,7 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from breather.store.models import AWAY_APP_ID, HOUR_MS, App, AppHour, Device, SpanRow, Title
 from breather.store.writer import to_ms
 
-By = Literal["app", "title"]
+By = Literal["app", "title", "category"]
 
 span_t = SpanRow.__table__  # type: ignore[attr-defined]
 hour_t = AppHour.__table__  # type: ignore[attr-defined]

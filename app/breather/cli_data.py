@@ -1,0 +1,276 @@
+"""`breather` subcommands for the person's data: pause, forget, import and categories.
+
+Kept apart from `breather.cli` so that file stays about running Breather; `cli` registers these.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from breather.durations import format_duration, parse_duration
+
+if TYPE_CHECKING:
+    from breather.paths import Paths
+
+Handler = Callable[[argparse.Namespace, "Paths"], int]
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+
+
+def add_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    parse_date: Callable[[str], object],
+) -> dict[str, Handler]:
+    """Add the subcommands to `sub`; returns their handlers by name."""
+    pause = sub.add_parser(
+        "pause",
+        help="stop recording for a while: 30m, 1h, 'indefinitely' or 'off'",
+        description="Record nothing for a while (apps, titles and away time alike). "
+        "Without an argument, says whether recording is paused.",
+    )
+    pause.add_argument("duration", nargs="?", metavar="30m|1h|indefinitely|off")
+
+    forget = sub.add_parser(
+        "forget",
+        help="delete recorded time: everything, some days, or the last while",
+        description="Delete recorded time for good. Shows what would go; --yes deletes it.",
+    )
+    what = forget.add_mutually_exclusive_group(required=True)
+    what.add_argument("--all", action="store_true", help="everything ever recorded")
+    what.add_argument("--from", dest="since", type=parse_date, metavar="DATE", help="first day")
+    what.add_argument("--last", metavar="DURATION", help="the last while, e.g. 30m or 2h")
+    forget.add_argument("--to", dest="until", type=parse_date, metavar="DATE", help="last day")
+    forget.add_argument("--yes", action="store_true", help="really delete")
+
+    imports = sub.add_parser("import", help="bring in history from ActivityWatch or an export")
+    imports.add_argument(
+        "source",
+        choices=("activitywatch", "jsonl"),
+        help="activitywatch: its JSON export of all buckets; jsonl: `breather export` as JSONL",
+    )
+    imports.add_argument("file", metavar="FILE")
+    imports.add_argument("--dry-run", action="store_true", help="say what would be imported")
+
+    categories = sub.add_parser(
+        "categories", help="the categories and your rules; which category a window gets"
+    )
+    categories.add_argument("--app", help="show the category of this app ...")
+    categories.add_argument("--title", default="", help="... with this window title")
+    return {
+        "pause": cmd_pause,
+        "forget": cmd_forget,
+        "import": cmd_import,
+        "categories": cmd_categories,
+    }
+
+
+def _say(message: str) -> None:
+    print(f"breather: {message}", file=sys.stderr)
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone().strftime("%a %d %b %H:%M")
+
+
+# -- pause --------------------------------------------------------------------------------
+
+
+def cmd_pause(args: argparse.Namespace, paths: Paths) -> int:
+    from breather.paths import ensure_private_dir
+    from breather.privacy import pause_until, read_pause, resume
+
+    ensure_private_dir(paths.data_dir)
+    choice = (args.duration or "").strip().lower()
+    now = datetime.now(UTC)
+    if not choice:
+        paused, until = read_pause(paths.data_dir)
+        if not paused or (until is not None and until <= now):
+            print("Recording is on.")
+        elif until is None:
+            print("Paused until you resume it (`breather pause off`).")
+        else:
+            print(f"Paused until {_local(until)} (`breather pause off` resumes now).")
+        return EXIT_OK
+    if choice in ("off", "resume", "0"):
+        print("Recording again." if resume(paths.data_dir) else "Recording was not paused.")
+        return EXIT_OK
+    if choice in ("indefinitely", "on", "forever"):
+        pause_until(paths.data_dir, None)
+        print("Paused until you resume it with `breather pause off`. Nothing is recorded.")
+        return EXIT_OK
+    try:
+        seconds = parse_duration(choice)
+    except ValueError as error:
+        _say(str(error))
+        return EXIT_PROBLEM
+    if not 0 < seconds <= 366 * 86400:
+        _say("pause for between a second and a year, or 'indefinitely'")
+        return EXIT_PROBLEM
+    until = now + timedelta(seconds=seconds)
+    pause_until(paths.data_dir, until)
+    print(
+        f"Paused for {format_duration(seconds)}, until {_local(until)}. Nothing is recorded "
+        "until then; `breather pause off` resumes now."
+    )
+    return EXIT_OK
+
+
+# -- forget -------------------------------------------------------------------------------
+
+
+def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
+    from breather.cli import _open_store, _settings
+    from breather.paths import TRACKER_LOCK, hold_lock
+    from breather.privacy import read_pause
+    from breather.store import DatabaseUnusable
+    from breather.store.maintenance import delete_everything, delete_range, measure
+
+    if args.until is not None and args.since is None:
+        _say("--to goes with --from")
+        return EXIT_PROBLEM
+    settings = _settings(paths, quiet=True)
+    chosen = _forget_range(args, settings.tracking.day_starts)
+    if chosen is None:
+        return EXIT_PROBLEM
+    lo, hi, what = chosen
+
+    try:
+        store = _open_store(paths)
+    except DatabaseUnusable as why:
+        _say(str(why))
+        return EXIT_PROBLEM
+    lock: object | None = None
+    try:
+        if args.yes:
+            lock = hold_lock(paths.data_dir / TRACKER_LOCK)
+            paused, _until = read_pause(paths.data_dir)
+            if lock is None and not paused:
+                _say(
+                    "Breather is recording right now. Pause it first (`breather pause 5m`), "
+                    "then forget, then `breather pause off`."
+                )
+                return EXIT_PROBLEM
+        found = measure(store.engine, lo, hi)
+        if not found:
+            print("Nothing is recorded." if args.all else f"Nothing recorded in {what}.")
+            return EXIT_OK
+        amount = f"{format_duration(found.seconds)} of recorded time ({found.spans} pieces)"
+        if not args.yes:
+            print(f"This would delete {amount}: {what}. Run again with --yes to delete it.")
+            return EXIT_OK
+        deleted = (
+            delete_everything(store.engine) if args.all else delete_range(store.engine, lo, hi)
+        )
+        print(f"Deleted {format_duration(deleted.seconds)} of recorded time: {what}.")
+    finally:
+        store.close()
+        close = getattr(lock, "close", None)
+        if close is not None:
+            close()
+    return EXIT_OK
+
+
+def _forget_range(args: argparse.Namespace, day_starts: time) -> tuple[int, int, str] | None:
+    """[start ms, end ms) and a description of what `forget` was asked to delete."""
+    from breather.store.maintenance import END_OF_TIME
+    from breather.store.queries import day_range
+    from breather.store.writer import to_ms
+
+    if args.all:
+        return 0, END_OF_TIME, "everything recorded"
+    if args.last:
+        try:
+            seconds = parse_duration(args.last)
+        except ValueError as error:
+            _say(str(error))
+            return None
+        start = datetime.now(UTC) - timedelta(seconds=seconds)
+        return to_ms(start), END_OF_TIME, f"the last {format_duration(seconds)}"
+    last_day = args.until or args.since
+    if last_day < args.since:
+        _say("--to comes before --from")
+        return None
+    start, _ = day_range(args.since, day_starts)
+    _, end = day_range(last_day, day_starts)
+    return to_ms(start), to_ms(end), f"{_local(start)} to {_local(end)}"
+
+
+# -- import -------------------------------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
+    from breather.cli import _open_store, _settings
+    from breather.importers import (
+        ImportFailed,
+        ImportReport,
+        import_devices,
+        read_activitywatch,
+        read_jsonl,
+    )
+    from breather.store import DatabaseUnusable
+
+    settings = _settings(paths, quiet=True)
+    source = Path(args.file)
+    report = ImportReport()
+    try:
+        if args.source == "activitywatch":
+            devices = read_activitywatch(source, report)
+        else:
+            devices = read_jsonl(source, report)
+    except ImportFailed as failed:
+        _say(str(failed))
+        _say("nothing was imported")
+        return EXIT_PROBLEM
+    try:
+        store = _open_store(paths)
+    except DatabaseUnusable as why:
+        _say(str(why))
+        return EXIT_PROBLEM
+    try:
+        import_devices(
+            store.engine,
+            devices,
+            report,
+            keep_days=settings.privacy.keep_days,
+            dry_run=args.dry_run,
+        )
+    finally:
+        store.close()
+    verb = "Would import" if args.dry_run else "Imported"
+    where = f" for {', '.join(report.devices)}" if report.devices else ""
+    spans = "span" if report.imported == 1 else "spans"
+    print(f"{verb} {report.imported} {spans} ({format_duration(report.seconds)}){where}.")
+    if report.skipped:
+        print("Skipped: " + "; ".join(f"{n} {why}" for why, n in report.skipped.most_common()))
+    for note in report.notes:
+        print(f"Note: {note}")
+    return EXIT_OK
+
+
+# -- categories -----------------------------------------------------------------------------
+
+
+def cmd_categories(args: argparse.Namespace, paths: Paths) -> int:
+    from breather.categories import Categorizer, describe
+    from breather.cli import _settings
+
+    settings = _settings(paths)
+    categorizer = Categorizer(settings.categories)
+    if args.app:
+        print(categorizer.category(args.app, args.title))
+        return EXIT_OK
+    print("Categories: " + ", ".join(categorizer.names))
+    if settings.categories:
+        print(f"\nYour rules ({paths.config_file}), tried first:")
+        for line in describe(settings.categories):
+            print(f"  {line}")
+    else:
+        print(f"\nNo rules of your own yet: add [[categories]] to {paths.config_file}.")
+    print("\n`breather categories --app APP --title TITLE` shows what a window gets.")
+    return EXIT_OK

@@ -1,0 +1,420 @@
+"""Bringing history in: ActivityWatch exports and Breather's own JSON Lines export.
+
+Both work the same way: the whole file is read and checked first (a malformed file names its
+first bad record and nothing is written), then spans that would overlap time already recorded
+for the same device are skipped, so importing the same file twice adds nothing the second
+time. What was imported and what was skipped, and why, comes back in an `ImportReport`.
+
+ActivityWatch (its "Export all buckets as JSON", or `/api/0/export`): window events
+(`currentwindow` buckets) count as app time only while the matching `afkstatus` bucket says
+"not-afk", exactly as ActivityWatch's own "top applications" query does
+(`filter_period_intersect` with the not-afk events, then `merge_events_by_keys` on "app"); its
+"afk" periods become time away. Each ActivityWatch host becomes a device named after it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, insert, select
+
+from breather.monitor.base import WindowInfo
+from breather.store.models import HOUR_MS, Device, SpanRow
+from breather.store.writer import SpanWriter, to_ms
+from breather.tracking import Span
+
+device_t = Device.__table__  # type: ignore[attr-defined]
+span_t = SpanRow.__table__  # type: ignore[attr-defined]
+
+WINDOW_BUCKET = "currentwindow"
+AFK_BUCKET = "afkstatus"
+
+Interval = tuple[int, int]  # [start, end) in microseconds since the epoch
+
+
+class ImportFailed(Exception):
+    """The file cannot be imported; the message names the first bad record. Nothing was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceSpans:
+    """Spans read from a file for one device (an ActivityWatch host, a Breather device)."""
+
+    name: str
+    uuid: str
+    spans: list[Span]
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a dry run, would do)."""
+
+    imported: int = 0
+    seconds: float = 0.0
+    app_seconds: dict[str, float] = field(default_factory=dict)
+    skipped: Counter[str] = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+    devices: list[str] = field(default_factory=list)
+
+    def skip(self, reason: str, count: int = 1) -> None:
+        if count:
+            self.skipped[reason] += count
+
+
+# -- reading ActivityWatch ----------------------------------------------------------------
+
+
+def read_activitywatch(path: Path, report: ImportReport) -> list[DeviceSpans]:
+    """The spans in an ActivityWatch export; raises ImportFailed for a malformed file."""
+    document = _load_json(path)
+    buckets = document.get("buckets") if isinstance(document, dict) else None
+    if not isinstance(buckets, dict):
+        raise ImportFailed(
+            f'{path}: not an ActivityWatch export (expected {{"buckets": {{...}}}} at the top)'
+        )
+    hosts: dict[str, dict[str, list[tuple[Interval, dict[str, Any]]]]] = {}
+    for bucket_id, bucket in buckets.items():
+        where = f"{path}: bucket {bucket_id!r}"
+        if not isinstance(bucket, dict):
+            raise ImportFailed(f"{where}: expected an object")
+        kind = bucket.get("type")
+        events = bucket.get("events")
+        if not isinstance(events, list):
+            raise ImportFailed(f"{where}: has no list of events")
+        if kind not in (WINDOW_BUCKET, AFK_BUCKET):
+            report.notes.append(
+                f"skipped bucket {bucket_id!r} of type {kind!r} ({len(events)} events): "
+                "only window and AFK buckets are imported"
+            )
+            report.skip(f"events in {kind} buckets", len(events))
+            continue
+        host = bucket.get("hostname")
+        if not isinstance(host, str) or not host:
+            raise ImportFailed(f"{where}: has no hostname")
+        parsed = [
+            _aw_event(event, kind, f"{where}, event {i + 1}") for i, event in enumerate(events)
+        ]
+        hosts.setdefault(host, {}).setdefault(kind, []).extend(parsed)
+
+    devices = []
+    for host, kinds in sorted(hosts.items()):
+        windows = kinds.get(WINDOW_BUCKET, [])
+        afk = kinds.get(AFK_BUCKET)
+        if afk is None:
+            report.notes.append(
+                f"host {host!r} has no AFK bucket: all its window time counts as active"
+            )
+        spans = _activitywatch_spans(host, windows, afk, report)
+        devices.append(DeviceSpans(host, _uuid(f"activitywatch:{host}"), spans))
+    return devices
+
+
+def _aw_event(raw: object, kind: str, where: str) -> tuple[Interval, dict[str, Any]]:
+    if not isinstance(raw, dict):
+        raise ImportFailed(f"{where}: expected an object")
+    stamp = raw.get("timestamp")
+    start = _instant(stamp, f"{where}: timestamp")
+    duration = raw.get("duration")
+    if (
+        isinstance(duration, bool)
+        or not isinstance(duration, int | float)
+        or not math.isfinite(duration)
+        or duration < 0
+    ):
+        raise ImportFailed(f"{where} ({stamp}): duration must be a number of seconds ≥ 0")
+    data = raw.get("data")
+    if not isinstance(data, dict):
+        raise ImportFailed(f"{where} ({stamp}): has no data object")
+    if kind == WINDOW_BUCKET:
+        if not isinstance(data.get("app"), str):
+            raise ImportFailed(f"{where} ({stamp}): data.app must be text")
+        if not isinstance(data.get("title", ""), str):
+            raise ImportFailed(f"{where} ({stamp}): data.title must be text")
+    elif data.get("status") not in ("afk", "not-afk"):
+        raise ImportFailed(f'{where} ({stamp}): data.status must be "afk" or "not-afk"')
+    return (start, start + round(duration * 1_000_000)), data
+
+
+def _activitywatch_spans(
+    host: str,
+    windows: list[tuple[Interval, dict[str, Any]]],
+    afk: list[tuple[Interval, dict[str, Any]]] | None,
+    report: ImportReport,
+) -> list[Span]:
+    pieces: list[tuple[Interval, WindowInfo | None]] = []
+    if afk is None:
+        active = None
+    else:
+        active = _union(span for span, data in afk if data["status"] == "not-afk")
+        away = _subtract(_union(span for span, data in afk if data["status"] == "afk"), active)
+        pieces += [(span, None) for span in away]
+    outside = 0
+    for span, data in sorted(windows, key=lambda item: item[0]):
+        window = WindowInfo(data["app"], data.get("title", ""))
+        parts = [span] if active is None else _intersect(span, active)
+        outside += (span[1] - span[0]) - sum(end - start for start, end in parts)
+        if not parts and span[1] > span[0]:
+            report.skip("window events while away (AFK)")
+        pieces += [(part, window) for part in parts]
+    if outside:
+        report.notes.append(
+            f"{host}: {outside / 1_000_000:.0f}s of window events fell in AFK time and were "
+            "left out, as ActivityWatch itself does"
+        )
+    return _without_overlaps(pieces, report, "overlapping window events (trimmed)")
+
+
+def _union(spans: Iterable[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for start, end in sorted(spans):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _intersect(span: Interval, periods: list[Interval]) -> list[Interval]:
+    """`span` cut to `periods` (sorted, disjoint)."""
+    start, end = span
+    parts = []
+    index = max(0, bisect.bisect_right(periods, (start, start)) - 1)
+    while index < len(periods) and periods[index][0] < end:
+        low, high = max(start, periods[index][0]), min(end, periods[index][1])
+        if low < high:
+            parts.append((low, high))
+        index += 1
+    return parts
+
+
+def _subtract(spans: list[Interval], holes: list[Interval]) -> list[Interval]:
+    """`spans` without `holes` (both sorted, disjoint)."""
+    result = []
+    for span in spans:
+        start, end = span
+        for low, high in _intersect(span, holes):
+            if low > start:
+                result.append((start, low))
+            start = max(start, high)
+        if start < end:
+            result.append((start, end))
+    return result
+
+
+def _without_overlaps(
+    pieces: list[tuple[Interval, WindowInfo | None]], report: ImportReport, reason: str
+) -> list[Span]:
+    """Spans in time order, each starting no earlier than the one before ends."""
+    spans: list[Span] = []
+    last_end: int | None = None
+    for (begin, end), window in sorted(pieces, key=lambda item: item[0]):
+        start = begin
+        if last_end is not None and start < last_end:
+            report.skip(reason)
+            start = last_end
+        if end <= start:
+            continue
+        spans.append(Span(_moment(start), _moment(end), window))
+        last_end = end
+    return spans
+
+
+# -- reading Breather's own export ----------------------------------------------------------
+
+JSONL_FIELDS = ("start", "end", "app", "title", "process", "exe", "device")
+
+
+def read_jsonl(path: Path, report: ImportReport) -> list[DeviceSpans]:
+    """The spans in a `breather export --format jsonl` file."""
+    by_device: dict[str, list[tuple[Interval, WindowInfo | None]]] = {}
+    try:
+        with path.open(encoding="utf-8") as lines:
+            for number, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                where = f"{path}:{number}"
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as error:
+                    raise ImportFailed(f"{where}: not JSON: {error}") from None
+                device, interval, window = _jsonl_record(record, where)
+                by_device.setdefault(device, []).append((interval, window))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ImportFailed(f"{path}: cannot read it: {error}") from None
+    devices = []
+    for name, pieces in sorted(by_device.items()):
+        spans = _without_overlaps(pieces, report, "records overlapping an earlier one (trimmed)")
+        devices.append(DeviceSpans(name, _uuid(f"import:{name}"), spans))
+    return devices
+
+
+def _jsonl_record(record: object, where: str) -> tuple[str, Interval, WindowInfo | None]:
+    if not isinstance(record, dict):
+        raise ImportFailed(f"{where}: expected an object")
+    missing = [key for key in ("start", "end", "app") if key not in record]
+    if missing:
+        raise ImportFailed(f"{where}: missing {', '.join(missing)}")
+    for key in JSONL_FIELDS:
+        if key in record and not isinstance(record[key], str):
+            raise ImportFailed(f"{where}: {key} must be text")
+    start = _instant(record["start"], f"{where}: start")
+    end = _instant(record["end"], f"{where}: end")
+    if end <= start:
+        raise ImportFailed(f"{where}: ends ({record['end']}) before it starts ({record['start']})")
+    away = record.get("away", record["app"] == "")
+    if not isinstance(away, bool):
+        raise ImportFailed(f"{where}: away must be true or false")
+    window = None
+    if not away:
+        if not record["app"]:
+            raise ImportFailed(f"{where}: a span that is not away needs an app")
+        window = WindowInfo(
+            record["app"], record.get("title", ""), record.get("process", ""), record.get("exe", "")
+        )
+    return record.get("device", ""), (start, end), window
+
+
+# -- shared reading helpers ----------------------------------------------------------------
+
+
+def _load_json(path: Path) -> object:
+    try:
+        with path.open("rb") as source:
+            return json.load(source)
+    except json.JSONDecodeError as error:
+        raise ImportFailed(f"{path}: not valid JSON: {error}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ImportFailed(f"{path}: cannot read it: {error}") from None
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _uuid(name: str) -> str:
+    """A stable device uuid for imported data, so a second import finds the same device."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"breather:{name}"))
+
+
+def _instant(value: object, where: str) -> int:
+    """Microseconds since the epoch of an ISO 8601 time (UTC when it names no zone)."""
+    if not isinstance(value, str):
+        raise ImportFailed(f"{where}: expected a time like 2026-11-23T09:00:00+00:00")
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ImportFailed(f"{where}: {value!r} is not an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def _moment(micros: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def import_devices(
+    engine: Engine,
+    devices: list[DeviceSpans],
+    report: ImportReport,
+    *,
+    keep_days: int = 0,
+    now: datetime | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Store `devices`' spans, skipping what is already recorded or past `keep_days`."""
+    cutoff = None
+    if keep_days > 0:
+        cutoff = to_ms((now or datetime.now(UTC)) - timedelta(days=keep_days))
+    for device in devices:
+        device_id = _device_id(engine, device, create=not dry_run)
+        fresh = list(
+            _new_spans(
+                engine,
+                device_id,
+                spans=device.spans,
+                cutoff=cutoff,
+                keep_days=keep_days,
+                report=report,
+            )
+        )
+        if not fresh:
+            continue
+        report.devices.append(device.name)
+        for span in fresh:
+            report.imported += 1
+            report.seconds += span.seconds
+            if span.window is not None:
+                app = span.window.app
+                report.app_seconds[app] = report.app_seconds.get(app, 0.0) + span.seconds
+        if not dry_run and device_id is not None:
+            writer = SpanWriter(engine, device_id)
+            writer.record(fresh)
+            writer.flush(None, 0.0)
+    return report
+
+
+def _device_id(engine: Engine, device: DeviceSpans, *, create: bool) -> int | None:
+    """The device of this name (imports of one machine's data land together), or a new one."""
+    with engine.begin() as conn:
+        found = (
+            conn.execute(select(device_t.c.id).where(device_t.c.uuid == device.uuid)).scalar()
+            or conn.execute(
+                select(device_t.c.id).where(device_t.c.name == device.name).order_by(device_t.c.id)
+            ).scalar()
+        )
+        if found is None and create:
+            found = conn.execute(
+                insert(device_t).values(uuid=device.uuid, name=device.name).returning(device_t.c.id)
+            ).scalar_one()
+    return None if found is None else int(found)
+
+
+def _new_spans(
+    engine: Engine,
+    device_id: int | None,
+    *,
+    spans: list[Span],
+    cutoff: int | None,
+    keep_days: int,
+    report: ImportReport,
+) -> Iterator[Span]:
+    if not spans:
+        return
+    lo, hi = to_ms(spans[0].start), to_ms(spans[-1].end)
+    stored: list[Interval] = []
+    if device_id is not None:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(span_t.c.start_ms, span_t.c.end_ms).where(
+                    span_t.c.device_id == device_id,
+                    span_t.c.start_ms >= (lo // HOUR_MS) * HOUR_MS,
+                    span_t.c.start_ms < hi,
+                    span_t.c.end_ms > lo,
+                )
+            )
+            stored = _union((int(start), int(end)) for start, end in rows)
+    for span in spans:
+        start, end = to_ms(span.start), to_ms(span.end)
+        if end <= start:
+            continue
+        if cutoff is not None and end <= cutoff:
+            report.skip(f"older than keep_days ({keep_days} days)")
+            continue
+        if _intersect((start, end), stored):
+            report.skip("already recorded")
+            continue
+        yield span
