@@ -145,3 +145,18 @@ def test_screenshots_at_1280x800(app: BreatherApp, qtbot) -> None:
     qtbot.waitUntil(dialog.isVisible)
     assert dialog.grab().save(str(ARTIFACTS / "first-run.png"))
     dialog.reject()
+
+
+def test_pausing_from_the_tray_until_tomorrow_and_resuming(app: BreatherApp, qtbot) -> None:
+    tray = app.tray
+    assert tray is not None
+    tray.pause_actions[2].trigger()  # Until tomorrow
+    until = app.paused_until()
+    assert until is not None
+    assert until == datetime(2026, 11, 23, 4, 0).astimezone()  # the next day start
+    assert tray.resume_action.isVisible()
+    assert not tray.pause_menu.menuAction().isVisible()
+    assert "paused until 04:00" in tray.icon.toolTip()
+    tray.resume_action.trigger()
+    assert app.paused_until() is None
+    assert tray.pause_menu.menuAction().isVisible()

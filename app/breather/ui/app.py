@@ -10,14 +10,14 @@ import contextlib
 import logging
 import sys
 import time
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-from breather import APP_ID, APP_NAME, __version__
+from breather import APP_ID, APP_NAME, __version__, privacy
 from breather.clock import Clock, SystemClock
 from breather.config import Settings
 from breather.config_file import ConfigWriteError
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 APP_LOCK = "app.lock"
 RAISE_REQUEST = "raise-request"
 STATUS_EVERY_MS = 60_000
+QUIET_STATUS = "Tracking quietly. Nothing leaves this machine."
 #: The self-help region the person picked by hand (absent: follow the system locale).
 REGION_FILE = "self-help-region"
 
@@ -84,6 +85,8 @@ class BreatherApp(QObject):
             self.tray.open_requested.connect(self.show_window)
             self.tray.quit_requested.connect(self.quit)
             self.tray.self_help_requested.connect(self.show_self_help)
+            self.tray.pause_requested.connect(self.pause)
+            self.tray.resume_requested.connect(self.resume)
         if track:
             self._start_tracking()
 
@@ -116,6 +119,30 @@ class BreatherApp(QObject):
     def show_window(self) -> None:
         self.window.bring_to_front()
 
+    def pause(self, minutes: int | None) -> None:
+        """Pause tracking for `minutes`, or until the person's next day starts (None)."""
+        now = self.context.now()
+        if minutes is None:
+            starts = self.context.settings.tracking.day_starts
+            until = day_range(self.context.today(), starts)[1]
+        else:
+            until = now + timedelta(minutes=minutes)
+        privacy.pause_until(self.context.paths.data_dir, until)
+        self.update_status()
+
+    def resume(self) -> None:
+        privacy.resume(self.context.paths.data_dir)
+        self.update_status()
+
+    def paused_until(self) -> datetime | None:
+        """When the current pause ends (a far date for "until resumed"); None if not paused."""
+        paused, until = privacy.read_pause(self.context.paths.data_dir)
+        if not paused:
+            return None
+        if until is None:
+            return datetime.max.replace(tzinfo=UTC)
+        return until.astimezone() if until > self.context.now() else None
+
     def show_self_help(self) -> None:
         """Crisis lines and self-help, one click from the tray and from every prompt."""
         self.window.show_page(self.window.page_index("Support"))
@@ -139,13 +166,17 @@ class BreatherApp(QObject):
         start, end = day_range(self.context.today(), self.context.settings.tracking.day_starts)
         active = summarize(self.context.engine, start, end).active_seconds
         text = f"{APP_NAME}\nToday: {format_duration(active)} at the screen"
-        if self._tracking_note:
-            text += f"\n{self._tracking_note}"
+        paused = self.paused_until()
+        note = self._tracking_note
+        if paused is not None:
+            forever = paused.year == datetime.max.year
+            until = "until you resume" if forever else f"until {paused:%H:%M}"
+            note = f"Tracking is paused {until}."
+        if note:
+            text += f"\n{note}"
         if self.tray is not None:
-            self.tray.set_status(text, None)
-        self.window.status.setText(
-            self._tracking_note or "Tracking quietly. Nothing leaves this machine."
-        )
+            self.tray.set_status(text, paused)
+        self.window.status.setText(note or QUIET_STATUS)
 
     def quit(self) -> None:
         self._status_timer.stop()

@@ -69,8 +69,10 @@ class Tray(QObject):
         paused = paused_until is not None
         self.pause_menu.menuAction().setVisible(not paused)
         self.resume_action.setVisible(paused)
-        if paused_until is not None:
+        if paused_until is not None and paused_until.year < datetime.max.year:
             self.resume_action.setText(f"&Resume tracking (paused until {paused_until:%H:%M})")
+        else:
+            self.resume_action.setText("&Resume tracking")
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason in (
