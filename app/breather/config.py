@@ -22,6 +22,7 @@ from typing import Any
 from breather.categories import Rule
 from breather.durations import parse_duration
 from breather.patterns import Kind, Pattern, compile_pattern
+from breather.rules.policy import Breaks, Downtime, Intention, Limit, Policy
 
 #: Parses one raw TOML value; raises ValueError with a message for the person.
 ValueParser = Callable[[Any], Any]
@@ -67,6 +68,20 @@ class Settings:
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     #: The person's category rules, in the order written; the first match wins.
     categories: tuple[Rule, ...] = ()
+    breaks: Breaks = field(default_factory=Breaks)
+    limits: tuple[Limit, ...] = ()
+    downtime: Downtime = field(default_factory=Downtime)
+    intention: Intention = field(default_factory=Intention)
+
+    def policy(self) -> Policy:
+        """The boundaries as the rules engine applies them (in the system's time zone)."""
+        return Policy(
+            breaks=self.breaks,
+            limits=self.limits,
+            downtime=self.downtime,
+            intention=self.intention,
+            day_starts=self.tracking.day_starts,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,11 +292,122 @@ def _category_name(known: tuple[str, ...]) -> ValueParser:
     return parse
 
 
+def _category_list(value: object) -> tuple[str, ...]:
+    """A list of category names, each spelled as the catalogue spells it."""
+    parse = _category_name(_catalogue_names())
+    return tuple(parse(name) for name in string_list(value))
+
+
+def _read_breaks(raw: object, reader: Reader) -> Breaks:
+    """`[breaks.eyes]` and `[breaks.movement]`: every, duration, enabled."""
+    defaults = Breaks()
+    if not isinstance(raw, dict):
+        reader.problem("breaks", "expected [breaks.eyes] and [breaks.movement] tables")
+        return defaults
+    rules = {"eyes": defaults.eyes, "movement": defaults.movement}
+    schema = {"every": duration(10, 24 * 3600), "duration": duration(5, 3600), "enabled": boolean}
+    for name, table in raw.items():
+        if name not in rules:
+            reader.problem(f"breaks.{name}", "unknown kind of break (known: eyes, movement)")
+            continue
+        rule = replace(rules[name], **reader.table(f"breaks.{name}", table, schema))
+        if rule.duration >= rule.every:
+            reader.problem(
+                f"breaks.{name}.duration",
+                "a break must be shorter than the time between breaks; using the defaults",
+            )
+            rule = replace(rules[name], enabled=rule.enabled)
+        rules[name] = rule
+    return Breaks(eyes=rules["eyes"], movement=rules["movement"])
+
+
+def _read_limits(raw: object, reader: Reader) -> tuple[Limit, ...]:
+    """`[[limits]]` entries: `app` or `category`, and `daily` and/or `weekday`/`weekend`."""
+    if not isinstance(raw, list):
+        reader.problem(
+            "limits",
+            'write each limit as its own [[limits]] table with category = "..." (or '
+            'app = "...") and daily = "30m"',
+        )
+        return ()
+    allowance = duration(60, 24 * 3600)
+    schema = {
+        "app": _app_name,
+        "category": _category_name(_catalogue_names()),
+        "daily": allowance,
+        "weekday": allowance,
+        "weekend": allowance,
+    }
+    limits: list[Limit] = []
+    seen: dict[str, str] = {}
+    for index, entry in enumerate(raw):
+        prefix = f"limits.{index}"
+        count = len(reader.problems)
+        values = reader.table(prefix, entry, schema)
+        if len(reader.problems) > count:
+            continue  # a limit with a mistake is left out; the others still apply
+        if ("app" in values) == ("category" in values):
+            reader.problem(prefix, 'needs either app = "..." or category = "..." (one of them)')
+            continue
+        if not {"daily", "weekday", "weekend"} & values.keys():
+            reader.problem(prefix, 'needs daily = "30m" (or weekday = "..." / weekend = "...")')
+            continue
+        limit = Limit(**values)
+        if limit.key in seen:
+            reader.problem(prefix, f"{limit.label!r} already has a limit ({seen[limit.key]})")
+            continue
+        seen[limit.key] = f"line {reader.line(prefix)}" if reader.line(prefix) else "above"
+        limits.append(limit)
+    return tuple(limits)
+
+
+def _app_name(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError('write the app\'s name as reports show it, like "firefox"')
+    return value.strip()
+
+
+#: What downtime asks about when `categories` is left out.
+DOWNTIME_CATEGORIES = ("Social media", "Video")
+
+
+def _read_downtime(raw: object, reader: Reader) -> Downtime:
+    """`[downtime]`: `from` and `to` (times of day, may cross midnight) and `categories`."""
+    schema: dict[str, ValueParser] = {
+        "from": clock_time,
+        "to": clock_time,
+        "categories": _category_list,
+    }
+    count = len(reader.problems)
+    values = reader.table("downtime", raw, schema)
+    if len(reader.problems) > count:
+        return Downtime()  # half a schedule would ask at the wrong hours: none at all
+    if not values:
+        return Downtime()
+    if "from" not in values or "to" not in values:
+        reader.problem("downtime", 'needs both from = "22:00" and to = "07:00"')
+        return Downtime()
+    if values["from"] == values["to"]:
+        reader.problem("downtime.to", "downtime needs to end at a different time than it starts")
+        return Downtime()
+    return Downtime(values["from"], values["to"], values.get("categories", DOWNTIME_CATEGORIES))
+
+
+def _read_intention(raw: object, reader: Reader) -> Intention:
+    """`[intention]`: `categories` that ask what the person came for (empty: never)."""
+    values = reader.table("intention", raw, {"categories": _category_list})
+    return Intention(**values)
+
+
 #: section name -> reader returning the value for the `Settings` field of the same name.
 SECTIONS: dict[str, Callable[[object, Reader], Any]] = {
     "tracking": _read_tracking,
     "privacy": _read_privacy,
     "categories": _read_categories,
+    "breaks": _read_breaks,
+    "limits": _read_limits,
+    "downtime": _read_downtime,
+    "intention": _read_intention,
 }
 
 
