@@ -12,10 +12,11 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from breather import APP_ID, APP_NAME, __version__, privacy
 from breather.clock import Clock, SystemClock
@@ -26,17 +27,18 @@ from breather.paths import TRACKER_LOCK, Paths, ensure_private_dir, hold_lock
 from breather.recorder import Recorder
 from breather.resources import resource
 from breather.runtime.sampler import SamplerThread
-from breather.selfhelp import default_catalogue
 from breather.store import Store
 from breather.store.queries import day_range, summarize
 from breather.ui import theme
 from breather.ui.context import AppContext
 from breather.ui.main_window import MainWindow
-from breather.ui.selfhelp import SelfHelpPage
-from breather.ui.today import TodayPage
 from breather.ui.tray import Tray
-from breather.ui.weekly import WeekPage
 from breather.ui.welcome import WELCOMED_MARKER, WelcomeDialog, apply_welcome
+
+if TYPE_CHECKING:
+    from breather.ui.selfhelp import SelfHelpPage
+    from breather.ui.today import TodayPage
+    from breather.ui.weekly import WeekPage
 
 log = logging.getLogger(__name__)
 
@@ -67,13 +69,9 @@ class BreatherApp(QObject):
         self.icon = QIcon(str(resource("icons", "breather.svg")))
         self.window = MainWindow(self.icon, hide_on_close=tray_available)
         self.window.setStyleSheet(theme.STYLE)
-        self.today = TodayPage(self.context)
-        self.week = WeekPage(self.context)
-        self.support = SelfHelpPage(default_catalogue(), self._saved_region())
-        self.support.region_changed.connect(self._save_region)
-        self.window.add_page("Today", self.today, "1")
-        self.window.add_page("This week", self.week, "2")
-        self.window.add_page("Support", self.support, "3")
+        self.window.add_page("Today", self._make_today, "1")
+        self.window.add_page("This week", self._make_week, "2")
+        self.window.add_page("Support", self._make_support, "3")
         self.tray = Tray(self.icon) if tray_available else None
         self.sampler: SamplerThread | None = None
         self._tracker_lock: object | None = None
@@ -89,6 +87,38 @@ class BreatherApp(QObject):
             self.tray.resume_requested.connect(self.resume)
         if track:
             self._start_tracking()
+
+    # Pages are built on first show, and their modules imported then too (see MainWindow).
+
+    @property
+    def today(self) -> TodayPage:
+        return cast("TodayPage", self.window.page("Today"))
+
+    @property
+    def week(self) -> WeekPage:
+        return cast("WeekPage", self.window.page("This week"))
+
+    @property
+    def support(self) -> SelfHelpPage:
+        return cast("SelfHelpPage", self.window.page("Support"))
+
+    def _make_today(self) -> QWidget:
+        from breather.ui.today import TodayPage
+
+        return TodayPage(self.context)
+
+    def _make_week(self) -> QWidget:
+        from breather.ui.weekly import WeekPage
+
+        return WeekPage(self.context)
+
+    def _make_support(self) -> QWidget:
+        from breather.selfhelp import default_catalogue
+        from breather.ui.selfhelp import SelfHelpPage
+
+        page = SelfHelpPage(default_catalogue(), self._saved_region())
+        page.region_changed.connect(self._save_region)
+        return page
 
     def start(self, *, show_window: bool) -> None:
         if self.tray is not None:

@@ -21,7 +21,11 @@ from breather.ui.widgets import add_shortcut
 
 
 class MainWindow(QMainWindow):
-    """Pages are added with `add_page`; each may have a `refresh()` called when shown."""
+    """Pages are added with `add_page` as factories and built the first time they are shown.
+
+    A Breather that lives in the tray never builds a page it does not show: that keeps the
+    idle process small. Each page may have a `refresh()`, called whenever it is shown.
+    """
 
     def __init__(self, icon: QIcon, *, hide_on_close: bool) -> None:
         super().__init__()
@@ -46,17 +50,17 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status, 1)
         self.statusBar().setSizeGripEnabled(False)
         self.nav.currentRowChanged.connect(self._show_row)
-        self._refreshers: list[Callable[[], None] | None] = []
+        self._factories: list[Callable[[], QWidget]] = []
+        self._built: dict[int, QWidget] = {}
         add_shortcut(self, QKeySequence.StandardKey.Close, self.close)
 
-    def add_page(self, title: str, page: QWidget, shortcut: str) -> None:
+    def add_page(self, title: str, factory: Callable[[], QWidget], shortcut: str) -> None:
         """Add a page reachable from the sidebar and with Ctrl+`shortcut`."""
         item = QListWidgetItem(title)
         item.setToolTip(f"{title} (Ctrl+{shortcut})")
         self.nav.addItem(item)
-        self.pages.addWidget(page)
-        refresh = getattr(page, "refresh", None)
-        self._refreshers.append(refresh if callable(refresh) else None)
+        self.pages.addWidget(QWidget())  # a placeholder until the page is first shown
+        self._factories.append(factory)
         row = self.nav.count() - 1
         add_shortcut(self, f"Ctrl+{shortcut}", lambda: self.show_page(row))
 
@@ -69,11 +73,27 @@ class MainWindow(QMainWindow):
                 return row
         raise KeyError(title)
 
+    def page(self, title: str) -> QWidget:
+        """The page called `title`, built now if it never was."""
+        return self._page_at(self.page_index(title))
+
+    def _page_at(self, row: int) -> QWidget:
+        built = self._built.get(row)
+        if built is None:
+            built = self._factories[row]()
+            placeholder = self.pages.widget(row)
+            self.pages.insertWidget(row, built)
+            if placeholder is not None:
+                self.pages.removeWidget(placeholder)
+                placeholder.deleteLater()
+            self._built[row] = built
+        return built
+
     def refresh_current(self) -> None:
         row = self.pages.currentIndex()
-        if 0 <= row < len(self._refreshers):
-            refresh = self._refreshers[row]
-            if refresh is not None:
+        if 0 <= row < len(self._factories):
+            refresh = getattr(self._page_at(row), "refresh", None)
+            if callable(refresh):
                 refresh()
 
     def bring_to_front(self) -> None:
@@ -86,6 +106,9 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        self._page_at(row)
         self.pages.setCurrentIndex(row)
         self.refresh_current()
 
