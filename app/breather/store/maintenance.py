@@ -16,12 +16,21 @@ from sqlalchemy import Engine, and_, case, delete, func, insert, or_, select, te
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from breather.store.models import AWAY_APP_ID, HOUR_MS, App, AppHour, SpanRow, Title
+from breather.store.models import (
+    AWAY_APP_ID,
+    HOUR_MS,
+    App,
+    AppHour,
+    BoundaryEvent,
+    SpanRow,
+    Title,
+)
 
 span_t = SpanRow.__table__  # type: ignore[attr-defined]
 hour_t = AppHour.__table__  # type: ignore[attr-defined]
 app_t = App.__table__  # type: ignore[attr-defined]
 title_t = Title.__table__  # type: ignore[attr-defined]
+event_t = BoundaryEvent.__table__  # type: ignore[attr-defined]
 
 #: Beyond any stored time: "until the end".
 END_OF_TIME = 2**62
@@ -76,7 +85,10 @@ def delete_range(engine: Engine, start_ms: int, end_ms: int) -> Deleted:
             _cut(conn, start_ms, end_ms)
             _rebuild_hours(conn, start_ms, end_ms)
             _drop_orphans(conn)
-    if removed:
+        # Breaks and prompt answers (intentions are the person's own words) go with the time.
+        in_range = (event_t.c.at_ms >= start_ms, event_t.c.at_ms < end_ms)
+        events_removed = conn.execute(delete(event_t).where(*in_range)).rowcount
+    if removed or events_removed:
         _checkpoint(engine)
     return removed
 
@@ -88,6 +100,7 @@ def delete_everything(engine: Engine) -> Deleted:
         removed = _measure(conn, 0, END_OF_TIME)
         conn.execute(delete(span_t))
         conn.execute(delete(hour_t))
+        conn.execute(delete(event_t))
         _drop_orphans(conn)
     _checkpoint(engine, vacuum=True)
     return removed

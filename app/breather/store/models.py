@@ -72,3 +72,23 @@ class AppHour(SQLModel, table=True):
     device_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
     app_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
     ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class BoundaryEvent(SQLModel, table=True):
+    """Something a boundary did and how the person answered: a break taken, a limit reached.
+
+    `kind` is eyes, movement, limit, downtime or intention; `outcome` one of
+    `breather.rules.Outcome` (due, taken, natural, postponed, skipped, ignored, ...);
+    `subject` says which limit or category; `detail` holds numbers or an intention's words.
+    """
+
+    __tablename__ = "boundary_event"
+    __table_args__ = (Index("ix_boundary_event_at", "at_ms"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: int = Field(sa_column=Column(Integer, nullable=False))
+    at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+    kind: str
+    outcome: str
+    subject: str = Field(default="")
+    detail: str = Field(default="")
