@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Engine, func, select
 
+from breather.categories import Categorizer
+from breather.store.by_category import category_days
 from breather.store.models import AWAY_APP_ID, HOUR_MS
 from breather.store.queries import Summary, day_range, hour_t, summarize
 from breather.store.writer import to_ms
@@ -40,13 +42,25 @@ class WeekUsage:
     total: Summary
     #: seconds of active time per [weekday 0=Monday][local hour 0-23]
     grid: tuple[tuple[float, ...], ...]
+    #: seconds per category, for each day
+    categories: tuple[dict[str, float], ...]
+
+    def category_totals(self) -> list[tuple[str, float]]:
+        """The week's seconds per category, biggest first."""
+        totals: dict[str, float] = {}
+        for day in self.categories:
+            for name, seconds in day.items():
+                totals[name] = totals.get(name, 0.0) + seconds
+        return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
 
 
 def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def week_usage(engine: Engine, any_day: date, day_start: time) -> WeekUsage:
+def week_usage(
+    engine: Engine, any_day: date, day_start: time, categorizer: Categorizer
+) -> WeekUsage:
     """Usage of the week holding `any_day`, with the person's day boundary."""
     monday = monday_of(any_day)
     days = tuple(
@@ -55,7 +69,15 @@ def week_usage(engine: Engine, any_day: date, day_start: time) -> WeekUsage:
     )
     start = days[0].summary.start
     end = days[-1].summary.end
-    return WeekUsage(monday, days, summarize(engine, start, end), activity_grid(engine, start, end))
+    periods = [(day.summary.start, day.summary.end) for day in days]
+    categories = tuple(day.seconds for day in category_days(engine, periods, categorizer))
+    return WeekUsage(
+        monday,
+        days,
+        summarize(engine, start, end),
+        activity_grid(engine, start, end),
+        categories,
+    )
 
 
 def activity_grid(engine: Engine, start: datetime, end: datetime) -> tuple[tuple[float, ...], ...]:

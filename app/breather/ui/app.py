@@ -19,6 +19,7 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from breather import APP_ID, APP_NAME, __version__, privacy
+from breather.categories import Categorizer
 from breather.clock import Clock, SystemClock
 from breather.config import Settings
 from breather.config_file import ConfigWriteError
@@ -65,7 +66,9 @@ class BreatherApp(QObject):
     ) -> None:
         super().__init__()
         self.store = store
-        self.context = AppContext(store.engine, settings, paths, clock)
+        self.context = AppContext(
+            store.engine, settings, paths, clock, Categorizer(settings.categories)
+        )
         self.icon = QIcon(str(resource("icons", "breather.svg")))
         self.window = MainWindow(self.icon, hide_on_close=tray_available)
         self.window.setStyleSheet(theme.STYLE)

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine
 
+from breather.categories import Categorizer
 from breather.clock import Clock
 from breather.config import Settings
 from breather.paths import Paths
@@ -18,6 +19,7 @@ class AppContext:
     settings: Settings
     paths: Paths
     clock: Clock
+    categorizer: Categorizer
 
     def today(self) -> date:
         """The person's current day: before `day_starts` it is still yesterday."""

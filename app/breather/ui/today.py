@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from breather.durations import format_duration
+from breather.store.by_category import category_summary
 from breather.store.queries import day_range, iter_spans, summarize
 from breather.ui import theme
 from breather.ui.context import AppContext
@@ -42,9 +44,15 @@ class TodayPage(QScrollArea):
         layout.addLayout(figures)
 
         timeline_card = Card("The shape of your day")
-        self.timeline = DayTimeline(theme.color_for)
+        self.timeline = DayTimeline(self._color)
         timeline_card.body.addWidget(self.timeline)
         layout.addWidget(timeline_card)
+
+        categories_card = Card("By kind of activity")
+        self.categories = BarList(empty_text="Nothing yet today.")
+        self.categories.setAccessibleName("Time per category today")
+        categories_card.body.addWidget(self.categories)
+        layout.addWidget(categories_card)
 
         apps_card = Card("Where the time went")
         self.apps = BarList(empty_text="Nothing yet today. Breather is keeping count quietly.")
@@ -65,6 +73,9 @@ class TodayPage(QScrollArea):
         row.addWidget(card)
         return value
 
+    def _color(self, category: str) -> QColor:
+        return QColor(self._context.categorizer.color(category))
+
     def refresh(self) -> None:
         context = self._context
         day = context.today()
@@ -74,11 +85,25 @@ class TodayPage(QScrollArea):
         self.active_value.setText(format_duration(summary.active_seconds))
         self.away_value.setText(format_duration(summary.away_seconds))
         self.switches_value.setText(str(len(summary.totals)))
+        categorizer = context.categorizer
         self.apps.set_rows(
-            [BarRow(t.key, t.seconds, theme.color_for(t.key)) for t in summary.totals[:TOP_APPS]]
+            [
+                BarRow(t.key, t.seconds, self._color(categorizer.category(t.key, "")))
+                for t in summary.totals[:TOP_APPS]
+            ]
+        )
+        by_category = category_summary(context.engine, start, end, categorizer)
+        self.categories.set_rows(
+            [BarRow(t.key, t.seconds, self._color(t.key)) for t in by_category.totals]
         )
         blocks = [
-            TimelineBlock(row.start.astimezone(), row.end.astimezone(), row.app)
+            TimelineBlock(
+                row.start.astimezone(),
+                row.end.astimezone(),
+                None
+                if row.app is None
+                else categorizer.category(row.app, row.title, row.process, row.exe),
+            )
             for row in iter_spans(context.engine, start, end)
         ]
         self.timeline.set_day(start, min(end, context.now()), blocks)

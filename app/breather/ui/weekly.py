@@ -6,7 +6,8 @@ never at start-up: a Breather that sits in the tray stays small.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -22,13 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from breather.durations import format_duration
+from breather.store.queries import summarize
 from breather.store.review import WeekUsage, monday_of, week_usage
 from breather.ui import theme
 from breather.ui.context import AppContext
 from breather.ui.widgets import BarList, BarRow, Card, add_shortcut
 
-#: Keys drawn in the stacked bars; the rest are summed into "Other".
-STACKED_KEYS = 6
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -120,8 +120,10 @@ class WeekPage(QScrollArea):
         context = self._context
         self._monday = monday_of(monday)
         starts = context.settings.tracking.day_starts
-        usage = week_usage(context.engine, self._monday, starts)
-        previous = week_usage(context.engine, self._monday - timedelta(7), starts)
+        usage = week_usage(context.engine, self._monday, starts, context.categorizer)
+        previous = summarize(
+            context.engine, *_same_days_last_week(usage, context.today(), context.now())
+        )
         self._usage = usage
         this_monday = monday_of(context.today())
         self.heading.setText(
@@ -135,7 +137,7 @@ class WeekPage(QScrollArea):
         elapsed_days = sum(1 for d in usage.days if d.day <= context.today()) or 1
         self.total_value.setText(format_duration(total))
         self.average_value.setText(format_duration(total / elapsed_days))
-        self.change_value.setText(_change_text(total, previous.total.active_seconds))
+        self.change_value.setText(_change_text(total, previous.active_seconds))
         self.apps.set_rows(
             [BarRow(t.key, t.seconds, theme.color_for(t.key)) for t in usage.total.totals[:8]]
         )
@@ -143,9 +145,12 @@ class WeekPage(QScrollArea):
             self._charts = _Charts(self)
             self.days_card.body.addWidget(self._charts.bars)
             self.hours_card.body.addWidget(self._charts.heatmap)
-        keys = self._charts.draw(usage)
+        keys = self._charts.draw(usage, self._color)
         self._set_legend(keys)
         self.week_shown.emit(self._monday)
+
+    def _color(self, category: str) -> QColor:
+        return QColor(self._context.categorizer.color(category))
 
     def _set_legend(self, keys: list[str]) -> None:
         while self.legend.count():
@@ -154,7 +159,7 @@ class WeekPage(QScrollArea):
             if widget is not None:
                 widget.deleteLater()
         for key in keys:
-            swatch = QLabel(f"<span style='color:{theme.color_for(key).name()}'>●</span> {key}")
+            swatch = QLabel(f"<span style='color:{self._color(key).name()}'>●</span> {key}")
             self.legend.addWidget(swatch)
         self.legend.addStretch(1)
 
@@ -181,6 +186,15 @@ class WeekPage(QScrollArea):
             self.save_png(target)
 
 
+def _same_days_last_week(usage: WeekUsage, today: date, now: datetime) -> tuple[datetime, datetime]:
+    """Last week up to the same weekday and time, so a week in progress is compared fairly."""
+    start = usage.days[0].summary.start - timedelta(days=7)
+    end = usage.days[-1].summary.end - timedelta(days=7)
+    if usage.monday <= today <= usage.days[-1].day:
+        end = min(end, now - timedelta(days=7))
+    return start, end
+
+
 def _change_text(this_week: float, last_week: float) -> str:
     if last_week <= 0:
         return "–"
@@ -202,7 +216,7 @@ class _Charts:
         foreground = palette.color(QPalette.ColorRole.WindowText)
         self.bars = pg.PlotWidget(background=background)
         self.bars.setMinimumHeight(260)
-        self.bars.setAccessibleName("Active time per day, stacked by app")
+        self.bars.setAccessibleName("Active time per day, stacked by category")
         self.bars.setMenuEnabled(False)
         self.bars.setMouseEnabled(x=False, y=False)
         self.bars.hideButtons()
@@ -247,29 +261,18 @@ class _Charts:
     def stack_tops(self) -> list[float]:
         return list(self._tops)
 
-    def draw(self, usage: WeekUsage) -> list[str]:
-        """Draw the week; returns the keys in the stacked bars, biggest first."""
+    def draw(self, usage: WeekUsage, color_of: Callable[[str], QColor]) -> list[str]:
+        """Draw the week stacked by category; returns the categories drawn, biggest first."""
         import numpy as np
 
         pg = self._pg
         plot = self.bars.getPlotItem()
         plot.clear()
-        ranked = [total.key for total in usage.total.totals[:STACKED_KEYS]]
-        keys = ranked + (["Other"] if len(usage.total.totals) > STACKED_KEYS else [])
+        keys = [name for name, seconds in usage.category_totals() if seconds > 0]
         base = np.zeros(7)
         for key in keys:
-            heights = np.array(
-                [
-                    (
-                        sum(s for k, s in day.app_seconds().items() if k not in ranked)
-                        if key == "Other" and key not in ranked
-                        else day.app_seconds().get(key, 0.0)
-                    )
-                    / 3600
-                    for day in usage.days
-                ]
-            )
-            color = theme.color_for(key)
+            heights = np.array([day.get(key, 0.0) / 3600 for day in usage.categories])
+            color = color_of(key)
             plot.addItem(
                 pg.BarGraphItem(
                     x=np.arange(7),
