@@ -157,17 +157,24 @@ def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
                 )
                 return EXIT_PROBLEM
         found = measure(store.engine, lo, hi)
-        if not found:
-            print("Nothing is recorded." if args.all else f"Nothing recorded in {what}.")
-            return EXIT_OK
-        amount = f"{format_duration(found.seconds)} of recorded time ({found.spans} pieces)"
+        nothing = "Nothing is recorded." if args.all else f"Nothing recorded in {what}."
         if not args.yes:
-            print(f"This would delete {amount}: {what}. Run again with --yes to delete it.")
+            amount = f"{format_duration(found.seconds)} of recorded time ({found.spans} pieces)"
+            print(
+                f"This would delete {amount}: {what}. Run again with --yes to delete it."
+                if found
+                else nothing
+            )
             return EXIT_OK
+        # Even with no time in the range, break and prompt answers in it go too.
         deleted = (
             delete_everything(store.engine) if args.all else delete_range(store.engine, lo, hi)
         )
-        print(f"Deleted {format_duration(deleted.seconds)} of recorded time: {what}.")
+        print(
+            f"Deleted {format_duration(deleted.seconds)} of recorded time: {what}."
+            if deleted
+            else nothing
+        )
     finally:
         store.close()
         close = getattr(lock, "close", None)
