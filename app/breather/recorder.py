@@ -119,6 +119,7 @@ class Recorder:
                 self._flush(mono)
             elif self._writer.due(mono):
                 self._flush(mono)
+            self._writer.forget_ids()  # `breather forget` may delete rows during a pause
             return
         try:
             window = self._windows.active_window()
@@ -162,6 +163,7 @@ class Recorder:
         self._upkeep_at = mono
         try:
             self._upkeep()
+            self._writer.forget_ids()  # retention may have deleted apps and titles
         except SQLAlchemyError:  # tracking matters more; the next round tries again
             log.exception("could not delete old data this time; will retry")
 

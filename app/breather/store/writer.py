@@ -77,6 +77,12 @@ class SpanWriter:
             set_={"ms": app_hour_table.c.ms + hour_insert.excluded.ms},
         )
 
+    def forget_ids(self) -> None:
+        """Drop the remembered app and title ids: call after rows may have been deleted
+        (retention, `breather forget`), so new spans never point at a row that is gone."""
+        self._apps.clear()
+        self._titles.clear()
+
     def record(self, spans: Iterable[Span]) -> None:
         """Queue closed spans; they reach the database with the next flush."""
         self._pending.extend(spans)
