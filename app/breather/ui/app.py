@@ -230,13 +230,21 @@ class BreatherApp(QObject):
             )
             return
         store, tracking, clock = self.store, self.context.settings.tracking, self.context.clock
+        privacy = self.context.settings.privacy
 
         def make_recorder() -> Recorder:
             from breather.monitor.select import open_desktop
 
             windows, idle = open_desktop()
             return Recorder.for_store(
-                store, tracking, clock=clock, windows=windows, idle=idle, sleep=time.sleep
+                store,
+                tracking,
+                clock=clock,
+                windows=windows,
+                idle=idle,
+                sleep=time.sleep,
+                privacy=privacy,
+                data_dir=paths.data_dir,
             )
 
         self.sampler = SamplerThread(make_recorder)
