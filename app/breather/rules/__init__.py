@@ -10,6 +10,7 @@ from __future__ import annotations
 from breather.rules.engine import RulesState, answer, evaluate
 from breather.rules.exercises import Exercise
 from breather.rules.model import (
+    INTENTIONS,
     Action,
     Answer,
     BreakFinished,
@@ -30,6 +31,7 @@ from breather.rules.policy import BreakRule, Breaks, Downtime, Intention, Limit,
 from breather.rules.usage import Categorize, UsageMeter, no_categories
 
 __all__ = [
+    "INTENTIONS",
     "Action",
     "Answer",
     "BreakFinished",

@@ -493,6 +493,7 @@ def _break_prompt(
         choices=timer.choices,
         exercise=suggest(rule.kind, timer.number),
         quiet=timer.quiet,
+        postpone_for=rule.postpone_for,
     )
 
 

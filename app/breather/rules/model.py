@@ -27,6 +27,10 @@ class Choice(StrEnum):
     CONTINUE = "continue"
 
 
+#: Quick answers to "what did you come here for?", offered where typing is not possible.
+INTENTIONS = ("Reply to someone", "Look something up", "A short break")
+
+
 class Outcome(StrEnum):
     """What is stored about a boundary (`boundary_event.outcome`)."""
 
@@ -116,6 +120,7 @@ class BreakPrompt:
     choices: tuple[Choice, ...]
     exercise: Exercise
     quiet: bool = False
+    postpone_for: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
