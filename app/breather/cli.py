@@ -26,7 +26,9 @@ from breather.paths import (
 )
 
 if TYPE_CHECKING:
+    from breather.clock import Clock
     from breather.config import Settings
+    from breather.coordinator import HeadlessBoundaries
     from breather.store import Store
 
 log = logging.getLogger("breather")
@@ -203,6 +205,7 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
+    boundaries = _start_boundaries(settings, store, clock, desktop=not getattr(args, "demo", False))
     recorder = Recorder.for_store(
         store,
         settings.tracking,
@@ -212,12 +215,15 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
         sleep=time.sleep,
         privacy=settings.privacy,
         data_dir=paths.data_dir,
+        on_sample=boundaries.coordinator.observe if boundaries is not None else None,
     )
     interval = settings.tracking.interval
     _say(f"tracking {windows.name} every {interval:g}s into {paths.db_url} (Ctrl+C stops)")
     try:
         ended = recorder.run(lambda: stop)
     finally:
+        if boundaries is not None:
+            boundaries.close()
         windows.close()
         store.close()
     if ended:
@@ -225,8 +231,23 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     return EXIT_OK
 
 
+def _start_boundaries(
+    settings: Settings, store: Store, clock: Clock, *, desktop: bool
+) -> HeadlessBoundaries | None:
+    """Breaks, limits, downtime and intention prompts as notifications; None if they cannot
+    start (tracking goes on without them)."""
+    from breather.coordinator import start_headless
+
+    try:
+        return start_headless(settings, store, clock, say=_say, desktop=desktop)
+    except Exception:  # a bug here must not cost the person their tracking
+        log.exception("break and limit reminders could not start")
+        _say("break and limit reminders could not start (see the log); tracking goes on")
+        return None
+
+
 def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
-    from breather.report import summary_json, summary_text
+    from breather.report import boundary_figures, summary_json, summary_text
     from breather.store import DatabaseUnusable
     from breather.store.queries import day_range, summarize, week_range
 
@@ -244,21 +265,28 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
     except DatabaseUnusable as why:
         _say(str(why))
         return EXIT_PROBLEM
+    from breather.categories import Categorizer
+
+    categorizer = Categorizer(settings.categories)
+    if args.week is not None:
+        monday = args.week - timedelta(days=args.week.weekday())
+        days = [monday + timedelta(days=offset) for offset in range(7)]
+    else:
+        days = [args.day or _person_today(settings)]
     try:
         if args.by == "category":
-            from breather.categories import Categorizer
             from breather.store.by_category import category_summary
 
-            categorizer = Categorizer(settings.categories)
             summary = category_summary(store.engine, start, end, categorizer)
         else:
             summary = summarize(store.engine, start, end, args.by)
+        figures = boundary_figures(store.engine, days, day_starts, settings.limits, categorizer)
     finally:
         store.close()
     if args.json:
-        print(json.dumps(summary_json(summary), ensure_ascii=False, indent=2))
+        print(json.dumps(summary_json(summary, figures), ensure_ascii=False, indent=2))
     else:
-        print(summary_text(summary, title))
+        print(summary_text(summary, title, figures=figures))
     return EXIT_OK
 
 

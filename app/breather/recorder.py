@@ -19,7 +19,7 @@ from breather.monitor.base import IdleSource, Sample, SourceLost, WindowSource
 from breather.privacy import PauseSwitch, PrivacyFilter
 from breather.store import Store
 from breather.store.writer import SpanWriter
-from breather.tracking import Tracker
+from breather.tracking import Span, Tracker
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,10 @@ MIN_SAMPLE_SPACING = 0.25
 
 #: How often old data is deleted while tracking runs (it also runs when tracking starts).
 RETENTION_EVERY = 6 * 3600.0
+
+#: Called after each sample with the spans it closed and the span still open (the boundary
+#: coordinator's `observe`).
+SampleListener = Callable[[Sample, list[Span], Span | None], None]
 
 
 class Recorder:
@@ -47,9 +51,11 @@ class Recorder:
         privacy: PrivacyFilter | None = None,
         pause: PauseSwitch | None = None,
         upkeep: Callable[[], object] | None = None,
+        on_sample: SampleListener | None = None,
     ) -> None:
         """`privacy` decides what of each window may be recorded, `pause` when nothing may, and
-        `upkeep` (deleting data past its keeping time) runs first and every `RETENTION_EVERY`."""
+        `upkeep` (deleting data past its keeping time) runs first and every `RETENTION_EVERY`.
+        `on_sample` hears every sample after it is tracked (a failure there is logged only)."""
         self._clock = clock
         self._windows = windows
         self._idle = idle
@@ -61,6 +67,7 @@ class Recorder:
         self._pause = pause
         self._upkeep = upkeep
         self._upkeep_at: float | None = None
+        self._on_sample = on_sample
         self._failing_since: float | None = None
         self.samples = 0
 
@@ -76,6 +83,7 @@ class Recorder:
         sleep: Callable[[float], None],
         privacy: PrivacySettings | None = None,
         data_dir: Path | None = None,
+        on_sample: SampleListener | None = None,
     ) -> Recorder:
         """The recorder `breather track` and the app run: it continues the stored history.
 
@@ -102,6 +110,7 @@ class Recorder:
             privacy=PrivacyFilter(privacy),
             pause=PauseSwitch(data_dir) if data_dir is not None else None,
             upkeep=(lambda: apply_retention(store.engine, keep_days)) if keep_days else None,
+            on_sample=on_sample,
         )
 
     def step(self) -> None:
@@ -133,9 +142,15 @@ class Recorder:
             window = self._privacy.apply(window)
         sample = Sample(self._clock.now(), self._clock.monotonic(), window, idle)
         self.samples += 1
-        self._writer.record(self._tracker.feed(sample))
+        closed = self._tracker.feed(sample)
+        self._writer.record(closed)
         if self._writer.due(sample.mono):
             self._flush(sample.mono)
+        if self._on_sample is not None:
+            try:
+                self._on_sample(sample, closed, self._tracker.open_span)
+            except Exception:  # reminders failing must never stop tracking
+                log.exception("the sample listener failed")
 
     def run(self, should_stop: Callable[[], bool]) -> str | None:
         """Sample until `should_stop()`; returns why it stopped early (desktop gone) or None."""

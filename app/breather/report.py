@@ -2,15 +2,94 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import TYPE_CHECKING, Any
 
 from breather.durations import format_duration
-from breather.store.queries import Summary
+from breather.rules.policy import Limit
+from breather.store.boundaries import BREAK_OUTCOMES, break_counts, limit_outcomes
+from breather.store.queries import Summary, day_range, summarize
 
-BREAK_OUTCOMES = ("due", "taken", "natural", "postponed", "skipped")
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from breather.categories import Categorizer
+
+#: What a limit's figures count of its prompts' answers, in this order.
+LIMIT_OUTCOMES = ("warned", "reached", "closed", "more", "ignored_today")
 
 
-def summary_json(summary: Summary) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class LimitFigures:
+    """One limit over the report's days: what was allowed, what was used, what was answered."""
+
+    limit: Limit
+    allowed_seconds: float
+    used_seconds: float
+    days_over: int
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class BoundaryFigures:
+    """Breaks and limits for a report's period."""
+
+    breaks: dict[str, int]
+    limits: tuple[LimitFigures, ...] = ()
+
+
+def boundary_figures(
+    engine: Engine,
+    days: Sequence[date],
+    day_starts: time,
+    limits: Sequence[Limit],
+    categorizer: Categorizer,
+) -> BoundaryFigures:
+    """Break counts and per-limit use over `days` (the person's days, `day_starts` to
+    `day_starts`). Limit use is summed from spans per day, so it matches `report --by`."""
+    from breather.store.by_category import category_summary
+
+    start, end = day_range(days[0], day_starts)[0], day_range(days[-1], day_starts)[1]
+    answers = limit_outcomes(engine, start, end)
+    allowed = dict.fromkeys(range(len(limits)), 0.0)
+    used = dict.fromkeys(range(len(limits)), 0.0)
+    over = dict.fromkeys(range(len(limits)), 0)
+    for day in days:
+        day_start, day_end = day_range(day, day_starts)
+        by_app: dict[str, float] = {}
+        by_category: dict[str, float] = {}
+        if any(limit.app is not None for limit in limits):
+            by_app = {t.key: t.seconds for t in summarize(engine, day_start, day_end).totals}
+        if any(limit.category is not None for limit in limits):
+            summary = category_summary(engine, day_start, day_end, categorizer)
+            by_category = {t.key: t.seconds for t in summary.totals}
+        for index, limit in enumerate(limits):
+            seconds = (
+                by_app.get(limit.app, 0.0)
+                if limit.app is not None
+                else by_category.get(limit.category or "", 0.0)
+            )
+            used[index] += seconds
+            allowance = limit.allowance(day)
+            if allowance is not None:
+                allowed[index] += allowance
+                over[index] += seconds > allowance
+    figures = tuple(
+        LimitFigures(
+            limit,
+            allowed[index],
+            used[index],
+            over[index],
+            {name: answers.get(limit.key, {}).get(name, 0) for name in LIMIT_OUTCOMES},
+        )
+        for index, limit in enumerate(limits)
+    )
+    return BoundaryFigures(break_counts(engine, start, end), figures)
+
+
+def summary_json(summary: Summary, figures: BoundaryFigures | None = None) -> dict[str, Any]:
     """The `breather report --json` shape (see README: keys are only ever added)."""
     totals: list[dict[str, Any]] = []
     for total in summary.totals:
@@ -25,13 +104,31 @@ def summary_json(summary: Summary) -> dict[str, Any]:
         "active_seconds": round(summary.active_seconds, 3),
         "away_seconds": round(summary.away_seconds, 3),
         "totals": totals,
-        # Break reminders are not recorded yet; the counts are honest zeros until they are.
-        "breaks": dict.fromkeys(BREAK_OUTCOMES, 0),
+        "breaks": figures.breaks if figures is not None else dict.fromkeys(BREAK_OUTCOMES, 0),
+        "limits": [_limit_json(item) for item in figures.limits] if figures is not None else [],
     }
 
 
-def summary_text(summary: Summary, title: str, *, width: int = 80) -> str:
-    """A plain table: the period, active and away time, then one line per key."""
+def _limit_json(item: LimitFigures) -> dict[str, Any]:
+    limit = item.limit
+    entry: dict[str, Any] = (
+        {"app": limit.app} if limit.app is not None else {"category": limit.category}
+    )
+    entry.update(
+        {
+            "allowed_seconds": round(item.allowed_seconds, 3),
+            "used_seconds": round(item.used_seconds, 3),
+            "days_over": item.days_over,
+        }
+    )
+    entry.update(item.outcomes)
+    return entry
+
+
+def summary_text(
+    summary: Summary, title: str, *, width: int = 80, figures: BoundaryFigures | None = None
+) -> str:
+    """A plain table: the period, active and away time, one line per key, then boundaries."""
     lines = [
         title,
         f"Active {format_duration(summary.active_seconds)} · "
@@ -40,7 +137,7 @@ def summary_text(summary: Summary, title: str, *, width: int = 80) -> str:
     ]
     if not summary.totals:
         lines.append("Nothing tracked in this period.")
-        return "\n".join(lines)
+        return "\n".join(lines + _boundary_lines(figures))
     heading = {"app": "App", "title": "Window title", "category": "Category"}[summary.by]
     key_width = max(12, min(width - 22, max(len(_key(t.key, t.app)) for t in summary.totals)))
     lines.append(f"{heading:<{key_width}}  {'Time':>8}  {'Share':>5}")
@@ -50,7 +147,30 @@ def summary_text(summary: Summary, title: str, *, width: int = 80) -> str:
         if len(key) > key_width:
             key = key[: key_width - 1] + "…"
         lines.append(f"{key:<{key_width}}  {format_duration(total.seconds):>8}  {share:>5.0%}")
-    return "\n".join(lines)
+    return "\n".join(lines + _boundary_lines(figures))
+
+
+def _boundary_lines(figures: BoundaryFigures | None) -> list[str]:
+    if figures is None:
+        return []
+    counts = figures.breaks
+    lines = [""]
+    if counts.get("due") or counts.get("natural"):
+        lines.append(
+            f"Breaks: {counts['due']} due · {counts['taken']} taken · "
+            f"{counts['natural']} natural · {counts['postponed']} postponed · "
+            f"{counts['skipped']} skipped · {counts.get('ignored', 0)} worked through"
+        )
+    else:
+        lines.append("Breaks: none came due in this period.")
+    for item in figures.limits:
+        name = item.limit.label
+        over = f", over on {item.days_over} day{'s' if item.days_over != 1 else ''}"
+        lines.append(
+            f"Limit {name}: {format_duration(item.used_seconds)} of "
+            f"{format_duration(item.allowed_seconds)}{over if item.days_over else ''}"
+        )
+    return lines
 
 
 def _key(key: str, app: str | None) -> str:

@@ -1,0 +1,154 @@
+"""The coordinator between tracking, the rules, the person and the store, with a fake clock."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime, time, timedelta
+
+from breather.clock import FakeClock
+from breather.coordinator import BoundaryCoordinator
+from breather.monitor.base import Sample, WindowInfo
+from breather.notify.fake import RecordingNotifier
+from breather.notify.presenter import NotificationPresenter
+from breather.report import boundary_figures
+from breather.rules import BreakRule, Breaks, Intention, Limit, Policy, UsageMeter
+from breather.store import Store
+from breather.store.boundaries import BoundaryLog, break_counts, events
+from breather.tracking import Span, Tracker
+
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+EDITOR = WindowInfo("code", "notes.md", "code", "/usr/bin/code")
+SOCIAL = WindowInfo("firefox", "Home / X — Mozilla Firefox", "firefox", "/usr/bin/firefox")
+QUICK = Policy(
+    breaks=Breaks(
+        eyes=BreakRule("eyes", 60, 10),
+        movement=BreakRule("movement", 3600, 300, enabled=False),
+    ),
+    tz=UTC,
+    day_starts=time(4),
+)
+
+
+def categorize(app: str, title: str) -> str:
+    del title
+    return "Social media" if app == "firefox" else "Work"
+
+
+class Desk:
+    """A tracker, a coordinator and a notifier, fed one sample a second."""
+
+    def __init__(self, store: Store, policy: Policy = QUICK, *, showing: bool = True) -> None:
+        self.clock = FakeClock(START)
+        self.tracker = Tracker(idle_after=180, max_gap=5)
+        self.notifier = RecordingNotifier()
+        self.coordinator = BoundaryCoordinator(
+            policy,
+            clock=self.clock,
+            categorize=categorize,
+            log=BoundaryLog(store.engine, store.device_id),
+            showing=lambda: showing,
+        )
+        self.coordinator.add_presenter(
+            NotificationPresenter(self.notifier, self.coordinator.submit)
+        )
+        self.last_input = self.clock.monotonic()
+        self.window: WindowInfo | None = EDITOR
+
+    def run(self, seconds: int, *, typing: bool = True) -> None:
+        for _ in range(seconds):
+            self.clock.advance(1)
+            if typing:
+                self.last_input = self.clock.monotonic()
+            idle = self.clock.monotonic() - self.last_input
+            sample = Sample(self.clock.now(), self.clock.monotonic(), self.window, idle)
+            closed = self.tracker.feed(sample)
+            self.coordinator.observe(sample, closed, self.tracker.open_span)
+
+
+def test_a_postpone_pressed_on_the_notification_is_stored(store: Store) -> None:
+    desk = Desk(store)
+    desk.run(55)
+    assert [n.summary for n in desk.notifier.open] == ["An eye break in 10 seconds"]
+    # The notification server calls back on its own thread.
+    pressed = threading.Thread(target=desk.notifier.invoke, args=(1, "postpone"))
+    pressed.start()
+    pressed.join()
+    desk.run(1)
+    assert desk.notifier.open == []
+    counts = break_counts(store.engine, START, START + timedelta(hours=1))
+    assert (counts["due"], counts["postponed"]) == (1, 1)
+    # It comes back after the postpone (15 s of work here) and can now only be skipped.
+    desk.run(20)
+    assert any(a == "skip" for a, _ in desk.notifier.open[0].actions)
+
+
+def test_resting_through_a_break_is_stored_as_taken_then_natural(store: Store) -> None:
+    desk = Desk(store)
+    desk.run(61)  # a minute of work from the first sample
+    desk.run(15, typing=False)  # starts at the pause, taken after 10 s of rest
+    desk.run(45)
+    desk.run(15, typing=False)  # a rest of their own before the next was even announced
+    outcomes = [e[2] for e in events(store.engine, START, START + timedelta(hours=1))]
+    assert outcomes == ["due", "taken", "natural"]
+
+
+def test_while_nothing_can_be_shown_only_natural_breaks_are_stored(store: Store) -> None:
+    desk = Desk(store, showing=False)
+    desk.run(110)  # a break came and was worked through, unseen
+    desk.run(50)
+    desk.run(15, typing=False)
+    outcomes = [e[2] for e in events(store.engine, START, START + timedelta(hours=1))]
+    assert outcomes == ["natural"]
+
+
+def test_limits_count_todays_use_from_the_tracked_spans(store: Store) -> None:
+    policy = Policy(
+        breaks=QUICK.breaks.__class__(
+            eyes=BreakRule("eyes", 60, 10, enabled=False),
+            movement=BreakRule("movement", 3600, 300, enabled=False),
+        ),
+        limits=(Limit(category="Social media", daily=120),),
+        intention=Intention(()),
+        tz=UTC,
+    )
+    desk = Desk(store, policy)
+    desk.coordinator.seed_today(date(2026, 11, 23), [("firefox", "earlier", 60.0)])
+    desk.window = SOCIAL
+    desk.run(37)  # 60 s earlier today and 36 s now: the heads-up 24 s before 2 minutes
+    assert desk.notifier.open[-1].summary == "24 seconds left for Social media today"
+    desk.run(24)
+    assert desk.notifier.open[-1].summary == "That is your 2 minutes of Social media for today"
+    desk.notifier.invoke(desk.notifier.shown[-1].id, "ignore")
+    desk.run(1)
+    limit_events = [e[2] for e in events(store.engine, START, START + timedelta(hours=1), "limit")]
+    assert limit_events == ["warned", "reached", "ignored_today"]
+
+
+def test_report_figures_count_breaks_and_limit_use(store: Store) -> None:
+    from breather.categories import Categorizer
+
+    desk = Desk(store)
+    desk.run(61)
+    desk.run(15, typing=False)
+    limit = Limit(app="code", daily=30)
+    figures = boundary_figures(store.engine, [date(2026, 11, 23)], time(0), [limit], Categorizer())
+    assert figures.breaks["due"] == 1
+    assert figures.breaks["taken"] == 1
+    assert figures.limits[0].allowed_seconds == 30
+    assert figures.limits[0].days_over == 0  # the spans are not written in this test
+
+
+def test_the_usage_meter_splits_a_span_at_the_day_boundary() -> None:
+    meter = UsageMeter(QUICK, categorize)
+    night = datetime(2026, 11, 24, 3, 50, tzinfo=UTC)
+    meter.add([Span(night, night + timedelta(minutes=20), SOCIAL)])
+    # The day starts at 04:00: only the ten minutes after it count for the 24th.
+    usage = meter.usage(None, night + timedelta(minutes=21))
+    assert usage.day == date(2026, 11, 24)
+    assert usage.apps == {"firefox": 600.0}
+    assert usage.categories == {"Social media": 600.0}
+    open_span = Span(night + timedelta(minutes=21), night + timedelta(minutes=31), EDITOR)
+    assert meter.usage(open_span, night + timedelta(minutes=31)).apps == {
+        "firefox": 600.0,
+        "code": 600.0,
+    }
