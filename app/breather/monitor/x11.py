@@ -451,9 +451,9 @@ class X11Desktop:
 
     def _active_window(self) -> WindowInfo | None:
         wid = self._read_active_id()
+        self._watch(wid, baseline=False)  # the reads below set the baseline
         if not wid:
             self._last_wid = 0
-            self._watch(0)
             self._watched_title = ""
             return None
         window = self._d.create_resource_object("window", wid)
@@ -465,7 +465,6 @@ class X11Desktop:
             self._last_wid = 0
             return None
         self._last_wid = wid
-        self._watch(wid)
         self._watched_title = title
         return WindowInfo(app=meta.app, title=title, process=meta.process, exe=meta.exe)
 
@@ -479,8 +478,14 @@ class X11Desktop:
         window = self._d.create_resource_object("window", wid)
         window.change_attributes(event_mask=mask, onerror=self._swallow_error)
 
-    def _watch(self, wid: int) -> None:
-        """Follow title changes of `wid` (0: none) instead of the previous active window."""
+    def _watch(self, wid: int, *, baseline: bool) -> None:
+        """Follow title changes of `wid` (0: none) instead of the previous active window.
+
+        With `baseline`, read its title to compare later changes against. The server runs
+        our requests in order, so that read (or any later one) happens with the selection
+        in effect: a title change after it always sends us an event, and one before it is in
+        what we read. Flushing alone would leave a window where a change goes unseen.
+        """
         if wid == self._watched:
             return
         if self._events_on:
@@ -491,45 +496,57 @@ class X11Desktop:
             self._d.flush()
         self._watched = wid
         self._watched_title = None
+        if baseline and self._events_on and wid:
+            # A window that is closing has no title to keep; a root event follows.
+            with contextlib.suppress(*self._gone):
+                window = self._d.create_resource_object("window", wid)
+                self._watched_title = self._read_title(window)
 
     def _start_events(self) -> bool:
-        """Start listening; True if focus moved since active_window() last looked."""
+        """Start listening; True if focus or title changed since active_window() looked."""
         self._events_on = True
         self._select(self._root_id, self._x.PropertyChangeMask)
         known, known_title = self._watched, self._watched_title
         self._watched = None  # nothing is selected on any client window yet
-        self._watch(self._read_active_id())
-        if known == self._watched:
-            self._watched_title = known_title
-        return known is not None and known != self._watched
+        # Read after selecting on the root, so no focus change can fall in between.
+        self._watch(self._read_active_id(), baseline=True)
+        if known is None:  # active_window() never looked: nothing to compare with
+            return False
+        return known != self._watched or (bool(known) and known_title != self._watched_title)
 
     def _drain(self) -> bool:
-        """Handle queued events; True if focus or the watched title really changed."""
-        focus_event = title_event = False
-        while self._d.pending_events():
-            event = self._d.next_event()
-            if event.type != self._x.PropertyNotify:
-                continue
-            wid = event.window.id
-            if wid == self._root_id:
-                focus_event = focus_event or event.atom == self._a_active
-            elif wid == self._watched:
-                title_event = title_event or event.atom in self._title_atoms
-        if focus_event:
-            wid = self._read_active_id()
-            if wid != self._watched:
-                self._watch(wid)
-                return True
-        if title_event and self._watched:
-            window = self._d.create_resource_object("window", self._watched)
-            try:
-                title = self._read_title(window)
-            except self._gone:
-                return True  # it closed; focus moves next
-            if title != self._watched_title:
-                self._watched_title = title
-                return True
-        return False
+        """Handle queued events; True if focus or the watched title really changed.
+
+        Returns False only with python-xlib's queue empty: the property reads done here can
+        pull new events off the socket into that queue, where select() would not see them.
+        """
+        while True:
+            focus_event = title_event = False
+            while self._d.pending_events():
+                event = self._d.next_event()
+                if event.type != self._x.PropertyNotify:
+                    continue
+                wid = event.window.id
+                if wid == self._root_id:
+                    focus_event = focus_event or event.atom == self._a_active
+                elif wid == self._watched:
+                    title_event = title_event or event.atom in self._title_atoms
+            if not (focus_event or title_event):
+                return False
+            if focus_event:
+                wid = self._read_active_id()
+                if wid != self._watched:
+                    self._watch(wid, baseline=True)
+                    return True
+            if title_event and self._watched:
+                window = self._d.create_resource_object("window", self._watched)
+                try:
+                    title = self._read_title(window)
+                except self._gone:
+                    return True  # it closed; focus moves next
+                if title != self._watched_title:
+                    self._watched_title = title
+                    return True
 
     def _wait_for_change(self, timeout: float) -> bool:
         deadline = time.monotonic() + max(0.0, timeout)
