@@ -136,7 +136,12 @@ def test_screenshots_at_1280x800(app: BreatherApp, qtbot) -> None:
     window = app.window
     window.resize(1280, 800)
     app.show_window()
-    pages = (("Today", "today"), ("This week", "weekly-review"), ("Support", "self-help"))
+    pages = (
+        ("Today", "today"),
+        ("This week", "weekly-review"),
+        ("Support", "self-help"),
+        ("Settings", "settings"),
+    )
     for title, name in pages:
         window.show_page(window.page_index(title))
         qtbot.wait(50)  # let the layout settle before grabbing
@@ -160,3 +165,41 @@ def test_pausing_from_the_tray_until_tomorrow_and_resuming(app: BreatherApp, qtb
     tray.resume_action.trigger()
     assert app.paused_until() is None
     assert tray.pause_menu.menuAction().isVisible()
+
+
+def test_settings_round_trip_to_the_file_keeping_comments(app: BreatherApp, qtbot) -> None:
+    config = app.context.paths.config_file
+    original = (
+        "# Breather, my way\n"
+        "[breaks.eyes]\n"
+        'every = "20m"   # the 20-20-20 rule\n'
+        "\n"
+        "[tracking]\n"
+        "# I read long articles\n"
+        'idle_after = "5m"\n'
+    )
+    config.write_text(original)
+    app.context.settings, _ = load_settings(config)
+    app.show_window()
+    app.window.show_page(app.window.page_index("Settings"))
+    page = app.settings_page
+    assert page.idle_after.value() == 5
+    page.save_button.click()
+    assert "Nothing to save" in page.status.text()
+    assert config.read_text() == original
+
+    page.eyes_every.setValue(25)
+    page.titles.setChecked(False)
+    page.limit_rows[0].target.setCurrentText("Social media")
+    page.limit_rows[0].minutes.setValue(45)
+    qtbot.keyClick(page.save_button, Qt.Key.Key_Space)
+    assert page.status.text().startswith("Saved."), page.status.text()
+    text = config.read_text()
+    assert text.startswith('# Breather, my way\n[breaks.eyes]\nevery = "25m"   # the 20-20-20 rule')
+    assert '# I read long articles\nidle_after = "5m"' in text
+    settings, problems = load_settings(config)
+    assert problems == []
+    assert settings.breaks.eyes.every == 25 * 60
+    assert settings.privacy.titles is False
+    assert [(lim.category, lim.daily) for lim in settings.limits] == [("Social media", 45 * 60)]
+    assert app.context.settings == settings

@@ -38,6 +38,7 @@ from breather.ui.welcome import WELCOMED_MARKER, WelcomeDialog, apply_welcome
 
 if TYPE_CHECKING:
     from breather.ui.selfhelp import SelfHelpPage
+    from breather.ui.settings import SettingsPage
     from breather.ui.today import TodayPage
     from breather.ui.weekly import WeekPage
 
@@ -75,6 +76,7 @@ class BreatherApp(QObject):
         self.window.add_page("Today", self._make_today, "1")
         self.window.add_page("This week", self._make_week, "2")
         self.window.add_page("Support", self._make_support, "3")
+        self.window.add_page("Settings", self._make_settings, "4")
         self.tray = Tray(self.icon) if tray_available else None
         self.sampler: SamplerThread | None = None
         self._tracker_lock: object | None = None
@@ -114,6 +116,22 @@ class BreatherApp(QObject):
         from breather.ui.weekly import WeekPage
 
         return WeekPage(self.context)
+
+    @property
+    def settings_page(self) -> SettingsPage:
+        return cast("SettingsPage", self.window.page("Settings"))
+
+    def _make_settings(self) -> QWidget:
+        from breather.categories import load_catalogue
+        from breather.ui.settings import SettingsPage
+
+        return SettingsPage(self.context, load_catalogue().names, on_saved=self.apply_settings)
+
+    def apply_settings(self, settings: Settings) -> None:
+        """New settings from the Settings page: categories and summaries follow at once."""
+        self.context.settings = settings
+        self.context.categorizer = Categorizer(settings.categories)
+        self.update_status()
 
     def _make_support(self) -> QWidget:
         from breather.selfhelp import default_catalogue
