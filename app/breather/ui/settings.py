@@ -180,7 +180,9 @@ class SettingsPage(QScrollArea):
             limit_row = _LimitRow(categories, existing[index] if index < len(existing) else None)
             grid.addWidget(limit_row.target, index, 0)
             grid.addWidget(limit_row.minutes, index, 1)
+            limit_row.target.setMinimumWidth(260)
             self.limit_rows.append(limit_row)
+        grid.setColumnStretch(2, 1)  # keep the rows compact on a wide window
         limits.body.addLayout(grid)
         layout.addWidget(limits)
 
