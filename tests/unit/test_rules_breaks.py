@@ -316,3 +316,12 @@ def test_deadlines_point_at_the_next_thing_to_happen() -> None:
     person.work(minutes(20) - 10)
     evaluation = person.look()
     assert evaluation.wake_in is not None and evaluation.wake_in <= 10
+
+
+def test_a_postponed_break_is_announced_again_only_after_a_while_at_any_cadence() -> None:
+    for every, duration in ((20.0, 5.0), (60.0, 10.0), (1200.0, 20.0), (2700.0, 300.0)):
+        kind = "eyes" if duration < 60 else "movement"
+        rule = BreakRule(kind, every, duration)  # type: ignore[arg-type]
+        assert rule.warn_ahead < rule.postpone_for <= rule.every
+    assert BreakRule("eyes", 1200, 20).postpone_for == 120
+    assert BreakRule("movement", 2700, 300).postpone_for == 180

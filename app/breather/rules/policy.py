@@ -40,8 +40,10 @@ class BreakRule:
 
     @property
     def postpone_for(self) -> float:
-        """Active time a postponed break waits before it comes back."""
-        return min(120.0 if self.kind == "eyes" else 180.0, self.every / 4)
+        """Active time a postponed break waits before it comes back (it is announced again
+        `warn_ahead` before that, so it is always longer than the warning)."""
+        base = min(120.0 if self.kind == "eyes" else 180.0, self.every / 4)
+        return min(self.every, max(base, 2 * self.warn_ahead))
 
     @property
     def postpone_window(self) -> float:
