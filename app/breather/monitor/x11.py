@@ -23,9 +23,9 @@ from breather.monitor.base import BackendUnavailable, SourceLost, WindowInfo
 TITLE_MAX_CHARS = 1024
 """Titles longer than this are cut: reports never need more, and a runaway title costs I/O."""
 
-# One 32-bit unit holds at least one character in every encoding we decode, so reading this
-# many units always yields TITLE_MAX_CHARS characters when the title is that long, in a single
-# GetProperty (no second read that could race with the owner shortening the title).
+# Four bytes hold at least one character in UTF-8 and Latin-1, so reading this many 32-bit
+# units yields TITLE_MAX_CHARS characters when the title is that long, in a single GetProperty
+# (no second read that could race with the owner shortening the title).
 _TITLE_READ_UNITS = TITLE_MAX_CHARS
 _CLASS_READ_UNITS = 256
 _SUPPORTED_READ_UNITS = 4096
@@ -241,12 +241,9 @@ class X11Desktop:
         self._root_id: int = self._root.id
         self._x = X
         self._xatom = Xatom
-        self._gone: tuple[type[BaseException], ...] = (
-            xerror.BadWindow,
-            xerror.BadDrawable,
-            xerror.BadMatch,
-        )
         self._bad_value: type[BaseException] = xerror.BadValue
+        # Reading a window that closes under us fails with BadWindow, BadDrawable or
+        # BadMatch; any X error on one window's properties only costs that one sample.
         self._x_error: type[BaseException] = xerror.XError
         self._lost_errors: tuple[type[BaseException], ...] = (
             xerror.ConnectionClosedError,
@@ -273,7 +270,8 @@ class X11Desktop:
         self._has_xres: bool = conn.has_extension("X-Resource")
 
         self._meta: dict[int, _Meta] = {}
-        self._last_wid = 0
+        self._last_wid = 0  # the window and title of the last sample
+        self._last_title = ""
         self._events_on = False
         self._watched: int | None = None  # active window id last seen; None: never looked
         self._watched_title: str | None = None
@@ -284,7 +282,7 @@ class X11Desktop:
     def describe(self) -> str:
         """One line for diagnostics: display, window manager, idle and pid sources."""
         wm = self.wm_name or "an unnamed window manager"
-        idle = "idle from MIT-SCREEN-SAVER" if self.idle_available else f"{self.idle_problem}"
+        idle = self.idle_problem or "idle from MIT-SCREEN-SAVER"
         pids = "_NET_WM_PID, else X-Resource" if self._has_xres else "_NET_WM_PID only"
         return f"X11 display {self._display_name}, {wm} (EWMH); {idle}; pids from {pids}"
 
@@ -346,7 +344,7 @@ class X11Desktop:
         # carrying the same property proves a live one.
         try:
             child = self._get(wm_window, check_atom, Xatom.WINDOW, 1)
-        except self._gone:
+        except self._x_error:
             child = None
         if child is None or not len(child.value) or int(child.value[0]) != wm_window.id:
             raise BackendUnavailable(
@@ -354,7 +352,7 @@ class X11Desktop:
             )
         try:
             wm_name = self._read_title(wm_window)
-        except self._gone:
+        except self._x_error:
             wm_name = ""
         supported = self._get(
             self._root, self._d.intern_atom("_NET_SUPPORTED"), Xatom.ATOM, _SUPPORTED_READ_UNITS
@@ -435,11 +433,14 @@ class X11Desktop:
         process, exe = _process_info(pid)
         return _Meta(app=klass or process or instance, process=process, exe=exe, pid=pid)
 
-    def _meta_for(self, window: Any, wid: int) -> _Meta:
+    def _meta_for(self, window: Any, wid: int, title: str) -> _Meta:
         meta = self._meta.get(wid)
-        # X reuses a closed client's ids for new clients: on coming back to a window, check
-        # it is still the same program before trusting what we cached.
-        if meta is not None and wid != self._last_wid and self._read_pid(window) != meta.pid:
+        # X gives a closed client's ids to the next client, so an id can come back as
+        # another program's window, even between two samples. Unless we are still looking
+        # at the same id with the same title, check the pid before trusting the cache: that
+        # is a round trip or two on focus and title changes, none on the usual sample.
+        same = wid == self._last_wid and title == self._last_title
+        if meta is not None and not same and self._read_pid(window) != meta.pid:
             meta = None
         if meta is None:
             meta = self._read_meta(window)
@@ -458,14 +459,14 @@ class X11Desktop:
             return None
         window = self._d.create_resource_object("window", wid)
         try:
-            meta = self._meta_for(window, wid)
             title = self._read_title(window)
-        except self._gone:
+            meta = self._meta_for(window, wid, title)
+        except self._x_error:  # mostly BadWindow: it closed while we read; any other is odd
             self._meta.pop(wid, None)
             self._last_wid = 0
             return None
         self._last_wid = wid
-        self._watched_title = title
+        self._last_title = self._watched_title = title
         return WindowInfo(app=meta.app, title=title, process=meta.process, exe=meta.exe)
 
     # -- events ----------------------------------------------------------------------------
@@ -498,7 +499,7 @@ class X11Desktop:
         self._watched_title = None
         if baseline and self._events_on and wid:
             # A window that is closing has no title to keep; a root event follows.
-            with contextlib.suppress(*self._gone):
+            with contextlib.suppress(self._x_error):
                 window = self._d.create_resource_object("window", wid)
                 self._watched_title = self._read_title(window)
 
@@ -537,12 +538,13 @@ class X11Desktop:
                 wid = self._read_active_id()
                 if wid != self._watched:
                     self._watch(wid, baseline=True)
+                    self._last_wid = 0  # focus moved: re-check cached facts on the next read
                     return True
             if title_event and self._watched:
                 window = self._d.create_resource_object("window", self._watched)
                 try:
                     title = self._read_title(window)
-                except self._gone:
+                except self._x_error:
                     return True  # it closed; focus moves next
                 if title != self._watched_title:
                     self._watched_title = title
