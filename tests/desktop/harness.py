@@ -389,9 +389,13 @@ class Desktop:
         return window
 
     def close_window(self, window: Window, timeout: float = STOP_TIMEOUT) -> None:
-        """Close the window (its client exits) and wait until it is gone from the screen."""
-        if window in self._windows:
-            self._windows.remove(window)
+        """Close the window (its client exits) and wait until it is gone from the screen.
+
+        Closing a window twice is fine; the second time does nothing.
+        """
+        if window not in self._windows:
+            return  # already closed, and its id may belong to a newer window by now
+        self._windows.remove(window)
         with contextlib.suppress(OSError, DesktopError):
             _send(window.process.stdin, {"quit": True})
         with contextlib.suppress(subprocess.TimeoutExpired):

@@ -80,6 +80,19 @@ def test_net_wm_pid_is_preferred_over_x_resource(
     assert info.process == psutil.Process().name() != "tk-pidded"
 
 
+def test_a_reused_window_id_is_not_taken_for_the_old_window(
+    desktop: Desktop, x11: X11Desktop, open_window: Callable[..., Window]
+) -> None:
+    # Xvfb gives the next client the slot (and so the window ids) the last one freed, and
+    # the backend does not look in between: only the new title tells it to check the pid.
+    first = open_window("First", "first app", program="tk-first")
+    focused(desktop, x11, first)
+    desktop.close_window(first)
+    second = open_window("Second", "second app", program="tk-second")
+    info = focused(desktop, x11, second)
+    assert (info.app, info.process) == ("Second", "tk-second")
+
+
 def test_wait_for_change_wakes_promptly_on_focus_change(
     desktop: Desktop, x11: X11Desktop, windows: list[Window]
 ) -> None:
