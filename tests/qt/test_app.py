@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QProgressBar
 
 from breather.clock import FakeClock
 from breather.config import Settings, load_settings
@@ -15,6 +17,7 @@ from breather.paths import Paths
 from breather.store import Store
 from breather.store.queries import day_range, summarize
 from breather.ui.app import BreatherApp
+from breather.ui.widgets import LimitStrip
 from tests.qt.usage import MONDAY, fill_week
 
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
@@ -203,3 +206,31 @@ def test_settings_round_trip_to_the_file_keeping_comments(app: BreatherApp, qtbo
     assert settings.privacy.titles is False
     assert [(lim.category, lim.daily) for lim in settings.limits] == [("Social media", 45 * 60)]
     assert app.context.settings == settings
+
+
+def test_breaks_and_limits_stand_beside_the_usage(app: BreatherApp, store: Store, qtbot) -> None:
+    from breather.rules.model import Outcome, Record
+    from breather.rules.policy import Limit
+    from breather.store.boundaries import BoundaryLog
+
+    sunday = datetime(2026, 11, 22, 11, 0).astimezone()
+    BoundaryLog(store.engine, store.device_id).record(
+        [
+            Record(sunday, "eyes", Outcome.DUE),
+            Record(sunday, "eyes", Outcome.TAKEN),
+            Record(sunday + timedelta(minutes=20), "eyes", Outcome.DUE),
+            Record(sunday + timedelta(minutes=20), "eyes", Outcome.POSTPONED),
+        ]
+    )
+    app.context.settings = replace(
+        app.context.settings, limits=(Limit(category="Social media", daily=30 * 60),)
+    )
+    app.show_window()
+    app.window.show_page(app.window.page_index("Today"))
+    today = app.today.boundaries
+    assert today.breaks.text() == "Breaks: 2 due · 1 taken · 1 postponed"
+    bars = today.findChildren(QProgressBar)
+    assert [b.format() for b in bars] == ["1h 16m of 30m"]  # Sunday's "(3) Home / X" time
+    app.window.show_page(app.window.page_index("This week"))
+    strips = app.week.boundaries.findChildren(LimitStrip)
+    assert [s.accessibleDescription() for s in strips] == ["within the limit on 0 of 7 days"]

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 ACCENT = "#2a9d8f"  # a soft teal: present, never alarming
 ACCENT_DARK = "#21867a"
 AWAY = "#c9d1d3"
+OVER = "#e5a27a"  # past a limit: a warm note, not an alarm
 
 #: One colour per category, chosen to stay distinct for common colour-vision deficiencies.
 CATEGORY_COLORS = {

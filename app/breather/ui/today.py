@@ -7,9 +7,11 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from breather.durations import format_duration
+from breather.store.boundaries import break_counts
 from breather.store.by_category import category_summary
 from breather.store.queries import day_range, iter_spans, summarize
 from breather.ui import theme
+from breather.ui.boundaries import BoundariesCard, limit_uses
 from breather.ui.context import AppContext
 from breather.ui.widgets import BarList, BarRow, Card, DayTimeline, TimelineBlock
 
@@ -54,6 +56,9 @@ class TodayPage(QScrollArea):
         categories_card.body.addWidget(self.categories)
         layout.addWidget(categories_card)
 
+        self.boundaries = BoundariesCard("Breaks and limits")
+        layout.addWidget(self.boundaries)
+
         apps_card = Card("Where the time went")
         self.apps = BarList(empty_text="Nothing yet today. Breather is keeping count quietly.")
         self.apps.setAccessibleName("Time per app today")
@@ -93,6 +98,19 @@ class TodayPage(QScrollArea):
             ]
         )
         by_category = category_summary(context.engine, start, end, categorizer)
+        self.boundaries.show_boundaries(
+            break_counts(context.engine, start, end),
+            limit_uses(
+                context.settings.limits,
+                [
+                    (
+                        day,
+                        {t.key: t.seconds for t in summary.totals},
+                        {t.key: t.seconds for t in by_category.totals},
+                    )
+                ],
+            ),
+        )
         self.categories.set_rows(
             [BarRow(t.key, t.seconds, self._color(t.key)) for t in by_category.totals]
         )

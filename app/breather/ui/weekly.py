@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from breather.durations import format_duration
+from breather.store.boundaries import break_counts
 from breather.store.queries import summarize
 from breather.store.review import WeekUsage, monday_of, week_usage
 from breather.ui import theme
+from breather.ui.boundaries import BoundariesCard, limit_uses
 from breather.ui.context import AppContext
 from breather.ui.widgets import BarList, BarRow, Card, add_shortcut
 
@@ -87,11 +89,13 @@ class WeekPage(QScrollArea):
         self.legend.setSpacing(14)
         self.days_card.body.addLayout(self.legend)
         self.hours_card = Card("When you were at the screen")
+        self.boundaries = BoundariesCard("Breaks and limits this week")
         apps_card = Card("Most used this week")
         self.apps = BarList(empty_text="Nothing tracked this week.")
         self.apps.setAccessibleName("Time per app this week")
         apps_card.body.addWidget(self.apps)
         self._layout.addWidget(self.days_card)
+        self._layout.addWidget(self.boundaries)
         self._layout.addWidget(self.hours_card)
         self._layout.addWidget(apps_card)
         self._layout.addStretch(1)
@@ -140,6 +144,16 @@ class WeekPage(QScrollArea):
         self.change_value.setText(_change_text(total, previous.active_seconds))
         self.apps.set_rows(
             [BarRow(t.key, t.seconds, theme.color_for(t.key)) for t in usage.total.totals[:8]]
+        )
+        self.boundaries.show_boundaries(
+            break_counts(context.engine, usage.total.start, usage.total.end),
+            limit_uses(
+                context.settings.limits,
+                [
+                    (day.day, day.app_seconds(), categories)
+                    for day, categories in zip(usage.days, usage.categories, strict=True)
+                ],
+            ),
         )
         if self._charts is None:
             self._charts = _Charts(self)

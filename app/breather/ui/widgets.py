@@ -185,3 +185,46 @@ class DayTimeline(QWidget):
                 label_rect.moveRight(self.width())
             painter.drawText(label_rect, Qt.AlignmentFlag.AlignHCenter, f"{tick:%H:%M}")
             tick += timedelta(hours=step)
+
+
+class LimitStrip(QWidget):
+    """Seven small bars, one a day, against a dashed line at the day's allowance."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._days: list[tuple[float, float | None]] = []
+        self.setMinimumHeight(44)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_days(self, days: Sequence[tuple[float, float | None]]) -> None:
+        """(seconds used, seconds allowed or None) for each day."""
+        self._days = list(days)
+        within = sum(1 for used, allowed in self._days if allowed and used <= allowed)
+        limited = sum(1 for _, allowed in self._days if allowed)
+        self.setAccessibleDescription(f"within the limit on {within} of {limited} days")
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(280, 44)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        if not self._days:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        height = self.height() - 4
+        slot = self.width() / len(self._days)
+        line_y = height * (1 - 1 / 1.5)  # the allowance sits at two thirds of the height
+        for index, (used, allowed) in enumerate(self._days):
+            ratio = min(1.5, used / allowed) if allowed else 0.0
+            bar = QRectF(index * slot + slot * 0.2, height * (1 - ratio / 1.5), slot * 0.6, 0)
+            bar.setBottom(height)
+            over = bool(allowed) and used > (allowed or 0)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(theme.OVER if over else theme.ACCENT))
+            painter.drawRoundedRect(bar, 3, 3)
+        pen = painter.pen()
+        pen.setStyle(Qt.PenStyle.DashLine)
+        pen.setColor(theme.muted(self))
+        painter.setPen(pen)
+        painter.drawLine(0, int(line_y), self.width(), int(line_y))
