@@ -134,8 +134,25 @@ def test_weekly_review_saves_a_png(app: BreatherApp, qtbot, tmp_path: Path, monk
     assert target.read_bytes().startswith(b"\x89PNG")
 
 
-def test_screenshots_at_1280x800(app: BreatherApp, qtbot) -> None:
+def test_screenshots_at_1280x800(app: BreatherApp, store: Store, qtbot) -> None:
+    from breather.rules.model import Outcome, Record
+    from breather.rules.policy import Limit
+    from breather.store.boundaries import BoundaryLog
+
     ARTIFACTS.mkdir(exist_ok=True)
+    records = []
+    for day in range(7):
+        noon = datetime(2026, 11, 16 + day, 12, 0).astimezone()
+        records += [Record(noon, "eyes", Outcome.DUE), Record(noon, "eyes", Outcome.TAKEN)]
+        records += [
+            Record(noon, "movement", Outcome.DUE),
+            Record(noon, "movement", Outcome.NATURAL),
+        ]
+    BoundaryLog(store.engine, store.device_id).record(records)
+    app.context.settings = replace(
+        app.context.settings,
+        limits=(Limit(category="Social media", daily=45 * 60), Limit(app="Slack", daily=20 * 60)),
+    )
     window = app.window
     window.resize(1280, 800)
     app.show_window()

@@ -87,6 +87,7 @@ class BoundariesCard(Card):
                     else f"{format_duration(used)} (no limit today)"
                 )
                 bar.setAccessibleName(f"{use.label} limit: {bar.format()}")
+                bar.setProperty("over", bool(allowed) and used > (allowed or 0))
                 self._add(index, QLabel(use.label), bar)
             else:
                 strip = LimitStrip()

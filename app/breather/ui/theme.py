@@ -72,4 +72,10 @@ QPushButton#primary {{
 QPushButton#primary:hover {{ background: {ACCENT_DARK}; }}
 QPushButton#primary:focus {{ outline: none; border: 2px solid palette(highlight); }}
 QLabel#muted {{ color: palette(placeholder-text); }}
+QProgressBar {{
+    border: none; border-radius: 7px; background: palette(midlight); text-align: center;
+    min-height: 20px; color: palette(text);
+}}
+QProgressBar::chunk {{ background: {ACCENT}; border-radius: 7px; }}
+QProgressBar[over="true"]::chunk {{ background: {OVER}; }}
 """
