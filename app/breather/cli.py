@@ -83,8 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("doctor", help="which desktop backends work here, and why not")
     from breather.cli_data import add_commands
+    from breather.cli_desktop import add_commands as add_desktop_commands
 
-    parser.set_defaults(data_handlers=add_commands(sub, _parse_date))
+    handlers = {**add_commands(sub, _parse_date), **add_desktop_commands(sub)}
+    parser.set_defaults(data_handlers=handlers)
     return parser
 
 
