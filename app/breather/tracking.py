@@ -72,6 +72,9 @@ class Tracker:
         now = sample.at if self._floor is None else max(sample.at, self._floor)
         if self._open is not None:
             now = max(now, self._open.end)
+        # Time once seen is never handed out again, even if the span it was in was too short
+        # to keep: after a backward jump, nothing is recorded until the clock catches up.
+        self._floor = now
 
         if sample.idle >= self.idle_after:
             closed += self._go_away(now, sample.idle)
@@ -117,7 +120,6 @@ class Tracker:
         self._open = None
         if end <= span.start:
             return []
-        self._floor = end
         return [replace(span, end=end)]
 
     def _discontinuous(self, prev: Sample, sample: Sample) -> bool:

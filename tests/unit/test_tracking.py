@@ -199,3 +199,15 @@ def test_over_a_continuous_period_spans_add_up_to_its_length(stream) -> None:
     assert total == wall - first
     for before, after in itertools.pairwise(spans):
         assert after.start == before.end
+
+
+def test_time_seen_before_a_backward_jump_is_not_handed_out_again() -> None:
+    # After a gap the first sample opens a span that is still empty when the wall clock
+    # steps back half a second: the re-lived half second must not be recorded.
+    tracker = make_tracker()
+    spans = tracker.feed(Sample(at(0), 1000.0, EDITOR, 0.0))
+    spans += tracker.feed(Sample(at(10), 1010.0, EDITOR, 0.0))  # a gap: 10 s > max_gap
+    spans += tracker.feed(Sample(at(9.5), 1012.0, EDITOR, 0.0))  # wall back, mono on
+    spans += tracker.feed(Sample(at(10.5), 1013.0, EDITOR, 0.0))
+    spans += tracker.close()
+    assert spans == [Span(at(10), at(10.5), EDITOR)]
