@@ -347,9 +347,11 @@ def cmd_config(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
     from breather.config import load_settings
-    from breather.monitor.select import diagnose
+    from breather.monitor.select import BackendReport, diagnose
+    from breather.notify.freedesktop import diagnose as diagnose_notifications
 
     reports = diagnose()
+    reports.append(BackendReport("notifications", *diagnose_notifications()))
     width = max(len(report.name) for report in reports)
     print("Desktop backends:")
     for report in reports:

@@ -181,3 +181,17 @@ def test_going_idle_through_a_break_counts_as_a_natural_break(
     assert breaks["natural"] == 1
     assert breaks["taken"] == 0
     assert breaks["postponed"] == 0
+
+
+def test_doctor_names_the_notification_server(desktop: Desktop, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "breather", "doctor"],
+        env={**desktop.process_env, "BREATHER_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    line = next(x for x in done.stdout.splitlines() if "notifications" in x)
+    assert line.split()[:3] == ["ok", "notifications", "dunst"]
+    assert "with buttons" in line

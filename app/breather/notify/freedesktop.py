@@ -309,3 +309,17 @@ class ReconnectingNotifier:
         if not self._told_missing:
             self._say("the notification server went away; trying again in a minute")
             self._told_missing = True
+
+
+def diagnose() -> tuple[bool, str]:
+    """Whether desktop notifications work here, in a sentence for `breather doctor`."""
+    try:
+        notifier = FreedesktopNotifier()
+    except NotifierUnavailable as why:
+        return False, f"{why}; break and limit prompts cannot be shown by `breather track`"
+    try:
+        actions = "with buttons" if notifier.supports_actions else "without buttons (no answers)"
+        quiet = "; do-not-disturb is on" if notifier.do_not_disturb() else ""
+        return True, f"{notifier.server or 'a notification server'}, {actions}{quiet}"
+    finally:
+        notifier.shutdown()
