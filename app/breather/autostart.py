@@ -116,18 +116,24 @@ class XdgAutostart:
         return AutostartState(enabled, str(entry), command, note)
 
     def enable(self, command: Sequence[str]) -> AutostartState:
-        write_atomically(self.entry, autostart_entry(command).encode("utf-8"))
+        try:
+            write_atomically(self.entry, autostart_entry(command).encode("utf-8"))
+        except OSError as error:
+            raise AutostartError(f"cannot write {self.entry}: {error}") from error
         return self.status()
 
     def disable(self) -> AutostartState:
-        if any(entry.exists() for entry in self.system_entries):
-            # Only the administrator can remove that one; a hidden user entry overrides it.
-            text = autostart_entry(["breather"]).replace(
-                "[Desktop Entry]\n", "[Desktop Entry]\nHidden=true\n", 1
-            )
-            write_atomically(self.entry, text.encode("utf-8"))
-        else:
-            self.entry.unlink(missing_ok=True)
+        try:
+            if any(entry.exists() for entry in self.system_entries):
+                # Only the administrator can remove that one; a hidden user entry overrides it.
+                text = autostart_entry(["breather"]).replace(
+                    "[Desktop Entry]\n", "[Desktop Entry]\nHidden=true\n", 1
+                )
+                write_atomically(self.entry, text.encode("utf-8"))
+            else:
+                self.entry.unlink(missing_ok=True)
+        except OSError as error:
+            raise AutostartError(f"cannot change {self.entry}: {error}") from error
         return self.status()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -19,10 +20,12 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from breather import APP_ID, APP_NAME, __version__, privacy
+from breather.autostart import AutostartError
 from breather.categories import Categorizer
 from breather.clock import Clock, SystemClock
 from breather.config import Settings
 from breather.config_file import ConfigWriteError
+from breather.desktop_entry import WINDOW_CLASS
 from breather.durations import format_duration
 from breather.paths import TRACKER_LOCK, Paths, ensure_private_dir, hold_lock
 from breather.recorder import Recorder
@@ -163,7 +166,7 @@ class BreatherApp(QObject):
         paths = self.context.paths
         try:
             apply_welcome(dialog.choices(), paths.config_file, paths.data_dir)
-        except ConfigWriteError as why:
+        except (ConfigWriteError, AutostartError) as why:
             self._tracking_note = str(why)
             self.update_status()
 
@@ -290,6 +293,31 @@ def request_raise(data_dir: Path) -> None:
     request.write_text(f"{datetime.now().isoformat()}\n", encoding="utf-8")
 
 
+#: A test hook, not a setting: the packaging tests start the installed wheel and the frozen
+#: bundle with this many milliseconds; the app then builds every page once and quits cleanly.
+EXIT_AFTER_ENV = "BREATHER_TEST_EXIT_AFTER_MS"
+
+
+def identify(qt_app: QGuiApplication) -> None:
+    """Name the app as desktops know it: the desktop file (the Wayland app_id), the window
+    class (Qt makes the X11 WM_CLASS class from the application name) and the version. The
+    packaging tests hold these to the desktop file and the metainfo."""
+    QGuiApplication.setDesktopFileName(APP_ID)
+    qt_app.setApplicationName(WINDOW_CLASS)
+    qt_app.setApplicationDisplayName(APP_NAME)
+    qt_app.setApplicationVersion(__version__)
+
+
+def _exit_after(app: BreatherApp, milliseconds: int) -> None:
+    def finish() -> None:
+        for row in range(app.window.nav.count()):
+            app.window.show_page(row)
+        app.window.show_about().accept()
+        app.quit()
+
+    QTimer.singleShot(milliseconds, finish)
+
+
 def run_app(paths: Paths, settings: Settings, argv: list[str]) -> int:
     """Run the desktop app until the person quits; returns the exit status."""
     from breather.paths import device_identity
@@ -302,11 +330,8 @@ def run_app(paths: Paths, settings: Settings, argv: list[str]) -> int:
         print(f"{APP_NAME} is already running; its window was brought forward.", file=sys.stderr)
         return 0
 
-    QGuiApplication.setDesktopFileName(APP_ID)
     qt_app = QApplication(argv)
-    qt_app.setApplicationName(APP_NAME)
-    qt_app.setApplicationDisplayName(APP_NAME)
-    qt_app.setApplicationVersion(__version__)
+    identify(qt_app)
     qt_app.setQuitOnLastWindowClosed(False)
 
     device_uuid, device_name = device_identity(paths.data_dir)
@@ -324,6 +349,9 @@ def run_app(paths: Paths, settings: Settings, argv: list[str]) -> int:
     if not tray_available:
         qt_app.setQuitOnLastWindowClosed(True)
         qt_app.lastWindowClosed.connect(app.quit)
+    exit_after = os.environ.get(EXIT_AFTER_ENV)
+    if exit_after:
+        _exit_after(app, int(exit_after))
     status = qt_app.exec()
     del watcher, instance_lock
     return status

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShowEvent
@@ -12,12 +13,16 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
     QWidget,
 )
 
 from breather import APP_NAME
 from breather.ui.widgets import add_shortcut
+
+if TYPE_CHECKING:
+    from breather.ui.about import AboutDialog
 
 
 class MainWindow(QMainWindow):
@@ -48,11 +53,17 @@ class MainWindow(QMainWindow):
         self.status = QLabel()
         self.status.setObjectName("muted")
         self.statusBar().addPermanentWidget(self.status, 1)
+        self.about_button = QPushButton(f"About {APP_NAME}")
+        self.about_button.setFlat(True)
+        self.about_button.setToolTip("Version, licence and details for bug reports (F1)")
+        self.about_button.clicked.connect(self.show_about)
+        self.statusBar().addPermanentWidget(self.about_button)
         self.statusBar().setSizeGripEnabled(False)
         self.nav.currentRowChanged.connect(self._show_row)
         self._factories: list[Callable[[], QWidget]] = []
         self._built: dict[int, QWidget] = {}
         add_shortcut(self, QKeySequence.StandardKey.Close, self.close)
+        add_shortcut(self, QKeySequence.StandardKey.HelpContents, self.show_about)
 
     def add_page(self, title: str, factory: Callable[[], QWidget], shortcut: str) -> None:
         """Add a page reachable from the sidebar and with Ctrl+`shortcut`."""
@@ -95,6 +106,15 @@ class MainWindow(QMainWindow):
             refresh = getattr(self._page_at(row), "refresh", None)
             if callable(refresh):
                 refresh()
+
+    def show_about(self) -> AboutDialog:
+        """The About box: version, licence and the details a bug report needs."""
+        from breather.ui.about import AboutDialog
+
+        dialog = AboutDialog(self.windowIcon(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def bring_to_front(self) -> None:
         """Show, un-minimise and raise the window (second launch, tray click)."""

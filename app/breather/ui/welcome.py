@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from breather import APP_NAME
+from breather.autostart import Autostart, for_this_system
 from breather.config_file import update_config
+from breather.desktop_entry import launch_command
 from breather.ui import theme
 
 
@@ -28,6 +30,8 @@ from breather.ui import theme
 class WelcomeChoices:
     breaks: bool = True
     social_limit: bool = False
+    #: Start at login; only ever on when the person ticked it and pressed Start.
+    autostart: bool = False
 
 
 class WelcomeDialog(QDialog):
@@ -75,6 +79,10 @@ class WelcomeDialog(QDialog):
         self.social_limit.setAccessibleName("Social media limit")
         layout.addWidget(self.breaks)
         layout.addWidget(self.social_limit)
+        self.autostart = QCheckBox(f"Start {APP_NAME} when I &log in")
+        self.autostart.setChecked(False)  # opt-in: nothing starts at login unless asked
+        self.autostart.setAccessibleName("Start at login")
+        layout.addWidget(self.autostart)
 
         note = QLabel("You can change any of this later in Settings.")
         note.setObjectName("muted")
@@ -90,14 +98,28 @@ class WelcomeDialog(QDialog):
         layout.addLayout(buttons)
 
     def choices(self) -> WelcomeChoices:
-        return WelcomeChoices(self.breaks.isChecked(), self.social_limit.isChecked())
+        accepted = self.result() == QDialog.DialogCode.Accepted
+        return WelcomeChoices(
+            self.breaks.isChecked(),
+            self.social_limit.isChecked(),
+            autostart=accepted and self.autostart.isChecked(),
+        )
 
 
 WELCOMED_MARKER = "welcomed"
 
 
-def apply_welcome(choices: WelcomeChoices, config_file: Path, data_dir: Path) -> None:
-    """Write what differs from the defaults to the config, and remember the welcome was seen."""
+def apply_welcome(
+    choices: WelcomeChoices,
+    config_file: Path,
+    data_dir: Path,
+    autostart: Autostart | None = None,
+) -> None:
+    """Write what differs from the defaults to the config, and remember the welcome was seen.
+
+    Autostart is turned on last (with `autostart`, or this system's backend), so a failure
+    there (AutostartError) costs neither the settings nor the welcome.
+    """
     values: dict[tuple[str, ...], object] = {}
     tables: dict[str, list[dict[str, object]]] = {}
     if not choices.breaks:
@@ -108,3 +130,5 @@ def apply_welcome(choices: WelcomeChoices, config_file: Path, data_dir: Path) ->
     if values or tables:
         update_config(config_file, values, tables)
     (data_dir / WELCOMED_MARKER).touch(mode=0o600)
+    if choices.autostart:
+        (autostart or for_this_system()).enable(launch_command())
