@@ -124,3 +124,29 @@ def _about_box(qtbot) -> AboutDialog:
     about = found()
     assert about is not None
     return about
+
+
+def test_settings_turn_start_at_login_on_and_off(
+    app: BreatherApp, qtbot, autostart_dir: Path
+) -> None:
+    page = app.settings_page
+    entry = autostart_dir / f"{APP_ID}.desktop"
+    assert not page.autostart.isChecked()
+    page.autostart.setChecked(True)
+    assert page.save()
+    assert entry.exists()
+    assert not app.context.paths.config_file.exists()  # it is not a breather.toml setting
+    page.autostart.setChecked(False)
+    assert page.save()
+    assert not entry.exists()
+    assert page.save()  # nothing changed: nothing to do
+    assert "Nothing to save" in page.status.text()
+
+
+def test_settings_show_autostart_switched_on_elsewhere(
+    app: BreatherApp, qtbot, autostart_dir: Path
+) -> None:
+    from breather.autostart import XdgAutostart
+
+    XdgAutostart.from_environment().enable(["/bin/sh"])  # e.g. `breather autostart on`
+    assert app.settings_page.autostart.isChecked()

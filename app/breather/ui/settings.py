@@ -28,8 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from breather import APP_NAME
+from breather.autostart import Autostart, AutostartError, for_this_system
 from breather.config import Settings, load_settings
 from breather.config_file import ConfigWriteError, update_config
+from breather.desktop_entry import launch_command
 from breather.rules.policy import Limit
 from breather.ui import theme
 from breather.ui.context import AppContext
@@ -124,10 +127,12 @@ class SettingsPage(QScrollArea):
         parent: QWidget | None = None,
         *,
         on_saved: Callable[[Settings], None] | None = None,
+        autostart: Autostart | None = None,
     ) -> None:
         super().__init__(parent)
         self._context = context
         self._categories = categories
+        self._autostart = autostart or for_this_system()
         if on_saved is not None:
             self.saved.connect(on_saved)
         self.setWidgetResizable(True)
@@ -215,6 +220,11 @@ class SettingsPage(QScrollArea):
         self.day_starts = _time_edit("My day starts at", settings.tracking.day_starts, time(4, 0))
         form.addRow("Count me as away after", self.idle_after)
         form.addRow("My day starts at", self.day_starts)
+        # Not in breather.toml: the autostart entry itself (which the desktop can also switch).
+        self.autostart = QCheckBox(f"Start {APP_NAME} when I &log in")
+        self.autostart.setAccessibleName("Start at login")
+        self.autostart.setChecked(self._read_autostart())
+        form.addRow("", self.autostart)
         tracking.body.addLayout(form)
         layout.addWidget(tracking)
 
@@ -249,6 +259,25 @@ class SettingsPage(QScrollArea):
         layout.addStretch(1)
         self.setWidget(page)
         self._initial = self._values()
+
+    def _read_autostart(self) -> bool:
+        try:
+            state = self._autostart.status()
+        except AutostartError as why:
+            self.autostart.setEnabled(False)
+            self.autostart.setToolTip(str(why))
+            return False
+        self.autostart.setToolTip(state.note)
+        return state.enabled
+
+    def _save_autostart(self, on: bool) -> bool:
+        try:
+            state = self._autostart.enable(launch_command()) if on else self._autostart.disable()
+        except AutostartError as why:
+            self.status.setText(str(why))
+            return False
+        self.autostart.setToolTip(state.note)
+        return True
 
     def _category_checks(
         self, card: Card, caption: str, chosen: tuple[str, ...]
@@ -296,6 +325,7 @@ class SettingsPage(QScrollArea):
             ],
             ("privacy", "titles"): self.titles.isChecked(),
             ("privacy", "keep_days"): self.keep_days.value(),
+            ("autostart",): self.autostart.isChecked(),
             ("limits",): [
                 e for e in (r.entry(self._categories) for r in self.limit_rows) if e is not None
             ],
@@ -311,13 +341,16 @@ class SettingsPage(QScrollArea):
         tables: dict[str, list[dict[str, Any]]] = {}
         if ("limits",) in changed:
             tables["limits"] = changed.pop(("limits",))
+        if ("autostart",) in changed and not self._save_autostart(changed.pop(("autostart",))):
+            return False
         if changed.get(("downtime", "categories")):
             # Turning quiet hours on needs the whole schedule in the file.
             for key in (("downtime", "from"), ("downtime", "to")):
                 changed[key] = values[key]
         path = self._context.paths.config_file
         try:
-            update_config(path, changed, tables)
+            if changed or tables:
+                update_config(path, changed, tables)
         except ConfigWriteError as why:
             self.status.setText(str(why))
             return False
