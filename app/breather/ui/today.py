@@ -4,45 +4,32 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from breather.durations import format_duration
 from breather.store.boundaries import break_counts
 from breather.store.by_category import category_summary
 from breather.store.queries import day_range, iter_spans, summarize
-from breather.ui import theme
 from breather.ui.boundaries import BoundariesCard, limit_uses
 from breather.ui.context import AppContext
-from breather.ui.widgets import BarList, BarRow, Card, DayTimeline, TimelineBlock
+from breather.ui.widgets import BarList, BarRow, Card, DayTimeline, ScrollPage, TimelineBlock
 
 TOP_APPS = 8
 
 
-class TodayPage(QScrollArea):
+class TodayPage(ScrollPage):
     """Reads only aggregates and today's spans; refreshes when shown and on a slow timer."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Today", parent)
         self._context = context
-        self.setWidgetResizable(True)
-        self.setFrameShape(QScrollArea.Shape.NoFrame)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(18)
-
-        self.heading = QLabel("Today")
-        self.heading.setFont(theme.heading_font(self.font(), 1.8))
-        self.date_label = QLabel()
-        self.date_label.setObjectName("muted")
-        layout.addWidget(self.heading)
-        layout.addWidget(self.date_label)
+        layout = self.column
 
         figures = QHBoxLayout()
         figures.setSpacing(14)
-        self.active_value = self._figure(figures, "At the screen")
-        self.away_value = self._figure(figures, "Away")
-        self.switches_value = self._figure(figures, "Apps used")
+        self.active_value = self.figure(figures, "At the screen")
+        self.away_value = self.figure(figures, "Away")
+        self.switches_value = self.figure(figures, "Apps used")
         layout.addLayout(figures)
 
         timeline_card = Card("The shape of your day")
@@ -65,18 +52,6 @@ class TodayPage(QScrollArea):
         apps_card.body.addWidget(self.apps)
         layout.addWidget(apps_card)
         layout.addStretch(1)
-        self.setWidget(page)
-
-    def _figure(self, row: QHBoxLayout, caption: str) -> QLabel:
-        card = Card(caption)
-        card.title.setObjectName("muted")
-        card.title.setFont(self.font())
-        value = QLabel("–")
-        value.setFont(theme.heading_font(self.font(), 2.0))
-        value.setAccessibleName(caption)
-        card.body.addWidget(value)
-        row.addWidget(card)
-        return value
 
     def _color(self, category: str) -> QColor:
         return QColor(self._context.categorizer.color(category))
@@ -86,7 +61,7 @@ class TodayPage(QScrollArea):
         day = context.today()
         start, end = day_range(day, context.settings.tracking.day_starts)
         summary = summarize(context.engine, start, end)
-        self.date_label.setText(f"{start:%A %d %B} · your day starts at {start:%H:%M}")
+        self.subtitle.setText(f"{start:%A %d %B} · your day starts at {start:%H:%M}")
         self.active_value.setText(format_duration(summary.active_seconds))
         self.away_value.setText(format_duration(summary.away_seconds))
         self.switches_value.setText(str(len(summary.totals)))

@@ -17,8 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -29,12 +27,12 @@ from breather.store.review import WeekUsage, monday_of, week_usage
 from breather.ui import theme
 from breather.ui.boundaries import BoundariesCard, limit_uses
 from breather.ui.context import AppContext
-from breather.ui.widgets import BarList, BarRow, Card, add_shortcut
+from breather.ui.widgets import BarList, BarRow, Card, ScrollPage, add_shortcut
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-class WeekPage(QScrollArea):
+class WeekPage(ScrollPage):
     """Signals:
     week_shown(date): the Monday of the week now on screen (after each draw).
     """
@@ -42,27 +40,13 @@ class WeekPage(QScrollArea):
     week_shown = Signal(date)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("This week", parent)
         self._context = context
         self._monday = monday_of(context.today())
         self._usage: WeekUsage | None = None
         self._charts: _Charts | None = None
-        self.setWidgetResizable(True)
-        self.setFrameShape(QScrollArea.Shape.NoFrame)
-        page = QWidget()
-        self._layout = QVBoxLayout(page)
-        self._layout.setContentsMargins(28, 24, 28, 24)
-        self._layout.setSpacing(18)
-
-        header = QHBoxLayout()
-        titles = QVBoxLayout()
-        self.heading = QLabel("This week")
-        self.heading.setFont(theme.heading_font(self.font(), 1.8))
-        self.range_label = QLabel()
-        self.range_label.setObjectName("muted")
-        titles.addWidget(self.heading)
-        titles.addWidget(self.range_label)
-        header.addLayout(titles, 1)
+        self._layout = self.column
+        header = self.header_row
         self.previous_button = QPushButton("‹ &Previous")
         self.previous_button.setAccessibleName("Previous week")
         self.next_button = QPushButton("&Next ›")
@@ -75,13 +59,12 @@ class WeekPage(QScrollArea):
         self.save_button.clicked.connect(self._save_clicked)
         add_shortcut(self, "Alt+Left", self.previous_button.click)
         add_shortcut(self, "Alt+Right", self.next_button.click)
-        self._layout.addLayout(header)
 
         figures = QHBoxLayout()
         figures.setSpacing(14)
-        self.total_value = self._figure(figures, "At the screen")
-        self.average_value = self._figure(figures, "Per day, on average")
-        self.change_value = self._figure(figures, "Against last week")
+        self.total_value = self.figure(figures, "At the screen")
+        self.average_value = self.figure(figures, "Per day, on average")
+        self.change_value = self.figure(figures, "Against last week")
         self._layout.addLayout(figures)
 
         self.days_card = Card("Each day")
@@ -99,18 +82,6 @@ class WeekPage(QScrollArea):
         self._layout.addWidget(self.hours_card)
         self._layout.addWidget(apps_card)
         self._layout.addStretch(1)
-        self.setWidget(page)
-
-    def _figure(self, row: QHBoxLayout, caption: str) -> QLabel:
-        card = Card(caption)
-        card.title.setObjectName("muted")
-        card.title.setFont(self.font())
-        value = QLabel("–")
-        value.setFont(theme.heading_font(self.font(), 2.0))
-        value.setAccessibleName(caption)
-        card.body.addWidget(value)
-        row.addWidget(card)
-        return value
 
     @property
     def usage(self) -> WeekUsage | None:
@@ -134,7 +105,7 @@ class WeekPage(QScrollArea):
             "This week" if self._monday == this_monday else f"Week of {self._monday:%d %B}"
         )
         sunday = self._monday + timedelta(6)
-        self.range_label.setText(f"{self._monday:%A %d %B} – {sunday:%A %d %B %Y}")
+        self.subtitle.setText(f"{self._monday:%A %d %B} – {sunday:%A %d %B %Y}")
         self.next_button.setEnabled(self._monday < this_monday)
 
         total = usage.total.active_seconds

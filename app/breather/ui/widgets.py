@@ -8,7 +8,15 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPaintEvent, QPalette, QShortcut
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from breather.durations import format_duration
 from breather.ui import theme
@@ -23,6 +31,44 @@ def add_shortcut(
     shortcut = QShortcut(QKeySequence(keys), parent)
     shortcut.activated.connect(slot)
     return shortcut
+
+
+class ScrollPage(QScrollArea):
+    """A page of the main window: a heading and a muted subtitle (with room for buttons on
+    the right, in `header_row`), then cards in `column`."""
+
+    def __init__(self, heading: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        page = QWidget()
+        self.column = QVBoxLayout(page)
+        self.column.setContentsMargins(28, 24, 28, 24)
+        self.column.setSpacing(18)
+        self.heading = QLabel(heading)
+        self.heading.setFont(theme.heading_font(self.font(), 1.8))
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("muted")
+        self.subtitle.setWordWrap(True)
+        titles = QVBoxLayout()
+        titles.addWidget(self.heading)
+        titles.addWidget(self.subtitle)
+        self.header_row = QHBoxLayout()
+        self.header_row.addLayout(titles, 1)
+        self.column.addLayout(self.header_row)
+        self.setWidget(page)
+
+    def figure(self, row: QHBoxLayout, caption: str) -> QLabel:
+        """Add a card with a caption and one big number to `row`; returns the number's label."""
+        card = Card(caption)
+        card.title.setObjectName("muted")
+        card.title.setFont(self.font())
+        value = QLabel("–")
+        value.setFont(theme.heading_font(self.font(), 2.0))
+        value.setAccessibleName(caption)
+        card.body.addWidget(value)
+        row.addWidget(card)
+        return value
 
 
 class Card(QFrame):
