@@ -200,7 +200,7 @@ class _Charts:
         background = palette.color(QPalette.ColorRole.Base)
         foreground = palette.color(QPalette.ColorRole.WindowText)
         self.bars = pg.PlotWidget(background=background)
-        self.bars.setMinimumHeight(260)
+        self.bars.setFixedHeight(240)
         self.bars.setAccessibleName("Active time per day, stacked by category")
         self.bars.setMenuEnabled(False)
         self.bars.setMouseEnabled(x=False, y=False)
@@ -216,7 +216,7 @@ class _Charts:
             )
 
         self.heatmap = pg.PlotWidget(background=background)
-        self.heatmap.setMinimumHeight(200)
+        self.heatmap.setFixedHeight(190)
         self.heatmap.setAccessibleName("Active time by hour of day and weekday")
         self.heatmap.setMenuEnabled(False)
         self.heatmap.setMouseEnabled(x=False, y=False)
