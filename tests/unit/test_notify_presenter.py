@@ -145,3 +145,40 @@ def test_durations_are_said_as_people_say_them() -> None:
         "1 hour",
         "a moment",
     ]
+
+
+def test_with_windows_only_what_needs_no_window_is_a_notification() -> None:
+    notifier = RecordingNotifier()
+    shown = NotificationPresenter(notifier, lambda _answer: None, windows=True)
+    shown.present(prompt("warning", (Choice.TAKE, Choice.POSTPONE)))
+    assert len(notifier.open) == 1  # the heads-up before the break
+    shown.present(prompt("running", (Choice.TAKE, Choice.POSTPONE)))
+    assert notifier.open == []  # the break window takes over
+    shown.present(prompt("running", (Choice.TAKE,), quiet=True))
+    assert len(notifier.open) == 1  # held back by fullscreen: softly, as a notification
+    choices = (Choice.CLOSE, Choice.MORE, Choice.IGNORE)
+    shown.present(LimitPrompt(4, "app:mpv", "mpv", "reached", 60, 60, choices))
+    shown.present(IntentionPrompt(5, "Social media", "firefox", (Choice.CONTINUE, Choice.CLOSE)))
+    shown.present(DowntimePrompt(6, "Video", "mpv", "07:00", choices))
+    assert len(notifier.open) == 1  # prompts that ask are windows
+    shown.present(LimitPrompt(8, "app:mpv", "mpv", "warning", 50, 60, ()))
+    assert len(notifier.open) == 2
+
+
+def test_the_tray_takes_over_while_there_is_no_notification_server() -> None:
+    from breather.notify.fallback import FallbackNotifier
+
+    desktop, tray = RecordingNotifier(), RecordingNotifier(name="tray", supports_actions=False)
+    both = FallbackNotifier(desktop, tray)
+    answers: list[Answer] = []
+    shown = NotificationPresenter(both, answers.append)
+    shown.present(prompt("warning", (Choice.TAKE, Choice.POSTPONE)))
+    assert len(desktop.open) == 1 and tray.open == []
+    desktop.broken = True  # the server went away: the update goes to the tray instead
+    shown.present(prompt("running", (Choice.TAKE, Choice.POSTPONE)))
+    assert desktop.open == [] and len(tray.open) == 1
+    tray.invoke(tray.shown[0].id, DEFAULT_ACTION)  # clicking the balloon
+    assert answers == [Answer(7, Choice.TAKE)]
+    desktop.broken = False
+    shown.present(BreakFinished(7, "eyes", Outcome.TAKEN))
+    assert [n.summary for n in desktop.open] == ["Break done. Welcome back."]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from breather.notify.base import ActionHandler, ClosedHandler, Notification
+from breather.notify.base import ActionHandler, ClosedHandler, Notification, NotifierUnavailable
 
 
 @dataclass
@@ -21,12 +21,15 @@ class RecordingNotifier:
     name: str = "recording"
     supports_actions: bool = True
     quiet: bool = False
+    broken: bool = False  # True: no server, every notify raises NotifierUnavailable
     shown: list[Shown] = field(default_factory=list)
     _next: int = 1
     _on_action: ActionHandler | None = None
     _on_closed: ClosedHandler | None = None
 
     def notify(self, notification: Notification) -> int:
+        if self.broken:
+            raise NotifierUnavailable("the recording notifier is set to fail")
         if notification.replaces:
             for item in self.shown:
                 if item.id == notification.replaces and not item.closed:

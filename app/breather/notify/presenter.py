@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 
 from breather.notify.base import (
     DEFAULT_ACTION,
@@ -133,12 +134,17 @@ class NotificationPresenter:
     """Shows rule actions through a `Notifier` and turns pressed buttons into `Answer`s.
 
     `answer` receives them on the notifier's thread: hand it something thread-safe, such as
-    `BoundaryCoordinator.submit`.
+    `BoundaryCoordinator.submit`. With `windows` (the desktop app, whose break window and
+    prompt windows ask the questions) it shows only what needs no window: break warnings,
+    quiet breaks, limit heads-ups and thanks.
     """
 
-    def __init__(self, notifier: Notifier, answer: Callable[[Answer], None]) -> None:
+    def __init__(
+        self, notifier: Notifier, answer: Callable[[Answer], None], *, windows: bool = False
+    ) -> None:
         self._notifier = notifier
         self._answer = answer
+        self._windows = windows
         self._lock = threading.Lock()
         self._by_prompt: dict[int, int] = {}
         self._by_notification: dict[int, tuple[int, str]] = {}
@@ -147,17 +153,24 @@ class NotificationPresenter:
 
     def present(self, action: Action) -> None:
         """Show, update or take away the notification for `action`."""
+        in_window = self._windows
         if isinstance(action, BreakPrompt):
-            self._show(action.prompt_id, "break", break_notification(action))
+            if in_window and action.phase == "running" and not action.quiet:
+                self._take_away(action.prompt_id)  # the break window has it now
+            else:
+                self._show(action.prompt_id, "break", break_notification(action))
         elif isinstance(action, BreakFinished):
             self._finish_break(action)
         elif isinstance(action, LimitPrompt):
-            kind = "limit" if action.choices else "heads-up"
-            self._show(action.prompt_id, kind, limit_notification(action))
+            if not (in_window and action.choices):
+                kind = "limit" if action.choices else "heads-up"
+                self._show(action.prompt_id, kind, limit_notification(action))
         elif isinstance(action, DowntimePrompt):
-            self._show(action.prompt_id, "downtime", downtime_notification(action))
+            if not in_window:
+                self._show(action.prompt_id, "downtime", downtime_notification(action))
         elif isinstance(action, IntentionPrompt):
-            self._show(action.prompt_id, "intention", intention_notification(action))
+            if not in_window:
+                self._show(action.prompt_id, "intention", intention_notification(action))
         elif isinstance(action, Withdraw):
             self._take_away(action.prompt_id)
 
@@ -167,7 +180,7 @@ class NotificationPresenter:
         with self._lock:
             replaces = self._by_prompt.get(prompt_id, 0)
         try:
-            shown = self._notifier.notify(_replacing(notification, replaces))
+            shown = self._notifier.notify(replace(notification, replaces=replaces))
         except NotifierUnavailable as why:
             if not self._failed:
                 log.warning("cannot show notifications any more: %s", why)
@@ -239,17 +252,3 @@ def _answer_for(prompt_id: int, kind: str, key: str) -> Answer | None:
         return Answer(prompt_id, Choice(key))
     except ValueError:
         return None
-
-
-def _replacing(notification: Notification, replaces: int) -> Notification:
-    if not replaces:
-        return notification
-    return Notification(
-        notification.summary,
-        notification.body,
-        notification.actions,
-        notification.urgency,
-        notification.timeout_ms,
-        replaces,
-        notification.category,
-    )
