@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,12 @@ from breather.rules import (
     BreakRule,
     Breaks,
     Choice,
+    Downtime,
+    DowntimePrompt,
+    Focus,
+    Intention,
+    Limit,
+    LimitPrompt,
     Outcome,
     Policy,
     Record,
@@ -195,3 +202,109 @@ def test_nothing_happens_before_the_deadline_while_the_person_keeps_doing_the_sa
             # The first second of a new activity is new input the engine could not foresee.
             if second > 0 and deadline is not None and person.clock.monotonic() < deadline - 1e-6:
                 assert len(person.actions()) == before, person.actions()[before:]
+
+
+# -- limits and downtime over random days --------------------------------------------------
+
+NO_BREAKS = Breaks(
+    eyes=BreakRule("eyes", 1200, 20, enabled=False),
+    movement=BreakRule("movement", 2700, 300, enabled=False),
+)
+APPS = {
+    "firefox": ("Home / X", "Social media"),
+    "mpv": ("film.mkv", "Video"),
+    "code": ("notes.md", "Work"),
+}
+visits = st.lists(
+    st.tuples(st.sampled_from([*APPS, "away"]), st.integers(60, 3 * 3600)),
+    min_size=1,
+    max_size=25,
+)
+
+
+def _focus(app: str) -> Focus:
+    title, category = APPS[app]
+    return Focus(app, title, category)
+
+
+@FAST
+@given(
+    weekday=st.integers(5, 120),
+    weekend=st.one_of(st.none(), st.integers(5, 180)),
+    plan=visits,
+    start_hour=st.integers(0, 23),
+    start_day=st.integers(0, 6),
+)
+def test_a_limit_asks_when_the_days_use_reaches_that_days_allowance_and_on_coming_back(
+    weekday: int, weekend: int | None, plan: list[tuple[str, int]], start_hour: int, start_day: int
+) -> None:
+    limit = Limit(
+        category="Social media",
+        weekday=weekday * 60.0,
+        weekend=None if weekend is None else weekend * 60.0,
+    )
+    start = datetime(2026, 11, 23 + start_day, start_hour, tzinfo=UTC)
+    policy = Policy(breaks=NO_BREAKS, limits=(limit,), intention=Intention(()), tz=UTC)
+    person = Person(policy, start)
+    used: dict[date, float] = {}
+    expected: list[tuple[date, float]] = []  # (the person's day, its use when asked)
+    inside = False
+    for app, seconds in plan:
+        person.focus = None if app == "away" else _focus(app)
+        for _ in range(seconds // 10):
+            day_before = policy.day_of(person.now)
+            person.work(10, step=10)
+            day = policy.day_of(person.now)  # a step counts for the day it ends in
+            if app != "firefox":
+                inside = False
+                continue
+            before = used.get(day, 0.0) if day == day_before else 0.0
+            used[day] = used.get(day, 0.0) + 10
+            allowance = limit.allowance(day)
+            if allowance is not None and allowance <= used[day]:
+                crossed = before < allowance
+                if crossed or not inside or day != day_before:
+                    expected.append((day, used[day]))
+            inside = True
+    reached = [
+        (policy.day_of(s.at), s.item.used)  # type: ignore[union-attr]
+        for s in person.actions(LimitPrompt)
+        if s.item.phase == "reached"  # type: ignore[union-attr]
+    ]
+    # At the crossing with that day's weekday or weekend value, and again on each return
+    # while over it (nothing is answered here, so nothing is ignored for the day).
+    assert reached == expected
+
+
+@FAST
+@given(
+    begin=st.integers(0, 23 * 60 + 59),
+    length=st.integers(30, 12 * 60),
+    plan=visits,
+    start_hour=st.integers(0, 23),
+)
+def test_downtime_asks_only_inside_its_hours_and_on_every_first_entry(
+    begin: int, length: int, plan: list[tuple[str, int]], start_hour: int
+) -> None:
+    start_at = time(begin // 60, begin % 60)
+    end_minute = (begin + length) % (24 * 60)
+    end_at = time(end_minute // 60, end_minute % 60)
+    downtime = Downtime(start_at, end_at, ("Social media", "Video"))
+    policy = Policy(breaks=NO_BREAKS, downtime=downtime, intention=Intention(()), tz=UTC)
+    person = Person(policy, datetime(2026, 11, 23, start_hour, tzinfo=UTC), focus=None)
+    windows_entered: set[datetime] = set()
+    for app, seconds in plan:
+        person.focus = None if app == "away" else _focus(app)
+        for _ in range(seconds // 10):
+            person.work(10, step=10)
+            began = downtime.window_start(person.policy.local(person.now))
+            if began is not None and person.focus is not None and app in ("firefox", "mpv"):
+                windows_entered.add(began)
+    asked_in: set[datetime] = set()
+    for seen in person.actions(DowntimePrompt):
+        began = downtime.window_start(person.policy.local(seen.at))
+        assert began is not None, f"asked outside downtime at {seen.at:%H:%M}"
+        asked_in.add(began)
+    # Unanswered prompts stay up, so each downtime asks at least once if a listed
+    # category was in front at any moment of it.
+    assert asked_in == windows_entered
