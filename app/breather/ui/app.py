@@ -310,9 +310,14 @@ def identify(qt_app: QGuiApplication) -> None:
 
 def _exit_after(app: BreatherApp, milliseconds: int) -> None:
     def finish() -> None:
-        for row in range(app.window.nav.count()):
+        app.show_window()  # mapped, so a test can read its window class
+        pages = app.window.nav.count()
+        for row in range(pages):
             app.window.show_page(row)
-        app.window.show_about().accept()
+        about = app.window.show_about()
+        icon = "drawn" if not app.icon.pixmap(32, 32).isNull() else "MISSING"
+        print(f"exit hook: {pages} pages built, icon {icon}, {about.version.text()}", flush=True)
+        about.accept()
         app.quit()
 
     QTimer.singleShot(milliseconds, finish)
