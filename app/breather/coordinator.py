@@ -42,7 +42,9 @@ from breather.rules import (
     answer,
     evaluate,
     no_categories,
+    take_break_now,
 )
+from breather.rules.policy import BreakKind
 from breather.tracking import Span
 
 if TYPE_CHECKING:
@@ -146,6 +148,14 @@ class BoundaryCoordinator:
     def set_policy(self, policy: Policy) -> None:
         """Settings changed: apply them from the next observation on."""
         self.policy = policy
+        self.meter.set_policy(policy)
+
+    def take_break_now(self, kind: BreakKind = "movement") -> None:
+        """The person asked for a break (the tray's "Take a break now")."""
+        result = take_break_now(
+            self.policy, self.state, kind, self._clock.now(), self._clock.monotonic()
+        )
+        self._carry_out(result)
 
     @property
     def next_deadline(self) -> float | None:

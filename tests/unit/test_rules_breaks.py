@@ -325,3 +325,21 @@ def test_a_postponed_break_is_announced_again_only_after_a_while_at_any_cadence(
         assert rule.warn_ahead < rule.postpone_for <= rule.every
     assert BreakRule("eyes", 1200, 20).postpone_for == 120
     assert BreakRule("movement", 2700, 300).postpone_for == 180
+
+
+def test_a_break_asked_for_runs_at_once_and_covers_the_eye_break() -> None:
+    from breather.rules import take_break_now
+
+    person = Person()
+    person.work(minutes(15))
+    person._keep(  # the tray's "Take a break now"
+        take_break_now(
+            person.policy, person.state, "movement", person.now, person.clock.monotonic()
+        )
+    )
+    assert starts(person, "movement") == [person.t]
+    person.pause(minutes(5) + 1)
+    # Asked for, not due: taken without a "due"; the eye timer starts again as well.
+    assert person.outcomes("movement") == [Outcome.TAKEN]
+    person.work(minutes(19))
+    assert warnings(person, "eyes") == []

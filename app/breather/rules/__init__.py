@@ -7,7 +7,7 @@ show, records to store and the next deadline; `answer(...)` applies their reply.
 
 from __future__ import annotations
 
-from breather.rules.engine import RulesState, answer, evaluate
+from breather.rules.engine import RulesState, answer, evaluate, take_break_now
 from breather.rules.exercises import Exercise
 from breather.rules.model import (
     INTENTIONS,
@@ -60,4 +60,5 @@ __all__ = [
     "answer",
     "evaluate",
     "no_categories",
+    "take_break_now",
 ]

@@ -239,6 +239,30 @@ def answer(
     return call.result()
 
 
+def take_break_now(
+    policy: Policy, state: RulesState, kind: BreakKind, at: datetime, mono: float
+) -> Evaluation:
+    """The person asked for a break (the tray's "Take a break now"): it runs from now.
+
+    Nothing was due, so nothing is recorded as due; it ends taken (or worked through) like
+    any other and resets the shorter breaks it covers. A break already showing is used.
+    """
+    call = _Call(policy, state, at, mono)
+    if state.mono is not None:
+        call.t = state.t + max(0.0, mono - state.mono)
+    rules = {rule.kind: rule for rule in policy.breaks.rules()}
+    rule = rules.get(kind) or BreakRule(kind, 3600.0, 300.0 if kind == "movement" else 20.0)
+    timer = state.timer(kind)
+    if any(other.phase == RUNNING for other in state.timers.values()):
+        return call.result()
+    if timer.prompt_id is None:
+        timer.prompt_id = call.new_id()
+    timer.announced = True  # asked for, not due: no "due" record
+    _start(call, rule, timer, quiet=False)
+    timer.rest_from = call.t
+    return call.result()
+
+
 # -- time and activity ---------------------------------------------------------------------
 
 

@@ -37,6 +37,10 @@ class UsageMeter:
         self._apps: dict[str, float] = {}
         self._categories: dict[str, float] = {}
 
+    def set_policy(self, policy: Policy) -> None:
+        """New settings (the day may start at another hour): today's totals are kept."""
+        self._policy = policy
+
     def category(self, app: str, title: str) -> str:
         """The category of a window, remembered for the next time."""
         key = (app, title)

@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from breather.coordinator import BoundaryCoordinator
 from breather.monitor.base import Sample
 from breather.rules import Answer
+from breather.rules.policy import BreakKind
 from breather.tracking import Span
 
 #: The timer never waits longer than this: a safety net should a sample go missing.
@@ -61,6 +62,11 @@ class BoundaryRuntime(QObject):
     def answer(self, answer: Answer) -> None:
         """Apply an answer from a window (main thread)."""
         self.coordinator.answer(answer)
+        self._rearm()
+
+    def take_break_now(self, kind: BreakKind = "movement") -> None:
+        """The tray's "Take a break now" (main thread)."""
+        self.coordinator.take_break_now(kind)
         self._rearm()
 
     @property
