@@ -92,13 +92,19 @@ def test_the_bundle_starts_offscreen_and_quits_cleanly(executable: Path, tmp_pat
     assert (tmp_path / "data" / "breather.db").exists()  # the migrations ran from the bundle
 
 
-def test_autostart_from_the_bundle_starts_the_bundle(executable: Path, tmp_path: Path) -> None:
+def test_autostart_and_menu_entry_start_the_bundle(executable: Path, tmp_path: Path) -> None:
     env = headless_env(tmp_path)
     run([executable, "autostart", "on"], env=env)
     entry = tmp_path / "config" / "autostart" / f"{APP_ID}.desktop"
     assert split_exec(read_entry(entry)["Exec"]) == [str(executable)]
     run([executable, "autostart", "off"], env=env)
     assert not entry.exists()
+    # A tarball of the bundle has no menu entry either; its icons are drawn with the bundled QtSvg.
+    run([executable, "install-desktop-entry"], env=env)
+    launcher = tmp_path / "share" / "applications" / f"{APP_ID}.desktop"
+    assert split_exec(read_entry(launcher)["Exec"]) == [str(executable)]
+    png = tmp_path / "share" / "icons" / "hicolor" / "128x128" / "apps" / f"{APP_ID}.png"
+    assert png.read_bytes().startswith(b"\x89PNG")
 
 
 def test_on_x11_the_window_class_is_the_desktop_files(executable: Path, tmp_path: Path) -> None:
