@@ -54,8 +54,10 @@ Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"; Comment: "See wh
 ; The same value `breather autostart on` writes (HKCU Run, named Breather), so the app's
 ; Settings and `breather autostart status` see the installer's choice and can undo it.
 Root: HKCU; Subkey: "Software\Microsoft\Windows\CurrentVersion\Run"; ValueType: string; ValueName: "{#AppName}"; ValueData: """{app}\{#AppExe}"""; Tasks: autostart; Flags: uninsdeletevalue
-; Uninstalling also removes an autostart the app itself turned on later (this writes nothing).
-Root: HKCU; Subkey: "Software\Microsoft\Windows\CurrentVersion\Run"; ValueType: none; ValueName: "{#AppName}"; Flags: uninsdeletevalue dontcreatekey
+
+[UninstallRun]
+; Also undo an autostart the app itself turned on later (and Task Manager's note about it).
+Filename: "{app}\breather-cli.exe"; Parameters: "autostart off"; Flags: runhidden; RunOnceId: "AutostartOff"
 
 [Run]
 Filename: "{app}\{#AppExe}"; Description: "Start {#AppName} now"; Flags: nowait postinstall skipifsilent
