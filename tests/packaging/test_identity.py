@@ -109,6 +109,10 @@ def test_metainfo_has_what_the_debian_12_validator_only_hints_at() -> None:
     summary = root.findtext("summary") or ""
     assert summary and not summary.endswith(".")
     assert root.find("screenshots/screenshot[@type='default']") is not None
+    for image in root.findall("screenshots/screenshot/image"):
+        # Served from the repository: the picture must be committed where the URL points.
+        path = (image.text or "").partition("/main/")[2]
+        assert path.startswith("packaging/screenshots/") and (ROOT / path).is_file(), image.text
 
 
 def test_icons_are_drawn_from_the_one_svg_under_the_app_id() -> None:
