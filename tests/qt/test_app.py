@@ -251,3 +251,26 @@ def test_breaks_and_limits_stand_beside_the_usage(app: BreatherApp, store: Store
     app.window.show_page(app.window.page_index("This week"))
     strips = app.week.boundaries.findChildren(LimitStrip)
     assert [s.accessibleDescription() for s in strips] == ["within the limit on 0 of 7 days"]
+
+
+def test_take_a_break_now_from_the_tray_opens_the_break_and_help_is_one_click(
+    app: BreatherApp, store: Store, qtbot
+) -> None:
+    from breather.monitor.base import Sample, WindowInfo
+    from breather.notify.fake import RecordingNotifier
+
+    runtime = app.start_boundaries(RecordingNotifier())
+    clock = app.context.clock
+    editor = WindowInfo("Code", "notes.md — Code", "code", "/usr/bin/code")
+    sample = Sample(clock.now(), clock.monotonic(), editor, 0.0)
+    runtime.coordinator.observe(sample, [], None)
+    app.update_status()
+    assert app.tray is not None
+    assert "Next break in 20m" in app.tray.icon.toolTip()  # eyes: 20 min of screen time
+
+    app.tray.break_action.trigger()
+    screens = app._presenters[0]
+    qtbot.waitUntil(lambda: screens.main is not None and screens.main.isVisible())
+    with qtbot.waitSignal(screens.help_requested):
+        screens.main.help.click()
+    assert app.window.pages.currentWidget() is app.support

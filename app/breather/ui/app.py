@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -40,6 +41,8 @@ from breather.ui.tray import Tray
 from breather.ui.welcome import WELCOMED_MARKER, WelcomeDialog, apply_welcome
 
 if TYPE_CHECKING:
+    from breather.notify.base import Notifier
+    from breather.runtime.boundaries import BoundaryRuntime
     from breather.ui.selfhelp import SelfHelpPage
     from breather.ui.settings import SettingsPage
     from breather.ui.today import TodayPage
@@ -67,7 +70,10 @@ class BreatherApp(QObject):
         clock: Clock,
         tray_available: bool,
         track: bool = True,
+        notifier: Notifier | None = None,
     ) -> None:
+        """`track` starts the sampler and the boundaries (breaks, limits, prompts); tests
+        build the app without them, or with a recording `notifier` instead of D-Bus."""
         super().__init__()
         self.store = store
         self.context = AppContext(
@@ -82,6 +88,8 @@ class BreatherApp(QObject):
         self.window.add_page("Settings", self._make_settings, "4")
         self.tray = Tray(self.icon) if tray_available else None
         self.sampler: SamplerThread | None = None
+        self.boundaries: BoundaryRuntime | None = None
+        self._closers: list[Callable[[], object]] = []
         self._tracker_lock: object | None = None
         self._tracking_note = ""
         self._status_timer = QTimer(self)
@@ -93,7 +101,9 @@ class BreatherApp(QObject):
             self.tray.self_help_requested.connect(self.show_self_help)
             self.tray.pause_requested.connect(self.pause)
             self.tray.resume_requested.connect(self.resume)
+            self.tray.break_requested.connect(self.take_break_now)
         if track:
+            self.start_boundaries(notifier)
             self._start_tracking()
 
     # Pages are built on first show, and their modules imported then too (see MainWindow).
@@ -131,9 +141,11 @@ class BreatherApp(QObject):
         return SettingsPage(self.context, load_catalogue().names, on_saved=self.apply_settings)
 
     def apply_settings(self, settings: Settings) -> None:
-        """New settings from the Settings page: categories and summaries follow at once."""
+        """New settings from the Settings page: categories, boundaries and summaries follow."""
         self.context.settings = settings
         self.context.categorizer = Categorizer(settings.categories)
+        if self.boundaries is not None:
+            self.boundaries.coordinator.set_policy(settings.policy())
         self.update_status()
 
     def _make_support(self) -> QWidget:
@@ -197,6 +209,71 @@ class BreatherApp(QObject):
             return datetime.max.replace(tzinfo=UTC)
         return until.astimezone() if until > self.context.now() else None
 
+    def start_boundaries(self, notifier: Notifier | None = None) -> BoundaryRuntime:
+        """Breaks, limits, quiet hours and intention prompts: windows on this desktop, and
+        desktop notifications (or the tray's balloon where there is no notification server)."""
+        from breather.coordinator import BoundaryCoordinator
+        from breather.monitor.fullscreen import open_fullscreen_probe
+        from breather.notify.fallback import FallbackNotifier
+        from breather.notify.freedesktop import ReconnectingNotifier
+        from breather.notify.presenter import NotificationPresenter
+        from breather.notify.tray import TrayNotifier
+        from breather.runtime.boundaries import BoundaryRuntime
+        from breather.store.boundaries import BoundaryLog
+        from breather.ui.break_window import BreakScreens
+        from breather.ui.prompts import PromptPresenter
+
+        settings, clock = self.context.settings, self.context.clock
+        if notifier is None:
+            freedesktop = ReconnectingNotifier(say=log.info)
+            self._closers.append(freedesktop.shutdown)
+            notifier = (
+                FallbackNotifier(freedesktop, TrayNotifier(self.tray.icon))
+                if self.tray is not None
+                else freedesktop
+            )
+        probe = open_fullscreen_probe()
+        if probe is not None:
+            self._closers.append(probe.close)
+        policy = settings.policy()
+        coordinator = BoundaryCoordinator(
+            policy,
+            clock=clock,
+            categorize=self.context.categorizer.category,
+            log=BoundaryLog(self.store.engine, self.store.device_id),
+            fullscreen=probe.fullscreen if probe is not None else None,
+            do_not_disturb=notifier.do_not_disturb,
+        )
+        runtime = BoundaryRuntime(coordinator, self)
+        screens = BreakScreens(runtime.answer)
+        prompts = PromptPresenter(runtime.answer)
+        for presenter in (screens, prompts):
+            presenter.help_requested.connect(self.show_self_help)
+            coordinator.add_presenter(presenter)
+        coordinator.add_presenter(NotificationPresenter(notifier, runtime.submit, windows=True))
+        today = policy.day_of(clock.now())
+        totals = summarize(self.store.engine, *policy.day_bounds(today), "title").totals
+        coordinator.seed_today(today, ((t.app or "", t.key, t.seconds) for t in totals))
+        self._presenters = (screens, prompts)  # they own the windows: keep them alive
+        self.boundaries = runtime
+        return runtime
+
+    def take_break_now(self) -> None:
+        """The tray's "Take a break now": a movement break, on the person's terms."""
+        if self.boundaries is not None:
+            self.boundaries.take_break_now()
+
+    def next_break_in(self) -> float | None:
+        """Seconds of screen time until the next break, or None without break reminders."""
+        if self.boundaries is None:
+            return None
+        coordinator = self.boundaries.coordinator
+        waits = [
+            max(0.0, rule.every - coordinator.state.timer(rule.kind).committed)
+            for rule in coordinator.policy.breaks.rules()
+        ]
+        return min(waits) if waits else None
+
     def show_self_help(self) -> None:
         """Crisis lines and self-help, one click from the tray and from every prompt."""
         self.window.show_page(self.window.page_index("Support"))
@@ -220,6 +297,9 @@ class BreatherApp(QObject):
         start, end = day_range(self.context.today(), self.context.settings.tracking.day_starts)
         active = summarize(self.context.engine, start, end).active_seconds
         text = f"{APP_NAME}\nToday: {format_duration(active)} at the screen"
+        wait = self.next_break_in()
+        if wait is not None:
+            text += f"\nNext break in {format_duration(wait) if wait >= 60 else 'under a minute'}"
         paused = self.paused_until()
         note = self._tracking_note
         if paused is not None:
@@ -234,6 +314,11 @@ class BreatherApp(QObject):
 
     def quit(self) -> None:
         self._status_timer.stop()
+        if self.boundaries is not None:
+            self.boundaries.stop()
+        for close in self._closers:
+            with contextlib.suppress(Exception):  # quitting goes on whatever a backend says
+                close()
         if self.sampler is not None:
             self.sampler.stop()
             self.sampler = None
@@ -252,6 +337,7 @@ class BreatherApp(QObject):
             return
         store, tracking, clock = self.store, self.context.settings.tracking, self.context.clock
         privacy = self.context.settings.privacy
+        on_sample = self.boundaries.on_sample if self.boundaries is not None else None
 
         def make_recorder() -> Recorder:
             from breather.monitor.select import open_desktop
@@ -266,6 +352,7 @@ class BreatherApp(QObject):
                 sleep=time.sleep,
                 privacy=privacy,
                 data_dir=paths.data_dir,
+                on_sample=on_sample,
             )
 
         self.sampler = SamplerThread(make_recorder)
