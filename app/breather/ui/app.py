@@ -310,6 +310,8 @@ class BreatherApp(QObject):
             text += f"\n{note}"
         if self.tray is not None:
             self.tray.set_status(text, paused)
+        if self.window.isVisible():
+            self.window.refresh_current()  # an open page keeps up with the day
         self.window.status.setText(note or QUIET_STATUS)
 
     def quit(self) -> None:

@@ -36,7 +36,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(icon)
-        self.resize(1100, 760)
+        self.resize(1100, 700)
         self._hide_on_close = hide_on_close
         central = QWidget()
         layout = QHBoxLayout(central)
