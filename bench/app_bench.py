@@ -1,0 +1,164 @@
+"""How the desktop app feels: cold start to the tray, and opening the weekly review on a year.
+
+    python -m bench.app_bench     # needs the year database of `python -m bench.store_bench`
+
+The weekly review is timed in-process (offscreen Qt): from asking for the page to the charts
+drawn, first with the chart stack still unloaded (what a person meets on first open), then
+warm (moving to another week). Cold start is timed on a real Xvfb + jwm desktop, from starting
+the process to Breather's icon appearing in the tray.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+#: The benchmark database's own device, so viewing it adds no device row.
+DEVICE_UUID = "00000000-0000-4000-8000-00000000bench"
+TARGET_WEEK_MS = 300.0
+
+
+def week_review_times(db: Path, week: date, runs: int) -> dict[str, float]:
+    """Milliseconds to show the weekly review on `db`: first open, then warm week changes."""
+    script = f"""
+import json, os, sys, time
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from datetime import date, datetime, UTC
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from breather.clock import FakeClock
+from breather.config import Settings
+from breather.paths import Paths
+from breather.store import open_store, sqlite_url
+from breather.ui.app import BreatherApp
+qt = QApplication([])
+store = open_store(sqlite_url(Path({str(db)!r})), device_uuid={DEVICE_UUID!r}, device_name="v")
+tmp = Path({tempfile.gettempdir()!r})
+week = date.fromisoformat({week.isoformat()!r})
+clock = FakeClock(datetime.combine(week, datetime.min.time(), UTC).replace(hour=12))
+app = BreatherApp(store=store, settings=Settings(), paths=Paths(tmp, tmp / "none.toml", store.url),
+                  clock=clock, tray_available=False, track=False)
+app.window.resize(1280, 800)
+app.window.show()
+qt.processEvents()
+began = time.perf_counter()
+app.window.show_page(app.window.page_index("This week"))
+qt.processEvents()
+first = (time.perf_counter() - began) * 1000
+warm = []
+for offset in range({runs}):
+    began = time.perf_counter()
+    app.week.show_week(week - __import__("datetime").timedelta(days=7 * (offset % 4 + 1)))
+    qt.processEvents()
+    warm.append((time.perf_counter() - began) * 1000)
+print(json.dumps({{"first_ms": first, "warm": warm}}), flush=True)
+os._exit(0)  # the numbers are out; skip tearing Qt down
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return {"first_ms": result["first_ms"], "warm_median_ms": statistics.median(result["warm"])}
+
+
+def cold_start_to_tray(runs: int) -> list[float]:
+    """Seconds from starting `breather` to its tray icon, on a real desktop."""
+    from tests.desktop.harness import Desktop, wait_until
+
+    times: list[float] = []
+    with Desktop(notifications=False) as desktop:
+        for _ in range(runs):
+            with tempfile.TemporaryDirectory() as data:
+                Path(data, "welcomed").touch()
+                env = {**desktop.process_env, "BREATHER_DATA_DIR": data}
+                began = time.perf_counter()
+                proc = subprocess.Popen(
+                    [sys.executable, "-m", "breather"],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                try:
+                    wait_until(
+                        lambda: _tray_icon_present(desktop), 30, "the tray icon", interval=0.01
+                    )
+                    times.append(time.perf_counter() - began)
+                finally:
+                    proc.terminate()
+                    proc.wait(timeout=30)
+    return times
+
+
+def _tray_icon_present(desktop: object) -> bool:
+    env = desktop.process_env  # type: ignore[attr-defined]
+    found = subprocess.run(
+        ["xdotool", "search", "--class", "breather"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    for window in found:
+        shell = subprocess.run(
+            ["xdotool", "getwindowgeometry", "--shell", window],
+            check=False,
+            env=env,
+            capture_output=True,
+            text=True,
+        ).stdout
+        values = dict(line.split("=", 1) for line in shell.split() if "=" in line)
+        if values and int(values["WIDTH"]) <= 64 and int(values["Y"]) > 700:
+            return True
+    return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, default=OUT / "store-365d-seed1.sqlite")
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--starts", type=int, default=5)
+    args = parser.parse_args(argv)
+    if not args.db.exists():
+        print(f"{args.db} is missing: run `python -m bench.store_bench` first", file=sys.stderr)
+        return 1
+    meta = json.loads(args.db.with_name(args.db.name + ".json").read_text())
+    first_day = date.fromisoformat(meta["start"]) if "start" in meta else date(2025, 1, 6)
+    week = first_day + timedelta(days=26 * 7)  # the middle of the year
+    review = week_review_times(args.db, week, args.runs)
+    starts = cold_start_to_tray(args.starts) if os.environ.get("BENCH_NO_DESKTOP") is None else []
+    rows = [
+        ("weekly review, first open (charts load)", review["first_ms"], TARGET_WEEK_MS),
+        ("weekly review, another week (warm)", review["warm_median_ms"], TARGET_WEEK_MS),
+    ]
+    print(f"{'what':<44} {'ms':>8}  target")
+    print("-" * 64)
+    for name, value, target in rows:
+        print(f"{name:<44} {value:>8.0f}  ≤ {target:.0f} ms")
+    if starts:
+        median = statistics.median(starts) * 1000
+        print(f"{'cold start to the tray (median of ' + str(len(starts)) + ')':<44} {median:>8.0f}")
+    OUT.mkdir(exist_ok=True)
+    (OUT / "app.json").write_text(
+        json.dumps(
+            {
+                "measured_at": datetime.now().isoformat(timespec="seconds"),
+                **review,
+                "cold_start_s": starts,
+            },
+            indent=2,
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
