@@ -18,6 +18,7 @@ from breather.config import PrivacySettings, TrackingSettings
 from breather.monitor.base import IdleSource, Sample, SourceLost, WindowSource
 from breather.privacy import PauseSwitch, PrivacyFilter
 from breather.store import Store
+from breather.store.journal import JOURNAL_NAME, SpanJournal
 from breather.store.writer import SpanWriter
 from breather.tracking import Span, Tracker
 
@@ -69,6 +70,7 @@ class Recorder:
         self._upkeep_at: float | None = None
         self._on_sample = on_sample
         self._failing_since: float | None = None
+        self._write_soon = False
         self.samples = 0
 
     @classmethod
@@ -94,6 +96,10 @@ class Recorder:
 
         privacy = privacy or PrivacySettings()
         keep_days = privacy.keep_days
+        # The writer first: it replays what a crashed run left in the journal, so the
+        # tracker starts after all of it.
+        journal = SpanJournal(data_dir / JOURNAL_NAME) if data_dir is not None else None
+        writer = store.writer(journal=journal)
         tracker = Tracker(
             idle_after=tracking.idle_after,
             max_gap=max(5.0, 3 * tracking.interval),
@@ -104,7 +110,7 @@ class Recorder:
             windows=windows,
             idle=idle,
             tracker=tracker,
-            writer=store.writer(),
+            writer=writer,
             interval=tracking.interval,
             sleep=sleep,
             privacy=PrivacyFilter(privacy),
@@ -125,7 +131,7 @@ class Recorder:
             mono = self._clock.monotonic()
             if self._tracker.open_span is not None:
                 self._writer.record(self._tracker.close())
-                self._flush(mono)
+                self._flush(mono, force=True)
             elif self._writer.due(mono):
                 self._flush(mono)
             self._writer.forget_ids()  # `breather forget` may delete rows during a pause
@@ -144,8 +150,9 @@ class Recorder:
         self.samples += 1
         closed = self._tracker.feed(sample)
         self._writer.record(closed)
-        if self._writer.due(sample.mono):
-            self._flush(sample.mono)
+        if self._write_soon or self._writer.due(sample.mono):
+            force, self._write_soon = self._write_soon, False
+            self._flush(sample.mono, force=force)
         if self._on_sample is not None:
             try:
                 self._on_sample(sample, closed, self._tracker.open_span)
@@ -185,11 +192,17 @@ class Recorder:
     def finish(self) -> None:
         """Close the open span where it was last seen and write everything (a clean exit)."""
         self._writer.record(self._tracker.close())
-        self._flush(self._clock.monotonic())
+        self._flush(self._clock.monotonic(), force=True)
+        self._writer.close()
 
-    def _flush(self, mono: float) -> None:
+    def write_soon(self) -> None:
+        """Have the next sample write everything to the database (the app is about to show
+        it); safe to call from another thread."""
+        self._write_soon = True
+
+    def _flush(self, mono: float, *, force: bool = False) -> None:
         try:
-            self._writer.flush(self._tracker.open_span, mono)
+            self._writer.flush(self._tracker.open_span, mono, force=force)
         except SQLAlchemyError:
             # The writer keeps what it could not write and tries again at the next flush.
             log.exception("could not write to the database; will retry")

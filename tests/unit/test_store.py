@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from breather.monitor.base import Sample, WindowInfo
 from breather.store import Store, open_store, sqlite_url
+from breather.store.journal import SpanJournal
 from breather.store.queries import day_range, iter_spans, summarize, week_range
 from breather.store.writer import SpanWriter
 from breather.tracking import Tracker
@@ -231,3 +232,68 @@ def test_the_hourly_rollup_always_equals_the_spans(samples, offset) -> None:
         writer.flush(None, mono)
         rollup_matches_spans(store)
         store.close()
+
+
+# -- the journal between commits ------------------------------------------------------------
+
+
+def journaled_run(store: Store, journal_path: Path, seconds: int) -> tuple[SpanWriter, Tracker]:
+    """Track `seconds` of alternating windows with a journal, and stop without finishing."""
+    tracker = Tracker(idle_after=180, max_gap=5)
+    writer = store.writer(journal=SpanJournal(journal_path))
+    for t in range(seconds):
+        window = EDITOR if (t // 40) % 2 == 0 else BROWSER
+        writer.record(tracker.feed(Sample(at(t), 1000.0 + t, window, 0.0)))
+        if writer.due(1000.0 + t):
+            writer.flush(tracker.open_span, 1000.0 + t)
+    return writer, tracker  # as if the process were killed here: no final flush
+
+
+def stored_seconds(store: Store) -> float:
+    return summarize(store.engine, T0, at(3600)).active_seconds
+
+
+def test_between_commits_spans_go_to_the_journal_only(store: Store, tmp_path: Path) -> None:
+    journal = tmp_path / "pending.jsonl"
+    writer, tracker = journaled_run(store, journal, 200)
+    assert stored_seconds(store) == 0.0  # only the first flush reached the database
+    assert journal.stat().st_mode & 0o077 == 0
+    assert sum(s.seconds for s in SpanJournal(journal).pending()) == pytest.approx(198, abs=9)
+    writer.record(tracker.close())
+    writer.flush(None, 2000.0, force=True)
+    assert journal.stat().st_size == 0
+    assert stored_seconds(store) > 190
+
+
+def test_a_crashed_run_is_replayed_by_the_next_writer(store: Store, tmp_path: Path) -> None:
+    journal = tmp_path / "pending.jsonl"
+    journaled_run(store, journal, 200)[0].close()
+    store.writer(journal=SpanJournal(journal))  # the next start
+    assert stored_seconds(store) == pytest.approx(198, abs=9)
+    assert journal.stat().st_size == 0
+    rollup_matches_spans(store)
+
+
+def test_replay_never_counts_twice_what_the_database_already_has(
+    store: Store, tmp_path: Path
+) -> None:
+    journal = tmp_path / "pending.jsonl"
+    writer, tracker = journaled_run(store, journal, 200)
+    writer.record(tracker.close())
+    writer.flush(None, 2000.0)  # a journal flush: now the journal holds everything
+    pending = SpanJournal(journal).pending()
+    writer.flush(None, 2001.0, force=True)  # in the database, journal emptied...
+    SpanJournal(journal).append(pending)  # ...but as if the crash came before emptying it
+    before = stored_seconds(store)
+    store.writer(journal=SpanJournal(journal))
+    assert stored_seconds(store) == before
+    rollup_matches_spans(store)
+
+
+def test_a_torn_last_line_is_skipped(store: Store, tmp_path: Path) -> None:
+    journal = tmp_path / "pending.jsonl"
+    journaled_run(store, journal, 100)[0].close()
+    with journal.open("ab") as out:
+        out.write(b'{"start": 17, "end"')  # the process died mid-write
+    store.writer(journal=SpanJournal(journal))
+    assert stored_seconds(store) == pytest.approx(98, abs=9)

@@ -28,11 +28,12 @@ class SamplerThread(QThread):
         self.setObjectName("breather-sampler")
         self._make_recorder = make_recorder
         self._stop_requested = False
+        self._recorder: Recorder | None = None
 
     def run(self) -> None:
         reason = ""
         try:
-            recorder = self._make_recorder()
+            recorder = self._recorder = self._make_recorder()
             reason = recorder.run(lambda: self._stop_requested) or ""
         except BackendUnavailable as why:
             reason = f"cannot see the desktop: {why}"
@@ -40,6 +41,11 @@ class SamplerThread(QThread):
             log.exception("the sampler stopped")
             reason = f"tracking stopped because of an error: {error}"
         self.stopped.emit(reason)
+
+    def write_soon(self) -> None:
+        """Have everything tracked so far in the database within a sample (about a second)."""
+        if self._recorder is not None:
+            self._recorder.write_soon()
 
     def stop(self, timeout_ms: int = 5000) -> None:
         """Ask the loop to finish (it flushes the open span) and wait for it."""

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
 
+from breather.store.journal import SpanJournal
 from breather.store.models import Device, SpanRow
 from breather.store.writer import SpanWriter
 
@@ -40,9 +41,9 @@ class Store:
     url: str
     notices: list[str] = field(default_factory=list)
 
-    def writer(self, *, flush_every: float = 9.0) -> SpanWriter:
-        """The single writer of spans for this device."""
-        return SpanWriter(self.engine, self.device_id, flush_every=flush_every)
+    def writer(self, *, flush_every: float = 9.0, journal: SpanJournal | None = None) -> SpanWriter:
+        """The single writer of spans for this device (see SpanWriter for the journal)."""
+        return SpanWriter(self.engine, self.device_id, flush_every=flush_every, journal=journal)
 
     def last_end(self) -> datetime | None:
         """Where this device's stored history ends, so new spans never overlap it."""

@@ -1,7 +1,8 @@
 """The single writer of spans: batches what the tracker closed and flushes it with the open span.
 
-One transaction per flush keeps the bytes written small (a commit appends every page it touched
-to the WAL), and flushing at least every `flush_every` seconds bounds what a crash can lose.
+Flushing at least every `flush_every` seconds bounds what a crash can lose. With a journal
+(`breather.store.journal`), a flush appends to it and the database is written every `db_every`
+seconds (and on `force`); without one, every flush is a database transaction.
 Each span is stored in pieces that never cross a UTC hour, and `app_hour` is kept equal to the
 sum of the pieces in the same transaction, so summaries read the rollup instead of the spans.
 """
@@ -17,6 +18,7 @@ from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from breather.monitor.base import WindowInfo
+from breather.store.journal import SpanJournal
 from breather.store.models import AWAY_APP_ID, HOUR_MS, App, AppHour, SpanRow, Title
 from breather.tracking import Span
 
@@ -51,10 +53,24 @@ def hour_pieces(start_ms: int, end_ms: int) -> Iterable[tuple[int, int]]:
 class SpanWriter:
     """Writes one device's spans. Not thread-safe: one writer, one thread."""
 
-    def __init__(self, engine: Engine, device_id: int, *, flush_every: float = 9.0) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        device_id: int,
+        *,
+        flush_every: float = 9.0,
+        journal: SpanJournal | None = None,
+        db_every: float = 300.0,
+    ) -> None:
+        """With a `journal`, what it holds from a run that ended without writing it (a crash)
+        is written to the database first, before anything else."""
         self._engine = engine
         self._device_id = device_id
         self.flush_every = flush_every
+        self.db_every = db_every
+        self._journal = journal
+        self._journaled = 0  # how many of the pending closed spans the journal already holds
+        self._last_db_write: float | None = None
         self._pending: list[Span] = []
         # Pieces of the open span as last written: start_ms -> (end_ms, rollup app id).
         self._written: dict[int, tuple[int, int]] = {}
@@ -76,6 +92,25 @@ class SpanWriter:
             index_elements=["hour", "device_id", "app_id"],
             set_={"ms": app_hour_table.c.ms + hour_insert.excluded.ms},
         )
+        if journal is not None:
+            self._replay(journal)
+
+    def _replay(self, journal: SpanJournal) -> None:
+        spans = journal.pending()
+        if spans:
+            # The database may hold some of these already (a crash between writing it and
+            # emptying the journal): start from what it holds, so nothing is counted twice.
+            first = to_ms(spans[0].start)
+            query = select(span_table.c.start_ms, span_table.c.end_ms, span_table.c.app_id).where(
+                span_table.c.device_id == self._device_id, span_table.c.start_ms >= first
+            )
+            with self._engine.connect() as conn:
+                self._written = {
+                    start: (end, AWAY_APP_ID if app is None else app)
+                    for start, end, app in conn.execute(query)
+                }
+            self._write(spans, None)
+        journal.clear()
 
     def forget_ids(self) -> None:
         """Drop the remembered app and title ids: call after rows may have been deleted
@@ -91,19 +126,43 @@ class SpanWriter:
         """Whether `flush_every` has passed since the last flush (or none happened yet)."""
         return self._last_flush is None or mono - self._last_flush >= self.flush_every
 
-    def flush(self, open_span: Span | None, mono: float) -> None:
-        """Write the queued spans and the open span as it is now, in one transaction."""
+    def flush(self, open_span: Span | None, mono: float, *, force: bool = False) -> None:
+        """Keep the queued spans and the open span as it is now: in the journal, or (when
+        `db_every` has passed, or `force`) in the database, in one transaction."""
         self._last_flush = mono
+        journal = self._journal
+        if (
+            journal is not None
+            and not force
+            and self._last_db_write is not None
+            and mono - self._last_db_write < self.db_every
+        ):
+            fresh = self._pending[self._journaled :]
+            journal.append([*fresh, *([open_span] if open_span is not None else [])])
+            self._journaled = len(self._pending)
+            return
+        self._last_db_write = mono
         if not self._pending and open_span is None and not self._written:
+            if journal is not None:
+                journal.clear()
             return
         closed, self._pending = self._pending, []
+        journaled, self._journaled = self._journaled, 0
         try:
             self._write(closed, open_span)
         except Exception:
             self._pending = closed + self._pending  # nothing is lost: retried next flush
+            self._journaled = journaled
             self._apps.clear()  # ids looked up or made in the failed transaction may not exist
             self._titles.clear()
             raise
+        if journal is not None:
+            journal.clear()  # everything it held is in the database now
+
+    def close(self) -> None:
+        """Let go of the journal file (after a final `flush(..., force=True)`)."""
+        if self._journal is not None:
+            self._journal.close()
 
     def _write(self, closed: list[Span], open_span: Span | None) -> None:
         # Work on a copy so a failed transaction leaves the record of what is stored intact.

@@ -53,6 +53,8 @@ log = logging.getLogger(__name__)
 APP_LOCK = "app.lock"
 RAISE_REQUEST = "raise-request"
 STATUS_EVERY_MS = 60_000
+#: How long after asking the sampler to write the page is drawn again (a sample is ≤ 1 s).
+CATCH_UP_MS = 1500
 QUIET_STATUS = "Tracking quietly. Nothing leaves this machine."
 #: The self-help region the person picked by hand (absent: follow the system locale).
 REGION_FILE = "self-help-region"
@@ -184,6 +186,14 @@ class BreatherApp(QObject):
 
     def show_window(self) -> None:
         self.window.bring_to_front()
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        """The sampler writes the last minutes it holds in its journal; the open page is
+        drawn again once they are in the database (a sample or so later)."""
+        if self.sampler is not None:
+            self.sampler.write_soon()
+            QTimer.singleShot(CATCH_UP_MS, self.window.refresh_current)
 
     def pause(self, minutes: int | None) -> None:
         """Pause tracking for `minutes`, or until the person's next day starts (None)."""
@@ -311,7 +321,7 @@ class BreatherApp(QObject):
         if self.tray is not None:
             self.tray.set_status(text, paused)
         if self.window.isVisible():
-            self.window.refresh_current()  # an open page keeps up with the day
+            self._catch_up()  # an open page keeps up with the day
         self.window.status.setText(note or QUIET_STATUS)
 
     def quit(self) -> None:
