@@ -164,3 +164,19 @@ def test_bad_arguments_exit_2_with_a_message(argv: list[str], capsys) -> None:
         main(argv)
     assert exit_info.value.code == 2
     assert capsys.readouterr().err
+
+
+def test_the_app_without_a_desktop_says_what_to_do_instead(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    env["BREATHER_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "breather"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "no desktop" in done.stderr and "breather track" in done.stderr

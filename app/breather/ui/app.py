@@ -422,11 +422,28 @@ def _exit_after(app: BreatherApp, milliseconds: int) -> None:
     QTimer.singleShot(milliseconds, finish)
 
 
+def _no_display_problem() -> str | None:
+    """Why the window cannot open here, said before Qt aborts the process over it."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "there is no desktop to show the app on (neither DISPLAY nor WAYLAND_DISPLAY is set). "
+        "Start it from your desktop session, or use `breather track` (add --demo to try it "
+        "without a desktop) and `breather report`."
+    )
+
+
 def run_app(paths: Paths, settings: Settings, argv: list[str]) -> int:
     """Run the desktop app until the person quits; returns the exit status."""
     from breather.paths import device_identity
     from breather.store import open_store
 
+    problem = _no_display_problem()
+    if problem:
+        print(f"breather: {problem}", file=sys.stderr)
+        return 1
     ensure_private_dir(paths.data_dir)
     instance_lock = hold_lock(paths.data_dir / APP_LOCK)
     if instance_lock is None:
