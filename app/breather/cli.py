@@ -142,11 +142,16 @@ def _settings(paths: Paths, *, quiet: bool = False) -> Settings:
     return settings
 
 
-def _open_store(paths: Paths) -> Store:
-    from breather.store import open_store
+def _open_store(paths: Paths) -> Store | None:
+    """The database, with its notices said; None (and why, said) when it cannot be used."""
+    from breather.store import DatabaseUnusable, open_store
 
     device_uuid, device_name = device_identity(paths.data_dir)
-    store = open_store(paths.db_url, device_uuid=device_uuid, device_name=device_name)
+    try:
+        store = open_store(paths.db_url, device_uuid=device_uuid, device_name=device_name)
+    except DatabaseUnusable as why:
+        _say(str(why))
+        return None
     for notice in store.notices:
         _say(notice)
     return store
@@ -168,7 +173,6 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     from breather.clock import SystemClock
     from breather.monitor.base import BackendUnavailable, IdleSource, WindowSource
     from breather.recorder import Recorder
-    from breather.store import DatabaseUnusable
 
     settings = _settings(paths)
     clock = SystemClock()
@@ -193,10 +197,8 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
             _say(f"cannot see the desktop: {why}")
             _say("`breather doctor` explains what works here; `breather track --demo` shows it")
             return EXIT_PROBLEM
-    try:
-        store = _open_store(paths)
-    except DatabaseUnusable as why:
-        _say(str(why))
+    store = _open_store(paths)
+    if store is None:
         return EXIT_PROBLEM
 
     stop = False
@@ -250,7 +252,6 @@ def _start_boundaries(
 
 def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
     from breather.report import boundary_figures, summary_json, summary_text
-    from breather.store import DatabaseUnusable
     from breather.store.queries import day_range, summarize, week_range
 
     settings = _settings(paths, quiet=args.json)
@@ -262,10 +263,8 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
         day = args.day or _person_today(settings)
         start, end = day_range(day, day_starts)
         title = f"{start:%A %d %B %Y} (from {day_starts:%H:%M})"
-    try:
-        store = _open_store(paths)
-    except DatabaseUnusable as why:
-        _say(str(why))
+    store = _open_store(paths)
+    if store is None:
         return EXIT_PROBLEM
     from breather.categories import Categorizer
 
@@ -294,17 +293,14 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_export(args: argparse.Namespace, paths: Paths) -> int:
     from breather.export import write_export
-    from breather.store import DatabaseUnusable
     from breather.store.queries import day_range, iter_spans
 
     settings = _settings(paths, quiet=True)
     day_starts = settings.tracking.day_starts
     since = day_range(args.since, day_starts)[0] if args.since else None
     until = day_range(args.until, day_starts)[1] if args.until else None
-    try:
-        store = _open_store(paths)
-    except DatabaseUnusable as why:
-        _say(str(why))
+    store = _open_store(paths)
+    if store is None:
         return EXIT_PROBLEM
     try:
         from breather.categories import Categorizer

@@ -128,7 +128,6 @@ def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
     from breather.cli import _open_store, _settings
     from breather.paths import TRACKER_LOCK, hold_lock
     from breather.privacy import read_pause
-    from breather.store import DatabaseUnusable
     from breather.store.maintenance import delete_everything, delete_range, measure
 
     if args.until is not None and args.since is None:
@@ -140,10 +139,8 @@ def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
         return EXIT_PROBLEM
     lo, hi, what = chosen
 
-    try:
-        store = _open_store(paths)
-    except DatabaseUnusable as why:
-        _say(str(why))
+    store = _open_store(paths)
+    if store is None:
         return EXIT_PROBLEM
     lock: object | None = None
     try:
@@ -220,7 +217,6 @@ def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
         read_activitywatch,
         read_jsonl,
     )
-    from breather.store import DatabaseUnusable
 
     settings = _settings(paths, quiet=True)
     source = Path(args.file)
@@ -234,10 +230,8 @@ def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
         _say(str(failed))
         _say("nothing was imported")
         return EXIT_PROBLEM
-    try:
-        store = _open_store(paths)
-    except DatabaseUnusable as why:
-        _say(str(why))
+    store = _open_store(paths)
+    if store is None:
         return EXIT_PROBLEM
     try:
         import_devices(

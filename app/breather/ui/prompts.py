@@ -141,6 +141,21 @@ class BoundaryPrompt(QDialog):
         button.setDefault(primary)  # ...or this one when no button has it
         return button
 
+    def _close_more_ignore(
+        self, close: tuple[str, str], more: tuple[str, str], ignore: tuple[str, str]
+    ) -> None:
+        """The three answers of a limit or downtime prompt, as (label, accessible name)."""
+        self.close_it = self._button(*close, primary=True)
+        self.more = self._button(*more)
+        self.ignore = self._button(*ignore)
+        self.close_it.clicked.connect(lambda: self._choose(Choice.CLOSE))
+        self.more.clicked.connect(lambda: self._choose(Choice.MORE))
+        self.ignore.clicked.connect(lambda: self._choose(Choice.IGNORE))
+        for button in (self.close_it, self.more, self.ignore):
+            self.buttons.addWidget(button)
+        self.buttons.addStretch(1)
+        self._finish_layout()
+
     def _choose(self, choice: Choice, detail: str = "") -> None:
         self.answered.emit(Answer(self.prompt_id, choice, detail))
         self.accept()
@@ -159,16 +174,11 @@ class LimitPromptWindow(BoundaryPrompt):
         super().__init__(prompt.prompt_id, parent)
         self.heading.setText(f"Your {spoken(prompt.allowed)} of {prompt.label} are up")
         self.text.setText("You chose this daily limit. Going on is fine; so is stopping here.")
-        self.close_it = self._button("&Close it", f"Close {prompt.label}", primary=True)
-        self.more = self._button("15 &more minutes", "15 more minutes")
-        self.ignore = self._button("&Ignore for today", "Ignore this limit for today")
-        self.close_it.clicked.connect(lambda: self._choose(Choice.CLOSE))
-        self.more.clicked.connect(lambda: self._choose(Choice.MORE))
-        self.ignore.clicked.connect(lambda: self._choose(Choice.IGNORE))
-        for button in (self.close_it, self.more, self.ignore):
-            self.buttons.addWidget(button)
-        self.buttons.addStretch(1)
-        self._finish_layout()
+        self._close_more_ignore(
+            ("&Close it", f"Close {prompt.label}"),
+            ("15 &more minutes", "15 more minutes"),
+            ("&Ignore for today", "Ignore this limit for today"),
+        )
 
     @classmethod
     def ask(cls, prompt: LimitPrompt, parent: QWidget | None = None) -> LimitPromptWindow:
@@ -185,16 +195,11 @@ class DowntimePromptWindow(BoundaryPrompt):
         self.heading.setText(f"It is downtime until {prompt.until}")
         where = f" ({prompt.app})" if prompt.app else ""
         self.text.setText(f"You opened {prompt.category}{where}. Time to wind down?")
-        self.close_it = self._button("&Close it", "Close it", primary=True)
-        self.more = self._button("15 &more minutes", "15 more minutes")
-        self.ignore = self._button("&Not tonight", "Not tonight: no more downtime questions")
-        self.close_it.clicked.connect(lambda: self._choose(Choice.CLOSE))
-        self.more.clicked.connect(lambda: self._choose(Choice.MORE))
-        self.ignore.clicked.connect(lambda: self._choose(Choice.IGNORE))
-        for button in (self.close_it, self.more, self.ignore):
-            self.buttons.addWidget(button)
-        self.buttons.addStretch(1)
-        self._finish_layout()
+        self._close_more_ignore(
+            ("&Close it", "Close it"),
+            ("15 &more minutes", "15 more minutes"),
+            ("&Not tonight", "Not tonight: no more downtime questions"),
+        )
 
     @classmethod
     def ask(cls, prompt: DowntimePrompt, parent: QWidget | None = None) -> DowntimePromptWindow:
