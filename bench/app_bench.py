@@ -82,7 +82,7 @@ def cold_start_to_tray(runs: int) -> list[float]:
                 env = {**desktop.process_env, "BREATHER_DATA_DIR": data}
                 began = time.perf_counter()
                 proc = subprocess.Popen(
-                    [sys.executable, "-m", "breather"],
+                    [sys.executable, "-m", "breather", "--tray"],
                     env=env,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,

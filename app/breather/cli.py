@@ -49,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="settings file (env BREATHER_CONFIG)")
     parser.add_argument("--db", help="SQLAlchemy database URL (env BREATHER_DB)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    parser.add_argument(
+        "--tray",
+        action="store_true",
+        help="start the app quietly in the tray, without its window (what login uses)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     track = sub.add_parser("track", help="track the desktop without a window (Ctrl+C stops)")
@@ -166,7 +171,7 @@ def _person_today(settings: Settings) -> date:
 def cmd_app(args: argparse.Namespace, paths: Paths) -> int:
     from breather.ui.app import run_app
 
-    return run_app(paths, _settings(paths), sys.argv[:1])
+    return run_app(paths, _settings(paths), sys.argv[:1], show_window=not args.tray)
 
 
 def cmd_track(args: argparse.Namespace, paths: Paths) -> int:

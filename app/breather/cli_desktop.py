@@ -44,12 +44,12 @@ def _say(message: str) -> None:
 
 def cmd_autostart(args: argparse.Namespace, paths: Paths) -> int:
     from breather.autostart import AutostartError, for_this_system
-    from breather.desktop_entry import launch_command
+    from breather.desktop_entry import login_command
 
     backend = for_this_system()
     try:
         if args.action == "on":
-            state = backend.enable(launch_command())
+            state = backend.enable(login_command())
         elif args.action == "off":
             state = backend.disable()
         else:

@@ -213,6 +213,15 @@ def launch_command(
     return [str(exe), "-m", "breather"]
 
 
+#: What a login session adds to the launch command: start quietly in the tray.
+TRAY_FLAG = "--tray"
+
+
+def login_command() -> list[str]:
+    """How the login session starts Breather: in the tray, with no window."""
+    return [*launch_command(), TRAY_FLAG]
+
+
 def data_home(env: Mapping[str, str] | None = None) -> Path:
     """`$XDG_DATA_HOME`, or `~/.local/share` (relative values are invalid and ignored)."""
     value = (os.environ if env is None else env).get("XDG_DATA_HOME", "")

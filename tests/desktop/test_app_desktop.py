@@ -50,9 +50,9 @@ def main_window(desktop: Desktop) -> int | None:
     return int(found[0]) if found else None
 
 
-def launch(desktop: Desktop, data: Path) -> subprocess.Popen[str]:
+def launch(desktop: Desktop, data: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "breather"],
+        [sys.executable, "-m", "breather", *args],
         env={**desktop.process_env, "BREATHER_DATA_DIR": str(data)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -62,8 +62,8 @@ def launch(desktop: Desktop, data: Path) -> subprocess.Popen[str]:
 
 @pytest.fixture
 def running_app(desktop: Desktop, tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
-    (tmp_path / "welcomed").touch()  # not a first run: Breather starts in the tray
-    app = launch(desktop, tmp_path)
+    (tmp_path / "welcomed").touch()  # not a first run
+    app = launch(desktop, tmp_path, "--tray")  # as the login session starts it
     try:
         wait_until(lambda: _has_icon(desktop), 20, "Breather's tray icon")
         yield app
@@ -109,3 +109,14 @@ def test_tray_menu_opens_the_window_and_a_second_launch_raises_it(
     wait_until(lambda: len(breather_windows(desktop)) >= 2, 10, "the tray menu to open")
     xdotool(desktop, "key", "Up", "Return")  # the last entry: Quit Breather
     assert running_app.wait(timeout=20) == 0
+
+
+def test_a_launch_from_the_menu_opens_the_window(desktop: Desktop, tmp_path: Path) -> None:
+    (tmp_path / "welcomed").touch()
+    app = launch(desktop, tmp_path)
+    try:
+        wait_until(lambda: main_window(desktop), 20, "the main window to open")
+    finally:
+        app.terminate()
+        app.communicate(timeout=15)
+    assert app.returncode == 0

@@ -127,3 +127,9 @@ def test_install_writes_readable_files_whatever_the_umask(tmp_path: Path) -> Non
         os.umask(old)
     entry = tmp_path / "applications" / f"{APP_ID}.desktop"
     assert stat.S_IMODE(entry.stat().st_mode) == 0o644
+
+
+def test_the_login_session_starts_breather_in_the_tray() -> None:
+    from breather.desktop_entry import login_command
+
+    assert login_command() == [*launch_command(), "--tray"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
+from PySide6.QtCore import QFileSystemWatcher, QObject, QSocketNotifier, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
@@ -422,6 +423,31 @@ def _exit_after(app: BreatherApp, milliseconds: int) -> None:
     QTimer.singleShot(milliseconds, finish)
 
 
+def _quit_on_signals(app: BreatherApp) -> QSocketNotifier | None:
+    """SIGTERM (logout, shutdown) and SIGINT quit cleanly, writing what is tracked.
+
+    Python runs signal handlers only between bytecodes, and Qt's loop runs none while idle:
+    the signal's number is written to a pipe Qt watches, which wakes the loop at once.
+    """
+    if os.name != "posix":
+        return None
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(read_fd, False)
+    os.set_blocking(write_fd, False)
+    signal.set_wakeup_fd(write_fd)
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: None)  # the pipe does the work; see above
+    notifier = QSocketNotifier(read_fd, QSocketNotifier.Type.Read, app)
+
+    def quit_now() -> None:
+        with contextlib.suppress(BlockingIOError):
+            os.read(read_fd, 64)
+        app.quit()
+
+    notifier.activated.connect(quit_now)
+    return notifier
+
+
 def _no_display_problem() -> str | None:
     """Why the window cannot open here, said before Qt aborts the process over it."""
     if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
@@ -435,8 +461,11 @@ def _no_display_problem() -> str | None:
     )
 
 
-def run_app(paths: Paths, settings: Settings, argv: list[str]) -> int:
-    """Run the desktop app until the person quits; returns the exit status."""
+def run_app(paths: Paths, settings: Settings, argv: list[str], *, show_window: bool = True) -> int:
+    """Run the desktop app until the person quits; returns the exit status.
+
+    A launch from the menu opens the window; `show_window=False` (`breather --tray`, what the
+    login session uses) starts in the tray alone."""
     from breather.paths import device_identity
     from breather.store import open_store
 
@@ -447,7 +476,8 @@ def run_app(paths: Paths, settings: Settings, argv: list[str]) -> int:
     ensure_private_dir(paths.data_dir)
     instance_lock = hold_lock(paths.data_dir / APP_LOCK)
     if instance_lock is None:
-        request_raise(paths.data_dir)
+        if show_window:
+            request_raise(paths.data_dir)
         print(f"{APP_NAME} is already running; its window was brought forward.", file=sys.stderr)
         return 0
 
@@ -466,7 +496,8 @@ def run_app(paths: Paths, settings: Settings, argv: list[str]) -> int:
         tray_available=tray_available,
     )
     watcher = _watch_raise_requests(paths.data_dir, app)
-    app.start(show_window=not tray_available)
+    signals = _quit_on_signals(app)
+    app.start(show_window=show_window or not tray_available)
     if not tray_available:
         qt_app.setQuitOnLastWindowClosed(True)
         qt_app.lastWindowClosed.connect(app.quit)
@@ -474,5 +505,5 @@ def run_app(paths: Paths, settings: Settings, argv: list[str]) -> int:
     if exit_after:
         _exit_after(app, int(exit_after))
     status = qt_app.exec()
-    del watcher, instance_lock
+    del watcher, signals, instance_lock
     return status

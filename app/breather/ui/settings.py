@@ -32,7 +32,7 @@ from breather import APP_NAME
 from breather.autostart import Autostart, AutostartError, for_this_system
 from breather.config import Settings, load_settings
 from breather.config_file import ConfigWriteError, update_config
-from breather.desktop_entry import launch_command
+from breather.desktop_entry import login_command
 from breather.rules.policy import Limit
 from breather.ui import theme
 from breather.ui.context import AppContext
@@ -272,7 +272,7 @@ class SettingsPage(QScrollArea):
 
     def _save_autostart(self, on: bool) -> bool:
         try:
-            state = self._autostart.enable(launch_command()) if on else self._autostart.disable()
+            state = self._autostart.enable(login_command()) if on else self._autostart.disable()
         except AutostartError as why:
             self.status.setText(str(why))
             return False

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from breather import APP_NAME
 from breather.autostart import Autostart, for_this_system
 from breather.config_file import update_config
-from breather.desktop_entry import launch_command
+from breather.desktop_entry import login_command
 from breather.ui import theme
 
 
@@ -131,4 +131,4 @@ def apply_welcome(
         update_config(config_file, values, tables)
     (data_dir / WELCOMED_MARKER).touch(mode=0o600)
     if choices.autostart:
-        (autostart or for_this_system()).enable(launch_command())
+        (autostart or for_this_system()).enable(login_command())
