@@ -51,8 +51,10 @@ class Person:
         self.desktop.input()
         self.log.append((time.monotonic(), "last input"))
 
-    def step_away(self, seconds: float) -> None:
+    def step_away(self, seconds: float, *, back_to: Window) -> None:
+        """Leave the machine alone, then come back to `back_to` (focused before touching)."""
         time.sleep(seconds)  # nobody touches anything: this is the scenario, not a wait
+        self.focus(back_to)
         self.desktop.input()
         self.log.append((time.monotonic(), "back"))
 
@@ -121,9 +123,8 @@ def test_a_real_session_is_reported_and_exported_as_it_happened(
     person.focus(chat)
     person.work(4)
     chat_until = time.monotonic()
-    person.step_away(IDLE_AFTER + 6)
+    person.step_away(IDLE_AFTER + 6, back_to=notes)
     back = time.monotonic()
-    person.focus(notes)
     person.work(3)
     tracker.send_signal(signal.SIGTERM)
     _, err = tracker.communicate(timeout=15)
@@ -132,7 +133,7 @@ def test_a_real_session_is_reported_and_exported_as_it_happened(
 
     marks = {label: at for at, label in person.log}  # the latest of each (Notes twice)
     expected = {
-        "Notes": (marks["focus Reader"] - started) + (stopped - marks["focus Notes"]),
+        "Notes": (marks["focus Reader"] - started) + (stopped - marks["back"]),
         "Reader": marks["focus Chat"] - marks["focus Reader"],
         "Chat": chat_until - marks["focus Chat"],
     }

@@ -96,7 +96,7 @@ def test_autostart_and_menu_entry_start_the_bundle(executable: Path, tmp_path: P
     env = headless_env(tmp_path)
     run([executable, "autostart", "on"], env=env)
     entry = tmp_path / "config" / "autostart" / f"{APP_ID}.desktop"
-    assert split_exec(read_entry(entry)["Exec"]) == [str(executable)]
+    assert split_exec(read_entry(entry)["Exec"]) == [str(executable), "--tray"]
     run([executable, "autostart", "off"], env=env)
     assert not entry.exists()
     # A tarball of the bundle has no menu entry either; its icons are drawn with the bundled QtSvg.

@@ -154,6 +154,6 @@ def test_desktop_entry_and_autostart_point_at_the_installed_command(
 
     assert "on: " in run([venv.breather, "autostart", "on"], env=env).stdout
     autostart = tmp_path / "config" / "autostart" / f"{APP_ID}.desktop"
-    assert split_exec(read_entry(autostart)["Exec"]) == [str(venv.breather)]
+    assert split_exec(read_entry(autostart)["Exec"]) == [str(venv.breather), "--tray"]
     assert "off" in run([venv.breather, "autostart", "off"], env=env).stdout
     assert not autostart.exists()
