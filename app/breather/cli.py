@@ -35,7 +35,6 @@ log = logging.getLogger("breather")
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
-EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -21,10 +21,6 @@ class Paths:
     config_file: Path
     db_url: str
 
-    @property
-    def db_is_default(self) -> bool:
-        return self.db_url == default_db_url(self.data_dir)
-
 
 def default_db_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'breather.db'}"

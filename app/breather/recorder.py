@@ -69,9 +69,7 @@ class Recorder:
         self._upkeep = upkeep
         self._upkeep_at: float | None = None
         self._on_sample = on_sample
-        self._failing_since: float | None = None
         self._write_soon = False
-        self.samples = 0
 
     @classmethod
     def for_store(
@@ -147,7 +145,6 @@ class Recorder:
         if self._privacy is not None:
             window = self._privacy.apply(window)
         sample = Sample(self._clock.now(), self._clock.monotonic(), window, idle)
-        self.samples += 1
         closed = self._tracker.feed(sample)
         self._writer.record(closed)
         if self._write_soon or self._writer.due(sample.mono):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from PySide6.QtGui import QColor
 from sqlalchemy import Engine
 
 from breather.categories import Categorizer
@@ -29,3 +30,11 @@ class AppContext:
 
     def now(self) -> datetime:
         return self.clock.now().astimezone()
+
+    def color(self, category: str) -> QColor:
+        """A category's colour, from the catalogue (the person's own categories get one too)."""
+        return QColor(self.categorizer.color(category))
+
+    def app_color(self, app: str) -> QColor:
+        """An app's colour: that of the category its name alone falls in."""
+        return self.color(self.categorizer.category(app, ""))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from breather.durations import format_duration
@@ -33,7 +32,7 @@ class TodayPage(ScrollPage):
         layout.addLayout(figures)
 
         timeline_card = Card("The shape of your day")
-        self.timeline = DayTimeline(self._color)
+        self.timeline = DayTimeline(context.color)
         timeline_card.body.addWidget(self.timeline)
         layout.addWidget(timeline_card)
 
@@ -53,9 +52,6 @@ class TodayPage(ScrollPage):
         layout.addWidget(apps_card)
         layout.addStretch(1)
 
-    def _color(self, category: str) -> QColor:
-        return QColor(self._context.categorizer.color(category))
-
     def refresh(self) -> None:
         context = self._context
         day = context.today()
@@ -67,10 +63,7 @@ class TodayPage(ScrollPage):
         self.switches_value.setText(str(len(summary.totals)))
         categorizer = context.categorizer
         self.apps.set_rows(
-            [
-                BarRow(t.key, t.seconds, self._color(categorizer.category(t.key, "")))
-                for t in summary.totals[:TOP_APPS]
-            ]
+            [BarRow(t.key, t.seconds, context.app_color(t.key)) for t in summary.totals[:TOP_APPS]]
         )
         by_category = category_summary(context.engine, start, end, categorizer)
         self.boundaries.show_boundaries(
@@ -87,7 +80,7 @@ class TodayPage(ScrollPage):
             ),
         )
         self.categories.set_rows(
-            [BarRow(t.key, t.seconds, self._color(t.key)) for t in by_category.totals]
+            [BarRow(t.key, t.seconds, context.color(t.key)) for t in by_category.totals]
         )
         blocks = [
             TimelineBlock(

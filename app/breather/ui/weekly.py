@@ -114,7 +114,7 @@ class WeekPage(ScrollPage):
         self.average_value.setText(format_duration(total / elapsed_days))
         self.change_value.setText(_change_text(total, previous.active_seconds))
         self.apps.set_rows(
-            [BarRow(t.key, t.seconds, theme.color_for(t.key)) for t in usage.total.totals[:8]]
+            [BarRow(t.key, t.seconds, context.app_color(t.key)) for t in usage.total.totals[:8]]
         )
         self.boundaries.show_boundaries(
             break_counts(context.engine, usage.total.start, usage.total.end),
@@ -130,12 +130,9 @@ class WeekPage(ScrollPage):
             self._charts = _Charts(self)
             self.days_card.body.addWidget(self._charts.bars)
             self.hours_card.body.addWidget(self._charts.heatmap)
-        keys = self._charts.draw(usage, self._color)
+        keys = self._charts.draw(usage, self._context.color)
         self._set_legend(keys)
         self.week_shown.emit(self._monday)
-
-    def _color(self, category: str) -> QColor:
-        return QColor(self._context.categorizer.color(category))
 
     def _set_legend(self, keys: list[str]) -> None:
         while self.legend.count():
@@ -144,7 +141,7 @@ class WeekPage(ScrollPage):
             if widget is not None:
                 widget.deleteLater()
         for key in keys:
-            swatch = QLabel(f"<span style='color:{self._color(key).name()}'>●</span> {key}")
+            swatch = QLabel(f"<span style='color:{self._context.color(key).name()}'>●</span> {key}")
             self.legend.addWidget(swatch)
         self.legend.addStretch(1)
 
