@@ -28,13 +28,12 @@ from typing import Any
 if __package__ in (None, ""):  # run as `python bench/category_bench.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import Engine, create_engine, func, select
-
 from bench.usage import DEFAULT_START
 from breather.categories import Categorizer
 from breather.config import TrackingSettings
 from breather.store.by_category import category_days, category_summary
-from breather.store.queries import day_range, local_midnight, span_t, title_t
+from breather.store.queries import day_range, local_midnight
+from breather.store.sql import Database, SqliteDatabase
 
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_DB = BENCH_DIR / "out" / "store-365d-seed1.sqlite"
@@ -57,7 +56,7 @@ def timed(runs: int, work: Any) -> dict[str, float]:
     }
 
 
-def measure(engine: Engine, runs: int) -> dict[str, Any]:
+def measure(db: Database, runs: int) -> dict[str, Any]:
     monday = DEFAULT_START + timedelta(weeks=26)  # a week in the middle of the year
     week = [day_range(monday + timedelta(days=n), DAY_STARTS) for n in range(7)]
     year = (
@@ -65,20 +64,19 @@ def measure(engine: Engine, runs: int) -> dict[str, Any]:
         local_midnight(DEFAULT_START + timedelta(days=365), DAY_STARTS),
     )
     warm = Categorizer()
-    category_days(engine, week, warm)
-    category_summary(engine, *year, warm)
+    category_days(db, week, warm)
+    category_summary(db, *year, warm)
 
-    with engine.connect() as conn:
-        spans = conn.execute(select(func.count()).select_from(span_t)).scalar_one()
-        titles = conn.execute(select(func.count()).select_from(title_t)).scalar_one()
-    days = category_days(engine, week, Categorizer())
-    summary = category_summary(engine, *year, Categorizer())
+    spans = db.value("SELECT COUNT(*) FROM span")
+    titles = db.value("SELECT COUNT(*) FROM title")
+    days = category_days(db, week, Categorizer())
+    summary = category_summary(db, *year, Categorizer())
     return {
         "database": {"spans": spans, "titles": titles},
         "week": {
             "monday": monday.isoformat(),
-            "cold": timed(runs, lambda: category_days(engine, week, Categorizer())),
-            "warm": timed(runs, lambda: category_days(engine, week, warm)),
+            "cold": timed(runs, lambda: category_days(db, week, Categorizer())),
+            "warm": timed(runs, lambda: category_days(db, week, warm)),
             "hours_per_category": {
                 name: round(sum(day.seconds.get(name, 0.0) for day in days) / 3600, 1)
                 for name in warm.names
@@ -86,10 +84,8 @@ def measure(engine: Engine, runs: int) -> dict[str, Any]:
             },
         },
         "year": {
-            "cold": timed(
-                max(3, runs // 4), lambda: category_summary(engine, *year, Categorizer())
-            ),
-            "warm": timed(max(3, runs // 4), lambda: category_summary(engine, *year, warm)),
+            "cold": timed(max(3, runs // 4), lambda: category_summary(db, *year, Categorizer())),
+            "warm": timed(max(3, runs // 4), lambda: category_summary(db, *year, warm)),
             "hours_per_category": {t.key: round(t.seconds / 3600, 1) for t in summary.totals},
         },
     }
@@ -103,11 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.db.exists():
         print(f"{args.db} is not there: build it with `python -m bench.store_bench`")
         return 1
-    engine = create_engine(f"sqlite:///file:{args.db}?mode=ro&uri=true")
+    db = SqliteDatabase(args.db)
     try:
-        results = measure(engine, args.runs)
+        results = measure(db, args.runs)
     finally:
-        engine.dispose()
+        db.close()
     week, year = results["week"], results["year"]
     verdict = "ok" if week["cold"]["p95_ms"] < TARGET_WEEK_MS else "OVER TARGET"
     print(f"Categories on {args.db.name} ({results['database']['spans']} spans, "

@@ -34,9 +34,6 @@ from typing import Any
 if __package__ in (None, ""):  # run as `python bench/store_bench.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import sqlalchemy
-from sqlalchemy import Engine
-
 import breather
 from bench.usage import DEFAULT_START, GENERATOR_VERSION, generate, tracked_seconds
 from breather.config import TrackingSettings
@@ -44,6 +41,7 @@ from breather.monitor.base import Sample
 from breather.store import Store, open_store, sqlite_url
 from breather.store.queries import iter_spans, local_midnight, summarize, week_range
 from breather.store.review import week_usage
+from breather.store.sql import Database, StoreError
 from breather.tracking import Tracker
 
 IDLE_AFTER = 180.0
@@ -241,9 +239,8 @@ def _write_meta(db: Path, identity: dict[str, Any], result: Build) -> None:
 # Measuring the database.
 
 
-def checkpoint(engine: Engine) -> None:
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+def checkpoint(db: Database) -> None:
+    db.run_alone("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def sizes(db: Path) -> dict[str, int]:
@@ -251,43 +248,38 @@ def sizes(db: Path) -> dict[str, int]:
     return {"db": db.stat().st_size, "wal": wal.stat().st_size if wal.exists() else 0}
 
 
-def table_bytes(engine: Engine) -> dict[str, int]:
+def table_bytes(db: Database) -> dict[str, int]:
     """Bytes per table and index (SQLite's dbstat), largest first; {} if dbstat is missing."""
     try:
-        with engine.connect() as conn:
-            rows = conn.exec_driver_sql(
-                "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC"
-            ).all()
-    except sqlalchemy.exc.DBAPIError:
+        rows = db.rows("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC")
+    except StoreError:
         return {}
     return {str(name): int(size) for name, size in rows}
 
 
-def row_counts(engine: Engine) -> dict[str, int]:
-    with engine.connect() as conn:
+def row_counts(db: Database) -> dict[str, int]:
+    with db.read() as conn:
         return {
-            table: int(conn.exec_driver_sql(f"SELECT COUNT(*) FROM {table}").scalar() or 0)
+            table: int(conn.value(f"SELECT COUNT(*) FROM {table}") or 0)
             for table in ("span", "app_hour", "title", "app")
         }
 
 
-def consistency(engine: Engine) -> dict[str, Any]:
+def consistency(db: Database) -> dict[str, Any]:
     """Whether the hourly rollup equals the spans it sums (the writer keeps both)."""
-    with engine.connect() as conn:
+    with db.read() as conn:
         spans = dict(
-            conn.exec_driver_sql(
-                "SELECT COALESCE(app_id, 0), SUM(end_ms - start_ms) FROM span GROUP BY 1"
-            ).all()
+            conn.rows("SELECT COALESCE(app_id, 0), SUM(end_ms - start_ms) FROM span GROUP BY 1")
         )
-        rollup = dict(conn.exec_driver_sql("SELECT app_id, SUM(ms) FROM app_hour GROUP BY 1").all())
-        bad_rows = conn.exec_driver_sql(
+        rollup = dict(conn.rows("SELECT app_id, SUM(ms) FROM app_hour GROUP BY 1"))
+        bad_rows = conn.value(
             "SELECT COUNT(*) FROM span WHERE end_ms <= start_ms"
             " OR end_ms / 3600000 > start_ms / 3600000 AND end_ms % 3600000 != 0"
-        ).scalar()
-        overlaps = conn.exec_driver_sql(
+        )
+        overlaps = conn.value(
             "SELECT COUNT(*) FROM (SELECT start_ms, LAG(end_ms) OVER (ORDER BY start_ms) AS prev"
             " FROM span) WHERE prev > start_ms"
-        ).scalar()
+        )
     differing = {
         app: (spans.get(app, 0), rollup.get(app, 0))
         for app in set(spans) | set(rollup)
@@ -337,7 +329,7 @@ def query_timings(
     store = open_store(sqlite_url(db), device_uuid=DEVICE_UUID, device_name="bench")
     open_ms = 1000 * (time.perf_counter() - began)
     try:
-        engine = store.engine
+        db = store.db
         middle = start + timedelta(days=days // 2)
         week = week_range(middle, DAY_STARTS)
         year = (
@@ -350,23 +342,21 @@ def query_timings(
         )
         few = max(3, runs // 4)
         timings = [
-            timed("day summary by app", lambda: summarize(engine, *day), runs),
-            timed("week summary by app", lambda: summarize(engine, *week), runs, TARGET_WEEK_MS),
-            timed("week summary by title", lambda: summarize(engine, *week, by="title"), runs),
-            timed("year summary by app", lambda: summarize(engine, *year), runs, TARGET_YEAR_MS),
-            timed("year summary by title", lambda: summarize(engine, *year, by="title"), few),
+            timed("day summary by app", lambda: summarize(db, *day), runs),
+            timed("week summary by app", lambda: summarize(db, *week), runs, TARGET_WEEK_MS),
+            timed("week summary by title", lambda: summarize(db, *week, by="title"), runs),
+            timed("year summary by app", lambda: summarize(db, *year), runs, TARGET_YEAR_MS),
+            timed("year summary by title", lambda: summarize(db, *year, by="title"), few),
             timed(
                 "weekly review (7 days + week + grid)",
-                lambda: week_usage(engine, middle, DAY_STARTS),
+                lambda: week_usage(db, middle, DAY_STARTS),
                 runs,
             ),
             timed("last_end (run at every tracker start)", store.last_end, runs),
-            timed(
-                "export a week (iter_spans)", lambda: sum(1 for _ in iter_spans(engine, *week)), few
-            ),
+            timed("export a week (iter_spans)", lambda: sum(1 for _ in iter_spans(db, *week)), few),
         ]
-        year_summary = summarize(engine, *year)
-        week_summary = summarize(engine, *week)
+        year_summary = summarize(db, *year)
+        week_summary = summarize(db, *week)
         facts = {
             "open_store_ms": open_ms,
             "week": [week[0].isoformat(), week[1].isoformat()],
@@ -475,7 +465,7 @@ def _label(path: str, line: int, name: str) -> str:
 
 
 def _short_path(path: str) -> str:
-    """A profiled file's path from its package down: "breather/tracking.py", "sqlalchemy/..."."""
+    """A profiled file's path from its package down: "breather/tracking.py", "sqlite3/..."."""
     for marker in ("/site-packages/", "/app/"):
         if marker in path:
             return path.split(marker, 1)[1]
@@ -501,7 +491,6 @@ def _environment() -> dict[str, str]:
     return {
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
-        "sqlalchemy": sqlalchemy.__version__,
         "cpu": f"{cpu} ({os.cpu_count()} CPUs)",
         "platform": platform.platform(terse=True),
         "load": _load(),
@@ -673,7 +662,7 @@ def _header(run: Measured, env: dict[str, str]) -> list[str]:
     return [
         f"Breather store benchmark: {run.days} days from {run.start}"
         f" (seed {run.seed}, generator v{GENERATOR_VERSION})",
-        f"Python {env['python']}, SQLite {env['sqlite']}, SQLAlchemy {env['sqlalchemy']},"
+        f"Python {env['python']}, SQLite {env['sqlite']},"
         f" {env['cpu']}, 1-minute load {env['load']}",
         f"Database {run.db.name}: {built}",
         f"Tracker(idle_after={IDLE_AFTER:g}, max_gap={MAX_GAP:g}), flush every {FLUSH_EVERY:g} s;"
@@ -760,11 +749,11 @@ def main(argv: list[str] | None = None) -> int:
 
     store: Store = open_store(sqlite_url(db), device_uuid=DEVICE_UUID, device_name="bench")
     try:
-        checkpoint(store.engine)
+        checkpoint(store.db)
         size = sizes(db)
-        tables = table_bytes(store.engine)
-        rows = row_counts(store.engine)
-        checks = consistency(store.engine)
+        tables = table_bytes(store.db)
+        rows = row_counts(store.db)
+        checks = consistency(store.db)
     finally:
         store.close()
     if how == "built":

@@ -282,10 +282,10 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
         if args.by == "category":
             from breather.store.by_category import category_summary
 
-            summary = category_summary(store.engine, start, end, categorizer)
+            summary = category_summary(store.db, start, end, categorizer)
         else:
-            summary = summarize(store.engine, start, end, args.by)
-        figures = boundary_figures(store.engine, days, day_starts, settings.limits, categorizer)
+            summary = summarize(store.db, start, end, args.by)
+        figures = boundary_figures(store.db, days, day_starts, settings.limits, categorizer)
     finally:
         store.close()
     if args.json:
@@ -310,7 +310,7 @@ def cmd_export(args: argparse.Namespace, paths: Paths) -> int:
         from breather.categories import Categorizer
 
         categorizer = Categorizer(settings.categories)
-        rows = iter_spans(store.engine, since, until)
+        rows = iter_spans(store.db, since, until)
         if args.output:
             target = Path(args.output)
             fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)

@@ -153,7 +153,7 @@ def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
                     "then forget, then `breather pause off`."
                 )
                 return EXIT_PROBLEM
-        found = measure(store.engine, lo, hi)
+        found = measure(store.db, lo, hi)
         nothing = "Nothing is recorded." if args.all else f"Nothing recorded in {what}."
         if not args.yes:
             amount = f"{format_duration(found.seconds)} of recorded time ({found.spans} pieces)"
@@ -164,9 +164,7 @@ def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
             )
             return EXIT_OK
         # Even with no time in the range, break and prompt answers in it go too.
-        deleted = (
-            delete_everything(store.engine) if args.all else delete_range(store.engine, lo, hi)
-        )
+        deleted = delete_everything(store.db) if args.all else delete_range(store.db, lo, hi)
         print(
             f"Deleted {format_duration(deleted.seconds)} of recorded time: {what}."
             if deleted
@@ -184,7 +182,7 @@ def _forget_range(args: argparse.Namespace, day_starts: time) -> tuple[int, int,
     """[start ms, end ms) and a description of what `forget` was asked to delete."""
     from breather.store.maintenance import END_OF_TIME
     from breather.store.queries import day_range
-    from breather.store.writer import to_ms
+    from breather.store.schema import to_ms
 
     if args.all:
         return 0, END_OF_TIME, "everything recorded"
@@ -235,7 +233,7 @@ def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
         return EXIT_PROBLEM
     try:
         import_devices(
-            store.engine,
+            store.db,
             devices,
             report,
             keep_days=settings.privacy.keep_days,

@@ -4,7 +4,7 @@ Qt-free, so `breather track` runs it on its main thread after every recorder ste
 desktop app can drive the very same object from its sampler signal and one QTimer:
 
     coordinator = BoundaryCoordinator(policy, clock=clock, categorize=categorize,
-                                      log=BoundaryLog(engine, device_id))
+                                      log=BoundaryLog(db, device_id))
     coordinator.add_presenter(presenter)          # notifications, windows, or both
     coordinator.seed_today(rows)                  # today's stored (app, title, seconds)
     recorder = Recorder.for_store(..., on_sample=coordinator.observe)
@@ -254,7 +254,7 @@ def start_headless(
         policy,
         clock=clock,
         categorize=categorizer.category,
-        log=BoundaryLog(store.engine, store.device_id),
+        log=BoundaryLog(store.db, store.device_id),
         fullscreen=probe.fullscreen if probe is not None else None,
         do_not_disturb=notifier.do_not_disturb,
         showing=lambda: notifier.available,
@@ -262,7 +262,7 @@ def start_headless(
     coordinator.add_presenter(NotificationPresenter(notifier, coordinator.submit))
     today = policy.day_of(clock.now())
     start, end = policy.day_bounds(today)
-    totals = summarize(store.engine, start, end, "title").totals
+    totals = summarize(store.db, start, end, "title").totals
     coordinator.seed_today(today, ((t.app or "", t.key, t.seconds) for t in totals))
     closers: list[Callable[[], object]] = [notifier.shutdown]
     if probe is not None:

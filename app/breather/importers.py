@@ -25,15 +25,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
-
 from breather.monitor.base import WindowInfo
-from breather.store.models import HOUR_MS, Device, SpanRow
-from breather.store.writer import SpanWriter, to_ms
+from breather.store.schema import HOUR_MS, to_ms
+from breather.store.sql import Database
+from breather.store.writer import SpanWriter
 from breather.tracking import Span
-
-device_t = Device.__table__  # type: ignore[attr-defined]
-span_t = SpanRow.__table__  # type: ignore[attr-defined]
 
 WINDOW_BUCKET = "currentwindow"
 AFK_BUCKET = "afkstatus"
@@ -327,7 +323,7 @@ def _moment(micros: int) -> datetime:
 
 
 def import_devices(
-    engine: Engine,
+    db: Database,
     devices: list[DeviceSpans],
     report: ImportReport,
     *,
@@ -340,10 +336,10 @@ def import_devices(
     if keep_days > 0:
         cutoff = to_ms((now or datetime.now(UTC)) - timedelta(days=keep_days))
     for device in devices:
-        device_id = _device_id(engine, device, create=not dry_run)
+        device_id = _device_id(db, device, create=not dry_run)
         fresh = list(
             _new_spans(
-                engine,
+                db,
                 device_id,
                 spans=device.spans,
                 cutoff=cutoff,
@@ -361,30 +357,30 @@ def import_devices(
                 app = span.window.app
                 report.app_seconds[app] = report.app_seconds.get(app, 0.0) + span.seconds
         if not dry_run and device_id is not None:
-            writer = SpanWriter(engine, device_id)
+            writer = SpanWriter(db, device_id)
             writer.record(fresh)
             writer.flush(None, 0.0)
     return report
 
 
-def _device_id(engine: Engine, device: DeviceSpans, *, create: bool) -> int | None:
+def _device_id(db: Database, device: DeviceSpans, *, create: bool) -> int | None:
     """The device of this name (imports of one machine's data land together), or a new one."""
-    with engine.begin() as conn:
-        found = (
-            conn.execute(select(device_t.c.id).where(device_t.c.uuid == device.uuid)).scalar()
-            or conn.execute(
-                select(device_t.c.id).where(device_t.c.name == device.name).order_by(device_t.c.id)
-            ).scalar()
+    with db.write() as conn:
+        found = conn.value(
+            "SELECT id FROM device WHERE uuid = :uuid", {"uuid": device.uuid}
+        ) or conn.value(
+            "SELECT id FROM device WHERE name = :name ORDER BY id LIMIT 1", {"name": device.name}
         )
         if found is None and create:
-            found = conn.execute(
-                insert(device_t).values(uuid=device.uuid, name=device.name).returning(device_t.c.id)
-            ).scalar_one()
+            found = conn.value(
+                "INSERT INTO device (uuid, name) VALUES (:uuid, :name) RETURNING id",
+                {"uuid": device.uuid, "name": device.name},
+            )
     return None if found is None else int(found)
 
 
 def _new_spans(
-    engine: Engine,
+    db: Database,
     device_id: int | None,
     *,
     spans: list[Span],
@@ -397,16 +393,12 @@ def _new_spans(
     lo, hi = to_ms(spans[0].start), to_ms(spans[-1].end)
     stored: list[Interval] = []
     if device_id is not None:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                select(span_t.c.start_ms, span_t.c.end_ms).where(
-                    span_t.c.device_id == device_id,
-                    span_t.c.start_ms >= (lo // HOUR_MS) * HOUR_MS,
-                    span_t.c.start_ms < hi,
-                    span_t.c.end_ms > lo,
-                )
-            )
-            stored = _union((int(start), int(end)) for start, end in rows)
+        rows = db.rows(
+            "SELECT start_ms, end_ms FROM span WHERE device_id = :device"
+            " AND start_ms >= :lo_hour AND start_ms < :hi AND end_ms > :lo",
+            {"device": device_id, "lo_hour": (lo // HOUR_MS) * HOUR_MS, "hi": hi, "lo": lo},
+        )
+        stored = _union((int(start), int(end)) for start, end in rows)
     for span in spans:
         start, end = to_ms(span.start), to_ms(span.end)
         if end <= start:

@@ -11,14 +11,13 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from breather.clock import Clock
 from breather.config import PrivacySettings, TrackingSettings
 from breather.monitor.base import IdleSource, Sample, SourceLost, WindowSource
 from breather.privacy import PauseSwitch, PrivacyFilter
 from breather.store import Store
 from breather.store.journal import JOURNAL_NAME, SpanJournal
+from breather.store.sql import StoreError
 from breather.store.writer import SpanWriter
 from breather.tracking import Span, Tracker
 
@@ -113,7 +112,7 @@ class Recorder:
             sleep=sleep,
             privacy=PrivacyFilter(privacy),
             pause=PauseSwitch(data_dir) if data_dir is not None else None,
-            upkeep=(lambda: apply_retention(store.engine, keep_days)) if keep_days else None,
+            upkeep=(lambda: apply_retention(store.db, keep_days)) if keep_days else None,
             on_sample=on_sample,
         )
 
@@ -183,7 +182,7 @@ class Recorder:
         try:
             self._upkeep()
             self._writer.forget_ids()  # retention may have deleted apps and titles
-        except SQLAlchemyError:  # tracking matters more; the next round tries again
+        except StoreError:  # tracking matters more; the next round tries again
             log.exception("could not delete old data this time; will retry")
 
     def finish(self) -> None:
@@ -200,6 +199,6 @@ class Recorder:
     def _flush(self, mono: float, *, force: bool = False) -> None:
         try:
             self._writer.flush(self._tracker.open_span, mono, force=force)
-        except SQLAlchemyError:
+        except StoreError:
             # The writer keeps what it could not write and tries again at the next flush.
             log.exception("could not write to the database; will retry")

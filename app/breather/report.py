@@ -13,9 +13,8 @@ from breather.store.boundaries import BREAK_OUTCOMES, break_counts, limit_outcom
 from breather.store.queries import Summary, day_range, summarize
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
     from breather.categories import Categorizer
+    from breather.store.sql import Database
 
 #: What a limit's figures count of its prompts' answers, in this order.
 LIMIT_OUTCOMES = ("warned", "reached", "closed", "more", "ignored_today")
@@ -41,7 +40,7 @@ class BoundaryFigures:
 
 
 def boundary_figures(
-    engine: Engine,
+    db: Database,
     days: Sequence[date],
     day_starts: time,
     limits: Sequence[Limit],
@@ -52,7 +51,7 @@ def boundary_figures(
     from breather.store.by_category import category_summary
 
     start, end = day_range(days[0], day_starts)[0], day_range(days[-1], day_starts)[1]
-    answers = limit_outcomes(engine, start, end)
+    answers = limit_outcomes(db, start, end)
     allowed = dict.fromkeys(range(len(limits)), 0.0)
     used = dict.fromkeys(range(len(limits)), 0.0)
     over = dict.fromkeys(range(len(limits)), 0)
@@ -61,9 +60,9 @@ def boundary_figures(
         by_app: dict[str, float] = {}
         by_category: dict[str, float] = {}
         if any(limit.app is not None for limit in limits):
-            by_app = {t.key: t.seconds for t in summarize(engine, day_start, day_end).totals}
+            by_app = {t.key: t.seconds for t in summarize(db, day_start, day_end).totals}
         if any(limit.category is not None for limit in limits):
-            summary = category_summary(engine, day_start, day_end, categorizer)
+            summary = category_summary(db, day_start, day_end, categorizer)
             by_category = {t.key: t.seconds for t in summary.totals}
         for index, limit in enumerate(limits):
             seconds = (
@@ -86,7 +85,7 @@ def boundary_figures(
         )
         for index, limit in enumerate(limits)
     )
-    return BoundaryFigures(break_counts(engine, start, end), figures)
+    return BoundaryFigures(break_counts(db, start, end), figures)
 
 
 def summary_json(summary: Summary, figures: BoundaryFigures | None = None) -> dict[str, Any]:

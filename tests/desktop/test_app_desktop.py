@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from breather.store import open_store, sqlite_url
 from tests.desktop.harness import Desktop, wait_until
 
 pytestmark = pytest.mark.desktop
@@ -116,6 +117,27 @@ def test_a_launch_from_the_menu_opens_the_window(desktop: Desktop, tmp_path: Pat
     app = launch(desktop, tmp_path)
     try:
         wait_until(lambda: main_window(desktop), 20, "the main window to open")
+    finally:
+        app.terminate()
+        app.communicate(timeout=15)
+    assert app.returncode == 0
+
+
+def test_in_the_tray_the_app_leaves_the_sql_toolkit_and_the_charts_unloaded(
+    desktop: Desktop, tmp_path: Path
+) -> None:
+    # What keeps the tray app within its memory budget: SQLAlchemy and pydantic (~60 MB) load
+    # only for a migration, numpy and pyqtgraph (~50 MB) only when a chart is first shown.
+    (tmp_path / "welcomed").touch()
+    existing = open_store(sqlite_url(tmp_path / "breather.db"), device_uuid="x", device_name="x")
+    existing.close()  # an up-to-date database, as on every start after the first
+    app = launch(desktop, tmp_path, "--tray")
+    try:
+        wait_until(lambda: _has_icon(desktop), 20, "Breather's tray icon")
+        maps = Path(f"/proc/{app.pid}/maps").read_text()
+        assert "/PySide6/" in maps  # the check sees the app's libraries
+        loaded = [name for name in ("sqlalchemy", "pydantic_core", "numpy") if f"/{name}/" in maps]
+        assert loaded == []
     finally:
         app.terminate()
         app.communicate(timeout=15)

@@ -142,6 +142,6 @@ def test_on_x11_the_window_class_is_the_desktop_files(executable: Path, tmp_path
         finally:
             if app.poll() is None:
                 app.kill()
-                app.communicate()
+            app.communicate()  # closes the pipes, also when an assertion failed above
         assert app.returncode == 0, out + err
         assert "Traceback" not in err, err

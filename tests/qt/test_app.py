@@ -105,7 +105,7 @@ def test_weekly_bars_add_up_to_the_store_totals(app: BreatherApp, store: Store, 
     assert usage is not None and usage.monday == MONDAY
     for day in usage.days:
         start, end = day_range(day.day, app.context.settings.tracking.day_starts)
-        assert day.active_seconds == summarize(store.engine, start, end).active_seconds
+        assert day.active_seconds == summarize(store.db, start, end).active_seconds
     drawn = app.week.drawn_hours()
     for hours, day in zip(drawn, usage.days, strict=True):
         assert hours == pytest.approx(day.active_seconds / 3600)
@@ -148,7 +148,7 @@ def test_screenshots_at_1280x800(app: BreatherApp, store: Store, qtbot) -> None:
             Record(noon, "movement", Outcome.DUE),
             Record(noon, "movement", Outcome.NATURAL),
         ]
-    BoundaryLog(store.engine, store.device_id).record(records)
+    BoundaryLog(store.db, store.device_id).record(records)
     app.context.settings = replace(
         app.context.settings,
         limits=(Limit(category="Social media", daily=45 * 60), Limit(app="Slack", daily=20 * 60)),
@@ -231,7 +231,7 @@ def test_breaks_and_limits_stand_beside_the_usage(app: BreatherApp, store: Store
     from breather.store.boundaries import BoundaryLog
 
     sunday = datetime(2026, 11, 22, 11, 0).astimezone()
-    BoundaryLog(store.engine, store.device_id).record(
+    BoundaryLog(store.db, store.device_id).record(
         [
             Record(sunday, "eyes", Outcome.DUE),
             Record(sunday, "eyes", Outcome.TAKEN),

@@ -40,7 +40,7 @@ class Desk:
             policy,
             clock=self.clock,
             categorize=lambda app, _title: "Social media" if app == "firefox" else "Work",
-            log=BoundaryLog(store.engine, store.device_id),
+            log=BoundaryLog(store.db, store.device_id),
         )
         self.screens = BreakScreens(self.coordinator.answer)
         self.prompts = PromptPresenter(self.coordinator.answer, intention_pause=0.2)
@@ -60,7 +60,7 @@ class Desk:
             self.coordinator.observe(sample, self.tracker.feed(sample), self.tracker.open_span)
 
     def outcomes(self, kind: str) -> list[str]:
-        found = events(self.store.engine, START, START + timedelta(days=1), kind)
+        found = events(self.store.db, START, START + timedelta(days=1), kind)
         return [str(outcome) for _, _, outcome, _, _ in found]
 
     def close(self) -> None:
@@ -195,7 +195,7 @@ def test_the_intention_prompt_is_answered_from_the_keyboard(
     desk.run(90)
     desk.window = EDITOR
     desk.run(1)
-    answered = events(desk.store.engine, START, START + timedelta(days=1), "intention")
+    answered = events(desk.store.db, START, START + timedelta(days=1), "intention")
     assert [(str(e[2]), e[4]) for e in answered] == [
         ("reached", "firefox"),
         ("answered", "Reply to Sam"),

@@ -45,7 +45,7 @@ class Desk:
             policy,
             clock=self.clock,
             categorize=categorize,
-            log=BoundaryLog(store.engine, store.device_id),
+            log=BoundaryLog(store.db, store.device_id),
             showing=lambda: showing,
         )
         self.coordinator.add_presenter(
@@ -75,7 +75,7 @@ def test_a_postpone_pressed_on_the_notification_is_stored(store: Store) -> None:
     pressed.join()
     desk.run(1)
     assert desk.notifier.open == []
-    counts = break_counts(store.engine, START, START + timedelta(hours=1))
+    counts = break_counts(store.db, START, START + timedelta(hours=1))
     assert (counts["due"], counts["postponed"]) == (1, 1)
     # It comes back after the postpone (15 s of work here) and can now only be skipped.
     desk.run(20)
@@ -88,7 +88,7 @@ def test_resting_through_a_break_is_stored_as_taken_then_natural(store: Store) -
     desk.run(15, typing=False)  # starts at the pause, taken after 10 s of rest
     desk.run(45)
     desk.run(15, typing=False)  # a rest of their own before the next was even announced
-    outcomes = [e[2] for e in events(store.engine, START, START + timedelta(hours=1))]
+    outcomes = [e[2] for e in events(store.db, START, START + timedelta(hours=1))]
     assert outcomes == ["due", "taken", "natural"]
 
 
@@ -97,7 +97,7 @@ def test_while_nothing_can_be_shown_only_natural_breaks_are_stored(store: Store)
     desk.run(110)  # a break came and was worked through, unseen
     desk.run(50)
     desk.run(15, typing=False)
-    outcomes = [e[2] for e in events(store.engine, START, START + timedelta(hours=1))]
+    outcomes = [e[2] for e in events(store.db, START, START + timedelta(hours=1))]
     assert outcomes == ["natural"]
 
 
@@ -120,7 +120,7 @@ def test_limits_count_todays_use_from_the_tracked_spans(store: Store) -> None:
     assert desk.notifier.open[-1].summary == "That is your 2 minutes of Social media for today"
     desk.notifier.invoke(desk.notifier.shown[-1].id, "ignore")
     desk.run(1)
-    limit_events = [e[2] for e in events(store.engine, START, START + timedelta(hours=1), "limit")]
+    limit_events = [e[2] for e in events(store.db, START, START + timedelta(hours=1), "limit")]
     assert limit_events == ["warned", "reached", "ignored_today"]
 
 
@@ -131,7 +131,7 @@ def test_report_figures_count_breaks_and_limit_use(store: Store) -> None:
     desk.run(61)
     desk.run(15, typing=False)
     limit = Limit(app="code", daily=30)
-    figures = boundary_figures(store.engine, [date(2026, 11, 23)], time(0), [limit], Categorizer())
+    figures = boundary_figures(store.db, [date(2026, 11, 23)], time(0), [limit], Categorizer())
     assert figures.breaks["due"] == 1
     assert figures.breaks["taken"] == 1
     assert figures.limits[0].allowed_seconds == 30

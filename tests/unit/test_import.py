@@ -34,7 +34,7 @@ NOW = datetime(2026, 4, 1, tzinfo=UTC)  # the fixture is from late March 2026
 
 def seconds_per_device_and_app(store: Store) -> dict[str, dict[str, float]]:
     totals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for row in iter_spans(store.engine, None, None):
+    for row in iter_spans(store.db, None, None):
         if row.app is not None:
             totals[row.device][row.app] += row.seconds
     return {device: dict(apps) for device, apps in totals.items()}
@@ -43,7 +43,7 @@ def seconds_per_device_and_app(store: Store) -> dict[str, dict[str, float]]:
 def import_aw(store: Store, path: Path = AW_EXPORT) -> ImportReport:
     report = ImportReport()
     devices = read_activitywatch(path, report)
-    return import_devices(store.engine, devices, report, keep_days=365, now=NOW)
+    return import_devices(store.db, devices, report, keep_days=365, now=NOW)
 
 
 def test_activitywatch_totals_match_activitywatchs_own_within_a_second(store: Store) -> None:
@@ -60,7 +60,7 @@ def test_activitywatch_totals_match_activitywatchs_own_within_a_second(store: St
 
 def test_activitywatch_afk_time_becomes_away_and_nothing_overlaps(store: Store) -> None:
     import_aw(store)
-    rows = list(iter_spans(store.engine, None, None))
+    rows = list(iter_spans(store.db, None, None))
     assert any(row.away for row in rows)
     by_device: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
     for row in rows:
@@ -72,17 +72,17 @@ def test_activitywatch_afk_time_becomes_away_and_nothing_overlaps(store: Store) 
 
 def test_importing_the_same_export_again_adds_nothing(store: Store) -> None:
     first = import_aw(store)
-    before = list(iter_spans(store.engine, None, None))
+    before = list(iter_spans(store.db, None, None))
     again = import_aw(store)
     assert again.imported == 0
     assert again.skipped["already recorded"] == first.imported
-    assert list(iter_spans(store.engine, None, None)) == before
+    assert list(iter_spans(store.db, None, None)) == before
 
 
 def test_data_older_than_keep_days_is_skipped_and_said_so(store: Store) -> None:
     report = ImportReport()
     devices = read_activitywatch(AW_EXPORT, report)
-    import_devices(store.engine, devices, report, keep_days=30, now=NOW + timedelta(days=60))
+    import_devices(store.db, devices, report, keep_days=30, now=NOW + timedelta(days=60))
     assert report.imported == 0
     assert report.skipped["older than keep_days (30 days)"] > 100
 
@@ -122,7 +122,7 @@ def test_a_malformed_export_names_the_first_bad_record_and_imports_nothing(
     path = corrupt(tmp_path, change)
     with pytest.raises(ImportFailed, match=message.replace("(", r"\(")):
         import_aw(store, path)
-    assert list(iter_spans(store.engine, None, None)) == []
+    assert list(iter_spans(store.db, None, None)) == []
 
 
 def test_the_cli_reports_what_it_imported_and_skipped(tmp_path: Path, capsys) -> None:
@@ -168,7 +168,7 @@ def fill(store: Store) -> None:
 
 def export_jsonl(store: Store) -> str:
     out = io.StringIO()
-    write_export(iter_spans(store.engine, None, None), out, "jsonl", Categorizer())
+    write_export(iter_spans(store.db, None, None), out, "jsonl", Categorizer())
     return out.getvalue()
 
 
@@ -181,17 +181,17 @@ def test_our_own_jsonl_export_round_trips(tmp_path: Path, store: Store) -> None:
     fresh = open_store(sqlite_url(tmp_path / "fresh.db"), device_uuid="other", device_name="o")
     try:
         report = ImportReport()
-        import_devices(fresh.engine, read_jsonl(path, report), report)
+        import_devices(fresh.db, read_jsonl(path, report), report)
         assert report.imported == 4
         assert export_jsonl(fresh) == exported
         again = ImportReport()
-        import_devices(fresh.engine, read_jsonl(path, again), again)
+        import_devices(fresh.db, read_jsonl(path, again), again)
         assert (again.imported, again.skipped["already recorded"]) == (0, 4)
     finally:
         fresh.close()
     # Into the database it came from: all of it is already there.
     same = ImportReport()
-    import_devices(store.engine, read_jsonl(path, same), same)
+    import_devices(store.db, read_jsonl(path, same), same)
     assert same.imported == 0
 
 
@@ -208,4 +208,4 @@ def test_a_malformed_jsonl_line_is_named_and_nothing_is_imported(
     path.write_text(json.dumps(good) + "\n{not json\n")
     with pytest.raises(ImportFailed, match=r"bad\.jsonl:2: not JSON"):
         read_jsonl(path, ImportReport())
-    assert list(iter_spans(store.engine, None, None)) == []
+    assert list(iter_spans(store.db, None, None)) == []

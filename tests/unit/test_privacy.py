@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from breather.clock import FakeClock
 from breather.config import PrivacySettings, parse_settings
@@ -18,7 +17,7 @@ from breather.recorder import Recorder
 from breather.store import Store, open_store, sqlite_url
 from breather.store.maintenance import apply_retention, delete_everything, delete_range
 from breather.store.queries import iter_spans, summarize
-from breather.store.writer import to_ms
+from breather.store.schema import to_ms
 from breather.tracking import Span, Tracker
 
 FILE = Path("breather.toml")
@@ -181,7 +180,7 @@ def test_excluded_apps_and_titles_never_reach_the_database_file(tmp_path: Path) 
     )
     steps = [Step(0, EDITOR), Step(60, VAULT), Step(120, BANK), Step(180, PRIVATE), Step(240, NEWS)]
     record(store, steps, 300, privacy=privacy)
-    summary = summarize(store.engine, T0, T0 + timedelta(hours=1), "title")
+    summary = summarize(store.db, T0, T0 + timedelta(hours=1), "title")
     store.close()
 
     data = file_bytes(path)
@@ -200,11 +199,8 @@ def test_titles_off_stores_no_titles(tmp_path: Path) -> None:
     store = open_at(path)
     steps = [Step(0, EDITOR), Step(60, NEWS), Step(120, BANK)]
     record(store, steps, 180, privacy=settings_from("[privacy]\ntitles = false\n"))
-    with store.engine.connect() as conn:
-        assert conn.execute(text("SELECT COUNT(*) FROM title")).scalar() == 0
-        assert (
-            conn.execute(text("SELECT COUNT(*) FROM span WHERE title_id IS NOT NULL")).scalar() == 0
-        )
+    assert store.db.value("SELECT COUNT(*) FROM title") == 0
+    assert store.db.value("SELECT COUNT(*) FROM span WHERE title_id IS NOT NULL") == 0
     store.close()
     data = file_bytes(path)
     assert b"Code" in data and b"firefox" in data
@@ -233,7 +229,7 @@ def test_a_pause_records_nothing_until_it_ends_or_is_switched_off(tmp_path: Path
         1200: lambda: resume(tmp_path),
     }
     record(store, [Step(0, EDITOR)], 1500, data_dir=tmp_path, clock=clock, during=during)
-    spans = [(row.start - T0, row.end - T0) for row in iter_spans(store.engine, None, None)]
+    spans = [(row.start - T0, row.end - T0) for row in iter_spans(store.db, None, None)]
     store.close()
     minutes = [
         (round(a.total_seconds() / 60, 1), round(b.total_seconds() / 60, 1)) for a, b in spans
@@ -264,18 +260,13 @@ def write_spans(store: Store, spans: list[tuple[datetime, datetime, WindowInfo |
 
 
 def rollup_equals_spans(store: Store) -> None:
-    with store.engine.connect() as conn:
-        from_spans = dict(
-            conn.execute(
-                text(
-                    "SELECT (start_ms / 3600000) || ':' || COALESCE(app_id, 0), "
-                    "SUM(end_ms - start_ms) FROM span GROUP BY 1"
-                )
-            ).all()
+    from_spans = dict(
+        store.db.rows(
+            "SELECT (start_ms / 3600000) || ':' || COALESCE(app_id, 0), "
+            "SUM(end_ms - start_ms) FROM span GROUP BY 1"
         )
-        rollup = dict(
-            conn.execute(text("SELECT hour || ':' || app_id, ms FROM app_hour WHERE ms != 0")).all()
-        )
+    )
+    rollup = dict(store.db.rows("SELECT hour || ':' || app_id, ms FROM app_hour WHERE ms != 0"))
     assert rollup == from_spans
 
 
@@ -300,22 +291,22 @@ def test_retention_deletes_what_is_older_and_nothing_else(tmp_path: Path) -> Non
             (now - timedelta(hours=1), now, EDITOR),
         ],
     )
-    before = list(iter_spans(store.engine, cutoff, None))
+    before = list(iter_spans(store.db, cutoff, None))
 
-    deleted = apply_retention(store.engine, 365, now)
+    deleted = apply_retention(store.db, 365, now)
 
     assert deleted.seconds == pytest.approx((30 + 60 + 20) * 60)
-    assert list(iter_spans(store.engine, cutoff, None)) == before
-    assert list(iter_spans(store.engine, None, cutoff)) == []
-    first = next(iter(iter_spans(store.engine, None, None)))
+    assert list(iter_spans(store.db, cutoff, None)) == before
+    assert list(iter_spans(store.db, None, cutoff)) == []
+    first = next(iter(iter_spans(store.db, None, None)))
     assert (first.start, first.end, first.title) == (
         cutoff.replace(microsecond=0),
         cutoff + timedelta(minutes=40),
         "Edge page — Mozilla Firefox",
     )
     rollup_equals_spans(store)
-    assert apply_retention(store.engine, 365, now).spans == 0  # nothing more to do
-    assert apply_retention(store.engine, 0, now + timedelta(days=3000)).spans == 0  # 0: keep
+    assert apply_retention(store.db, 365, now).spans == 0  # nothing more to do
+    assert apply_retention(store.db, 0, now + timedelta(days=3000)).spans == 0  # 0: keep
     store.close()
     assert b"Ancient history page" not in file_bytes(path)  # its title row went with it
 
@@ -332,15 +323,15 @@ def test_forgetting_a_range_cuts_at_its_edges_and_keeps_the_rest(tmp_path: Path)
         ],
     )
     lo, hi = T0 + timedelta(minutes=90), T0 + timedelta(hours=3, minutes=30)
-    deleted = delete_range(store.engine, to_ms(lo), to_ms(hi))
+    deleted = delete_range(store.db, to_ms(lo), to_ms(hi))
     assert deleted.seconds == pytest.approx(2 * 3600)
-    rows = [(r.start - T0, r.end - T0, r.title) for r in iter_spans(store.engine, None, None)]
+    rows = [(r.start - T0, r.end - T0, r.title) for r in iter_spans(store.db, None, None)]
     assert rows == [
         (timedelta(0), timedelta(minutes=90), "Long read — Mozilla Firefox"),
         (timedelta(hours=3, minutes=30), timedelta(hours=5), EDITOR.title),
     ]
     rollup_equals_spans(store)
-    summary = summarize(store.engine, T0, T0 + timedelta(hours=6))
+    summary = summarize(store.db, T0, T0 + timedelta(hours=6))
     assert summary.active_seconds == pytest.approx(3 * 3600)
     store.close()
     assert b"Embarrassing search" not in file_bytes(path)
@@ -350,11 +341,17 @@ def test_forgetting_everything_leaves_no_usage_in_the_file(tmp_path: Path) -> No
     path = tmp_path / "breather.db"
     store = open_at(path)
     write_spans(store, [(T0, T0 + timedelta(hours=1), window("Something personal"))])
-    deleted = delete_everything(store.engine)
+    deleted = delete_everything(store.db)
     assert deleted.seconds == 3600
-    assert list(iter_spans(store.engine, None, None)) == []
+    assert list(iter_spans(store.db, None, None)) == []
     store.close()
     data = file_bytes(path)
     assert b"Something personal" not in data and b"firefox" not in data
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT COUNT(*) FROM app_hour").fetchone() == (0,)
+
+
+@pytest.fixture
+def store(store_on_both_drivers: Store) -> Store:
+    """Every test here runs on both drivers (see tests/conftest.py)."""
+    return store_on_both_drivers

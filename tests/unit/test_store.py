@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,13 +12,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.exc import OperationalError
 
 from breather.monitor.base import Sample, WindowInfo
 from breather.store import Store, open_store, sqlite_url
 from breather.store.journal import SpanJournal
 from breather.store.queries import day_range, iter_spans, summarize, week_range
+from breather.store.sql import SqliteDatabase, StoreError, open_database
 from breather.store.writer import SpanWriter
 from breather.tracking import Tracker
 
@@ -45,14 +46,14 @@ def track(store: Store, samples: list[tuple[float, WindowInfo | None, float]]) -
 
 
 def rollup_matches_spans(store: Store) -> None:
-    with store.engine.connect() as conn:
-        span_sums = text(
+    with store.db.read() as conn:
+        span_sums = conn.rows(
             "SELECT start_ms / 3600000, COALESCE(app_id, 0), SUM(end_ms - start_ms) "
             "FROM span GROUP BY 1, 2"
         )
-        from_spans = {(hour, app): ms for hour, app, ms in conn.execute(span_sums)}
-        rollup_rows = text("SELECT hour, app_id, ms FROM app_hour WHERE ms != 0")
-        rollup = {(hour, app): ms for hour, app, ms in conn.execute(rollup_rows)}
+        from_spans = {(hour, app): ms for hour, app, ms in span_sums}
+        rollup_rows = conn.rows("SELECT hour, app_id, ms FROM app_hour WHERE ms != 0")
+        rollup = {(hour, app): ms for hour, app, ms in rollup_rows}
     assert rollup == from_spans
 
 
@@ -63,7 +64,7 @@ def test_totals_per_app_across_hours_and_idle(store: Store) -> None:
         for t in range(7200)
     ]
     track(store, samples)
-    summary = summarize(store.engine, T0, at(7200))
+    summary = summarize(store.db, T0, at(7200))
     assert {t.key: t.seconds for t in summary.totals} == {"code": 3000.0, "firefox": 3000.0}
     assert summary.active_seconds == 6000.0
     assert summary.away_seconds == 1199.0
@@ -72,18 +73,17 @@ def test_totals_per_app_across_hours_and_idle(store: Store) -> None:
 
 def test_a_range_inside_one_hour_and_ragged_edges_are_exact(store: Store) -> None:
     track(store, [(float(t), EDITOR, 0.0) for t in range(0, 5401)])  # 08:30 to 10:00
-    assert summarize(store.engine, at(600), at(1200)).active_seconds == 600.0
+    assert summarize(store.db, at(600), at(1200)).active_seconds == 600.0
     # 08:45 to 09:50 crosses one full hour with partial hours on both sides.
-    assert summarize(store.engine, at(900), at(4800)).active_seconds == 3900.0
+    assert summarize(store.db, at(900), at(4800)).active_seconds == 3900.0
 
 
 def test_titles_are_stored_once(store: Store) -> None:
     samples = [(float(t), EDITOR if (t // 20) % 2 == 0 else BROWSER, 0.0) for t in range(600)]
     track(store, samples)
-    with store.engine.connect() as conn:
-        assert conn.execute(text("SELECT COUNT(*) FROM title")).scalar() == 2
-        assert conn.execute(text("SELECT COUNT(*) FROM app")).scalar() == 2
-    by_title = summarize(store.engine, T0, at(600), "title")
+    assert store.db.value("SELECT COUNT(*) FROM title") == 2
+    assert store.db.value("SELECT COUNT(*) FROM app") == 2
+    by_title = summarize(store.db, T0, at(600), "title")
     assert {(t.app, t.key) for t in by_title.totals} == {
         ("code", EDITOR.title),
         ("firefox", BROWSER.title),
@@ -92,7 +92,7 @@ def test_titles_are_stored_once(store: Store) -> None:
 
 def test_export_joins_hour_pieces_back(store: Store) -> None:
     track(store, [(float(t), EDITOR, 0.0) for t in range(0, 7201)])  # crosses two hours
-    rows = list(iter_spans(store.engine, None, None))
+    rows = list(iter_spans(store.db, None, None))
     assert [(r.app, r.start, r.end) for r in rows] == [("code", at(0), at(7200))]
 
 
@@ -145,9 +145,9 @@ def test_a_second_device_is_kept_apart_and_summed(tmp_path: Path) -> None:
     desktop = open_store(url, device_uuid="desktop", device_name="desktop")
     track(laptop, [(float(t), EDITOR, 0.0) for t in range(0, 61)])
     track(desktop, [(float(t), BROWSER, 0.0) for t in range(0, 31)])
-    summary = summarize(laptop.engine, T0, at(3600))
+    summary = summarize(laptop.db, T0, at(3600))
     assert {t.key: t.seconds for t in summary.totals} == {"code": 60.0, "firefox": 30.0}
-    assert {r.device for r in iter_spans(laptop.engine, None, None)} == {"laptop", "desktop"}
+    assert {r.device for r in iter_spans(laptop.db, None, None)} == {"laptop", "desktop"}
     laptop.close()
     desktop.close()
 
@@ -169,33 +169,34 @@ def test_migrations_match_the_models(store: Store) -> None:
 
     from breather.store.models import SQLModel
 
-    with store.engine.connect() as conn:
+    engine = store.db.sqlalchemy_engine()
+    with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    engine.dispose()
     assert diff == []
 
 
-def test_a_failed_flush_loses_nothing(store: Store) -> None:
-    engine = create_engine(store.url)
-    event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA busy_timeout = 50"))
-    writer = SpanWriter(engine, store.device_id)
+def test_a_failed_flush_loses_nothing(store: Store, tmp_path: Path) -> None:
+    impatient = (
+        SqliteDatabase(tmp_path / "breather.db", busy_timeout=0.05)
+        if isinstance(store.db, SqliteDatabase)
+        else open_database(f"{store.url}?timeout=0.05")
+    )
+    writer = SpanWriter(impatient, store.device_id)
     tracker = Tracker(idle_after=180, max_gap=5)
     for t in range(21):
         writer.record(tracker.feed(Sample(at(t), 1000.0 + t, EDITOR if t < 10 else BROWSER, 0)))
-    blocker = sqlite3.connect(tmp_db(store))
+    blocker = sqlite3.connect(tmp_path / "breather.db")
     blocker.execute("BEGIN IMMEDIATE")  # another writer holds the lock: the flush must fail
-    with pytest.raises(OperationalError):
+    with pytest.raises(StoreError, match="locked"):
         writer.flush(tracker.open_span, 1021.0)
     blocker.rollback()
     blocker.close()
     writer.flush(tracker.open_span, 1030.0)
-    summary = summarize(store.engine, T0, at(60))
+    summary = summarize(store.db, T0, at(60))
     assert {t.key: t.seconds for t in summary.totals} == {"code": 10.0, "firefox": 10.0}
     rollup_matches_spans(store)
-    engine.dispose()
-
-
-def tmp_db(store: Store) -> str:
-    return store.url.removeprefix("sqlite:///")
+    impatient.close()
 
 
 # -- the rollup always equals the spans it summarises ---------------------------------------
@@ -250,7 +251,7 @@ def journaled_run(store: Store, journal_path: Path, seconds: int) -> tuple[SpanW
 
 
 def stored_seconds(store: Store) -> float:
-    return summarize(store.engine, T0, at(3600)).active_seconds
+    return summarize(store.db, T0, at(3600)).active_seconds
 
 
 def test_between_commits_spans_go_to_the_journal_only(store: Store, tmp_path: Path) -> None:
@@ -297,3 +298,59 @@ def test_a_torn_last_line_is_skipped(store: Store, tmp_path: Path) -> None:
         out.write(b'{"start": 17, "end"')  # the process died mid-write
     store.writer(journal=SpanJournal(journal))
     assert stored_seconds(store) == pytest.approx(98, abs=9)
+
+
+@pytest.fixture
+def store(store_on_both_drivers: Store) -> Store:
+    """Every test here runs on both drivers (see tests/conftest.py)."""
+    return store_on_both_drivers
+
+
+# -- what the always-running app loads -------------------------------------------------------
+
+APP_PATH = """
+import sys
+from datetime import UTC, datetime, timedelta
+
+from breather.categories import Categorizer
+from breather.monitor.base import WindowInfo
+from breather.rules import Outcome, Record
+from breather.store import open_store
+from breather.store.boundaries import BoundaryLog, break_counts
+from breather.store.by_category import category_summary
+from breather.store.maintenance import apply_retention
+from breather.store.queries import iter_spans, summarize
+from breather.store.review import week_usage
+from breather.tracking import Span
+
+store = open_store(sys.argv[1], device_uuid="test", device_name="t")
+t0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+window = WindowInfo("code", "notes.md", "code", "/usr/bin/code")
+writer = store.writer()
+writer.record([Span(t0, t0 + timedelta(minutes=5), window)])
+writer.flush(None, 0.0, force=True)
+BoundaryLog(store.db, store.device_id).record([Record(t0, "eyes", Outcome.TAKEN)])
+day = (t0, t0 + timedelta(days=1))
+assert summarize(store.db, *day).active_seconds == 300
+assert category_summary(store.db, *day, Categorizer()).active_seconds == 300
+assert break_counts(store.db, *day)["taken"] == 1
+assert week_usage(store.db, t0.date(), t0.time(), Categorizer()).total.active_seconds == 300
+assert len(list(iter_spans(store.db, None, None))) == 1
+apply_retention(store.db, 365, t0 + timedelta(days=400))
+assert summarize(store.db, *day).active_seconds == 0
+store.close()
+heavy = ("sqlalchemy", "sqlmodel", "pydantic", "alembic")
+print(" ".join(name for name in heavy if name in sys.modules) or "none")
+"""
+
+
+def test_recording_reviewing_and_retention_never_load_the_sql_toolkit(tmp_path: Path) -> None:
+    # SQLAlchemy, SQLModel and pydantic are ~60 MB of the tray app's 80 MB budget: only a
+    # migration (here, by the first open) or a non-SQLite database may bring them in.
+    url = sqlite_url(tmp_path / "breather.db")
+    open_store(url, device_uuid="test", device_name="t").close()
+    done = subprocess.run(
+        [sys.executable, "-c", APP_PATH, url], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["none"]

@@ -6,6 +6,8 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from breather.rules import Outcome, Record
 from breather.store import Store, open_store, sqlite_url
 from breather.store.boundaries import BoundaryLog, break_counts, events, limit_outcomes
@@ -18,7 +20,7 @@ def at(minutes: float) -> datetime:
 
 
 def test_break_outcomes_are_counted_in_their_period(store: Store) -> None:
-    log = BoundaryLog(store.engine, store.device_id)
+    log = BoundaryLog(store.db, store.device_id)
     log.record(
         [
             Record(at(20), "eyes", Outcome.DUE),
@@ -34,7 +36,7 @@ def test_break_outcomes_are_counted_in_their_period(store: Store) -> None:
             Record(at(97), "intention", Outcome.ANSWERED, "Social media", "Reply to Sam"),
         ]
     )
-    assert break_counts(store.engine, T0, at(120)) == {
+    assert break_counts(store.db, T0, at(120)) == {
         "due": 3,
         "taken": 1,
         "natural": 1,
@@ -42,11 +44,11 @@ def test_break_outcomes_are_counted_in_their_period(store: Store) -> None:
         "skipped": 1,
         "ignored": 1,
     }
-    assert break_counts(store.engine, at(60), at(120))["due"] == 1
-    assert limit_outcomes(store.engine, T0, at(120)) == {
+    assert break_counts(store.db, at(60), at(120))["due"] == 1
+    assert limit_outcomes(store.db, T0, at(120)) == {
         "category:Social media": {"reached": 1, "more": 1}
     }
-    intention = events(store.engine, T0, at(120), "intention")
+    intention = events(store.db, T0, at(120), "intention")
     assert intention == [(at(97), "intention", Outcome.ANSWERED, "Social media", "Reply to Sam")]
 
 
@@ -63,8 +65,8 @@ def test_a_database_from_before_boundaries_is_upgraded_in_place(tmp_path: Path) 
 
     again = open_store(sqlite_url(path), device_uuid="a", device_name="a")
     try:
-        BoundaryLog(again.engine, again.device_id).record([Record(at(1), "eyes", Outcome.DUE)])
-        assert break_counts(again.engine, T0, at(2))["due"] == 1
+        BoundaryLog(again.db, again.device_id).record([Record(at(1), "eyes", Outcome.DUE)])
+        assert break_counts(again.db, T0, at(2))["due"] == 1
     finally:
         again.close()
     db = sqlite3.connect(path)
@@ -75,16 +77,22 @@ def test_a_database_from_before_boundaries_is_upgraded_in_place(tmp_path: Path) 
 
 def test_forgetting_a_range_forgets_its_breaks_and_answers(store: Store) -> None:
     from breather.store.maintenance import delete_everything, delete_range
-    from breather.store.writer import to_ms
+    from breather.store.schema import to_ms
 
-    log = BoundaryLog(store.engine, store.device_id)
+    log = BoundaryLog(store.db, store.device_id)
     log.record(
         [
             Record(at(10), "intention", Outcome.ANSWERED, "Social media", "something private"),
             Record(at(70), "eyes", Outcome.TAKEN),
         ]
     )
-    delete_range(store.engine, to_ms(at(0)), to_ms(at(60)))
-    assert [e[1] for e in events(store.engine, T0, at(120))] == ["eyes"]
-    delete_everything(store.engine)
-    assert events(store.engine, T0, at(120)) == []
+    delete_range(store.db, to_ms(at(0)), to_ms(at(60)))
+    assert [e[1] for e in events(store.db, T0, at(120))] == ["eyes"]
+    delete_everything(store.db)
+    assert events(store.db, T0, at(120)) == []
+
+
+@pytest.fixture
+def store(store_on_both_drivers: Store) -> Store:
+    """Every test here runs on both drivers (see tests/conftest.py)."""
+    return store_on_both_drivers

@@ -10,13 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, func, insert, select
-
 from breather.rules.model import Outcome, Record
-from breather.store.models import BoundaryEvent
-from breather.store.writer import to_ms
-
-event_t = BoundaryEvent.__table__  # type: ignore[attr-defined]
+from breather.store.schema import to_ms
+from breather.store.sql import Database, in_list
 
 #: The outcomes `report --json` counts under "breaks" (the contract's five, then "ignored").
 BREAK_OUTCOMES = ("due", "taken", "natural", "postponed", "skipped", "ignored")
@@ -26,8 +22,8 @@ BREAK_KINDS = ("eyes", "movement")
 class BoundaryLog:
     """Stores one device's boundary records."""
 
-    def __init__(self, engine: Engine, device_id: int) -> None:
-        self._engine = engine
+    def __init__(self, db: Database, device_id: int) -> None:
+        self._db = db
         self._device_id = device_id
 
     def record(self, records: Sequence[Record]) -> None:
@@ -44,8 +40,12 @@ class BoundaryLog:
             }
             for item in records
         ]
-        with self._engine.begin() as conn:
-            conn.execute(insert(event_t), rows)
+        with self._db.write() as conn:
+            conn.run_many(
+                "INSERT INTO boundary_event (device_id, at_ms, kind, outcome, subject, detail)"
+                " VALUES (:device_id, :at_ms, :kind, :outcome, :subject, :detail)",
+                rows,
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,65 +56,47 @@ class LimitUse:
     outcomes: dict[str, int] = field(default_factory=dict)
 
 
-def break_counts(engine: Engine, start: datetime, end: datetime) -> dict[str, int]:
+def break_counts(db: Database, start: datetime, end: datetime) -> dict[str, int]:
     """How many breaks were due, taken, natural, postponed, skipped and ignored in [start, end)."""
     counts = dict.fromkeys(BREAK_OUTCOMES, 0)
-    query = (
-        select(event_t.c.outcome, func.count())
-        .where(
-            event_t.c.at_ms >= to_ms(start),
-            event_t.c.at_ms < to_ms(end),
-            event_t.c.kind.in_(BREAK_KINDS),
-        )
-        .group_by(event_t.c.outcome)
+    kinds, params = in_list("kind", BREAK_KINDS)
+    found = db.rows(
+        "SELECT outcome, COUNT(*) FROM boundary_event"
+        f" WHERE at_ms >= :start AND at_ms < :end AND kind IN {kinds} GROUP BY outcome",
+        {"start": to_ms(start), "end": to_ms(end), **params},
     )
-    with engine.connect() as conn:
-        for outcome, count in conn.execute(query):
-            if outcome in counts:
-                counts[outcome] = int(count)
+    for outcome, count in found:
+        if outcome in counts:
+            counts[outcome] = int(count)
     return counts
 
 
-def limit_outcomes(engine: Engine, start: datetime, end: datetime) -> dict[str, dict[str, int]]:
+def limit_outcomes(db: Database, start: datetime, end: datetime) -> dict[str, dict[str, int]]:
     """Per limit key ("category:Social media"): outcome -> count in [start, end)."""
-    query = (
-        select(event_t.c.subject, event_t.c.outcome, func.count())
-        .where(
-            event_t.c.at_ms >= to_ms(start),
-            event_t.c.at_ms < to_ms(end),
-            event_t.c.kind == "limit",
-        )
-        .group_by(event_t.c.subject, event_t.c.outcome)
-    )
     found: dict[str, dict[str, int]] = {}
-    with engine.connect() as conn:
-        for subject, outcome, count in conn.execute(query):
-            found.setdefault(subject, {})[outcome] = int(count)
+    for subject, outcome, count in db.rows(
+        "SELECT subject, outcome, COUNT(*) FROM boundary_event"
+        " WHERE at_ms >= :start AND at_ms < :end AND kind = 'limit' GROUP BY subject, outcome",
+        {"start": to_ms(start), "end": to_ms(end)},
+    ):
+        found.setdefault(subject, {})[outcome] = int(count)
     return found
 
 
 def events(
-    engine: Engine, start: datetime, end: datetime, kind: str | None = None
+    db: Database, start: datetime, end: datetime, kind: str | None = None
 ) -> list[tuple[datetime, str, Outcome | str, str, str]]:
     """Every event in [start, end), oldest first: (at, kind, outcome, subject, detail)."""
-    query = (
-        select(
-            event_t.c.at_ms,
-            event_t.c.kind,
-            event_t.c.outcome,
-            event_t.c.subject,
-            event_t.c.detail,
-        )
-        .where(event_t.c.at_ms >= to_ms(start), event_t.c.at_ms < to_ms(end))
-        .order_by(event_t.c.at_ms, event_t.c.id)
+    of_kind = "" if kind is None else " AND kind = :kind"
+    found = db.rows(
+        "SELECT at_ms, kind, outcome, subject, detail FROM boundary_event"
+        f" WHERE at_ms >= :start AND at_ms < :end{of_kind} ORDER BY at_ms, id",
+        {"start": to_ms(start), "end": to_ms(end), "kind": kind},
     )
-    if kind is not None:
-        query = query.where(event_t.c.kind == kind)
-    with engine.connect() as conn:
-        return [
-            (datetime.fromtimestamp(at_ms / 1000, UTC), kind_, _outcome(outcome), subject, detail)
-            for at_ms, kind_, outcome, subject, detail in conn.execute(query)
-        ]
+    return [
+        (datetime.fromtimestamp(at_ms / 1000, UTC), kind_, _outcome(outcome), subject, detail)
+        for at_ms, kind_, outcome, subject, detail in found
+    ]
 
 
 def _outcome(value: str) -> Outcome | str:

@@ -12,22 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, func, select
-from sqlalchemy.engine import Connection
-
 from breather.categories import Categorizer
-from breather.store.models import AWAY_APP_ID
 from breather.store.queries import (
+    CLIPPED_MS,
+    IN_RANGE,
     Summary,
     Total,
-    _app_ms,
-    _clipped_ms,
-    _in_range,
-    app_t,
-    span_t,
-    title_t,
+    app_ms,
+    app_names,
+    range_params,
 )
-from breather.store.writer import to_ms
+from breather.store.schema import AWAY_APP_ID, to_ms
+from breather.store.sql import Database, Session, in_list
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,22 +41,13 @@ class CategoryDay:
 
 
 def category_ms(
-    conn: Connection, start_ms: int, end_ms: int, categorizer: Categorizer
+    conn: Session, start_ms: int, end_ms: int, categorizer: Categorizer
 ) -> tuple[dict[str, int], int]:
     """(milliseconds per category, away milliseconds) in [start_ms, end_ms)."""
-    per_app = _app_ms(conn, start_ms, end_ms)
+    per_app = app_ms(conn, start_ms, end_ms)
     away = per_app.pop(AWAY_APP_ID, 0)
     totals: dict[str, int] = {}
-    if not per_app:
-        return totals, away
-    apps = {
-        app_id: (name, process, exe)
-        for app_id, name, process, exe in conn.execute(
-            select(app_t.c.id, app_t.c.name, app_t.c.process, app_t.c.exe).where(
-                app_t.c.id.in_(list(per_app))
-            )
-        )
-    }
+    apps = app_names(conn, list(per_app))
     by_title: list[int] = []
     for app_id, ms in per_app.items():
         name, process, exe = apps.get(app_id, ("?", "", ""))
@@ -70,20 +57,16 @@ def category_ms(
         elif ms:
             totals[fixed] = totals.get(fixed, 0) + ms
     if by_title:
-        grouped = (
-            select(
-                span_t.c.app_id,
-                span_t.c.title_id,
-                _clipped_ms(start_ms, end_ms).label("ms"),
-            )
-            .where(*_in_range(start_ms, end_ms), span_t.c.app_id.in_(by_title))
-            .group_by(span_t.c.app_id, span_t.c.title_id)
-            .subquery()
+        ids, params = in_list("app", by_title)
+        found = conn.rows(
+            "SELECT grouped.app_id, COALESCE(title.text, ''), grouped.ms FROM ("
+            f"  SELECT span.app_id, span.title_id, SUM({CLIPPED_MS}) AS ms FROM span"
+            f"  WHERE {IN_RANGE} AND span.app_id IN {ids}"
+            "   GROUP BY span.app_id, span.title_id"
+            ") AS grouped LEFT JOIN title ON title.id = grouped.title_id",
+            {**range_params(start_ms, end_ms), **params},
         )
-        query = select(
-            grouped.c.app_id, func.coalesce(title_t.c.text, ""), grouped.c.ms
-        ).select_from(grouped.outerjoin(title_t, title_t.c.id == grouped.c.title_id))
-        for app_id, text, ms in conn.execute(query):
+        for app_id, text, ms in found:
             name, process, exe = apps[app_id]
             category = categorizer.category(name, text, process, exe)
             totals[category] = totals.get(category, 0) + int(ms or 0)
@@ -91,10 +74,10 @@ def category_ms(
 
 
 def category_summary(
-    engine: Engine, start: datetime, end: datetime, categorizer: Categorizer
+    db: Database, start: datetime, end: datetime, categorizer: Categorizer
 ) -> Summary:
     """Like `summarize(..., by="app")`, with categories for keys."""
-    with engine.connect() as conn:
+    with db.read() as conn:
         totals, away = category_ms(conn, to_ms(start), to_ms(end), categorizer)
     ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
     return Summary(
@@ -108,11 +91,11 @@ def category_summary(
 
 
 def category_days(
-    engine: Engine, periods: Sequence[tuple[datetime, datetime]], categorizer: Categorizer
+    db: Database, periods: Sequence[tuple[datetime, datetime]], categorizer: Categorizer
 ) -> list[CategoryDay]:
     """Seconds per category for each period (e.g. the seven days of a week), in one go."""
     days: list[CategoryDay] = []
-    with engine.connect() as conn:
+    with db.read() as conn:
         for start, end in periods:
             totals, away = category_ms(conn, to_ms(start), to_ms(end), categorizer)
             seconds = {name: ms / 1000 for name, ms in totals.items() if ms > 0}

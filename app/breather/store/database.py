@@ -1,4 +1,4 @@
-"""Opening the database: where it lives, how SQLite is tuned, migrations, and damaged files.
+"""Opening the database: where it lives, migrations, this device's row, and damaged files.
 
 A damaged or unreadable SQLite file is never overwritten: it is renamed aside, a fresh database
 is started beside it, and the notice says where the old one went.
@@ -12,20 +12,12 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine, create_engine, event, inspect, select, text
-from sqlalchemy.engine import make_url
 
 from breather.store.journal import SpanJournal
-from breather.store.models import Device, SpanRow
+from breather.store.sql import Database, open_database, safe_url, sqlite_path, sqlite_url
 from breather.store.writer import SpanWriter
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-
-# Small pages keep the bytes written per commit small: the tracker commits every few seconds
-# and each commit appends every page it touched to the WAL.
-SQLITE_PAGE_SIZE = 1024
 
 
 class DatabaseUnusable(Exception):
@@ -36,57 +28,47 @@ class DatabaseUnusable(Exception):
 class Store:
     """An open database and this machine's device row in it."""
 
-    engine: Engine
+    db: Database
     device_id: int
     url: str
     notices: list[str] = field(default_factory=list)
 
     def writer(self, *, flush_every: float = 9.0, journal: SpanJournal | None = None) -> SpanWriter:
         """The single writer of spans for this device (see SpanWriter for the journal)."""
-        return SpanWriter(self.engine, self.device_id, flush_every=flush_every, journal=journal)
+        return SpanWriter(self.db, self.device_id, flush_every=flush_every, journal=journal)
 
     def last_end(self) -> datetime | None:
         """Where this device's stored history ends, so new spans never overlap it."""
-        table = SpanRow.__table__  # type: ignore[attr-defined]
         # Spans of one device never overlap, so the latest start has the latest end; reading
         # it backwards along the primary key avoids scanning a year of rows.
-        query = (
-            select(table.c.end_ms)
-            .where(table.c.device_id == self.device_id)
-            .order_by(table.c.start_ms.desc())
-            .limit(1)
+        last = self.db.value(
+            "SELECT end_ms FROM span WHERE device_id = :device ORDER BY start_ms DESC LIMIT 1",
+            {"device": self.device_id},
         )
-        with self.engine.connect() as conn:
-            last = conn.execute(query).scalar()
         return None if last is None else datetime.fromtimestamp(last / 1000, UTC)
 
     def close(self) -> None:
-        self.engine.dispose()
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
+        self.db.close()
 
 
 def open_store(url: str, *, device_uuid: str, device_name: str) -> Store:
     """Open (creating and migrating as needed) the database at `url` for this device."""
     notices: list[str] = []
-    parsed = make_url(url)
-    is_sqlite = parsed.get_backend_name() == "sqlite"
-    if is_sqlite and parsed.database and parsed.database != ":memory:":
-        path = Path(parsed.database).expanduser()
+    path = sqlite_path(url)
+    if path is not None:
         notices += _prepare_sqlite_file(path)
         url = sqlite_url(path)
-    engine = create_engine(url, future=True)
-    if is_sqlite:
-        event.listen(engine, "connect", _tune_sqlite)
     try:
-        _migrate(engine)
-        device_id = _device_id(engine, device_uuid, device_name)
+        db = open_database(url)
+    except Exception as error:  # an unknown driver or a malformed URL
+        raise DatabaseUnusable(f"cannot use the database at {safe_url(url)}: {error}") from error
+    try:
+        _migrate(db)
+        device_id = _device_id(db, device_uuid, device_name)
     except Exception as error:
-        engine.dispose()
-        raise DatabaseUnusable(f"cannot use the database at {_safe_url(url)}: {error}") from error
-    return Store(engine, device_id, url, notices)
+        db.close()
+        raise DatabaseUnusable(f"cannot use the database at {safe_url(url)}: {error}") from error
+    return Store(db, device_id, url, notices)
 
 
 def _prepare_sqlite_file(path: Path) -> list[str]:
@@ -139,56 +121,47 @@ def _keep_aside(path: Path) -> Path:
     return aside
 
 
-def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA page_size = {SQLITE_PAGE_SIZE}")  # only takes on a new file
-    cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = NORMAL")  # WAL stays consistent; a crash loses < 1 commit
-    cursor.execute("PRAGMA busy_timeout = 5000")
-    cursor.close()
-
-
 def schema_head() -> str:
     """The newest migration's revision, read from the file names (NNNN_what.py, revision NNNN).
 
-    Importing alembic costs ~12 MB of memory and ~100 ms; it is only needed when a migration
-    has to run, so the common case compares this with the stored revision in plain SQL.
-    A test checks that this agrees with alembic's own idea of the head.
+    Alembic and SQLAlchemy cost ~60 MB of memory and ~200 ms to import; they are only needed
+    when a migration has to run, so the common case compares this with the stored revision in
+    plain SQL. A test checks that this agrees with alembic's own idea of the head.
     """
     names = sorted(p.name for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
     return names[-1][:4]
 
 
-def _stored_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+def _stored_revision(db: Database) -> str | None:
+    if not db.has_table("alembic_version"):
+        return None
+    revision = db.value("SELECT version_num FROM alembic_version")
     return None if revision is None else str(revision)
 
 
-def _migrate(engine: Engine) -> None:
-    if _stored_revision(engine) == schema_head():
+def _migrate(db: Database) -> None:
+    if _stored_revision(db) == schema_head():
         return
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    engine = db.sqlalchemy_engine()
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    finally:
+        engine.dispose()
 
 
-def _device_id(engine: Engine, device_uuid: str, device_name: str) -> int:
-    with engine.begin() as conn:
-        table = Device.__table__  # type: ignore[attr-defined]
-        found = conn.execute(select(table.c.id).where(table.c.uuid == device_uuid)).scalar()
+def _device_id(db: Database, device_uuid: str, device_name: str) -> int:
+    with db.write() as session:
+        found = session.value("SELECT id FROM device WHERE uuid = :uuid", {"uuid": device_uuid})
         if found is None:
-            insert = table.insert().values(uuid=device_uuid, name=device_name)
-            found = conn.execute(insert.returning(table.c.id)).scalar_one()
+            found = session.value(
+                "INSERT INTO device (uuid, name) VALUES (:uuid, :name) RETURNING id",
+                {"uuid": device_uuid, "name": device_name},
+            )
         return int(found)
-
-
-def _safe_url(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)

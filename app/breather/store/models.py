@@ -3,17 +3,16 @@
 Times are integer milliseconds since the Unix epoch, UTC. A span row never crosses an hour
 boundary (the writer splits at UTC hours): that bounds how far back a range query must look
 and lets `app_hour` hold exact per-hour totals that week and year summaries add up.
+
+These declarations are what the migrations are checked against (a test compares them) and what
+alembic compares when a new migration is written; the app itself reads and writes the tables
+in plain SQL (`breather.store.sql`), so running it never imports SQLModel.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
-
-#: `app_hour.app_id` for time away from the machine (span rows use NULL for it).
-AWAY_APP_ID = 0
-
-HOUR_MS = 3_600_000
 
 
 class Device(SQLModel, table=True):

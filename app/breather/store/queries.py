@@ -11,20 +11,24 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
-from sqlalchemy import Engine, case, func, select
-from sqlalchemy.engine import Connection
-from sqlalchemy.sql.elements import ColumnElement
-
-from breather.store.models import AWAY_APP_ID, HOUR_MS, App, AppHour, Device, SpanRow, Title
-from breather.store.writer import to_ms
+from breather.store.schema import AWAY_APP_ID, HOUR_MS, to_ms
+from breather.store.sql import Database, Session, in_list
 
 By = Literal["app", "title", "category"]
 
-span_t = SpanRow.__table__  # type: ignore[attr-defined]
-hour_t = AppHour.__table__  # type: ignore[attr-defined]
-app_t = App.__table__  # type: ignore[attr-defined]
-title_t = Title.__table__  # type: ignore[attr-defined]
-device_t = Device.__table__  # type: ignore[attr-defined]
+#: SQL for a span piece's milliseconds inside [:lo, :hi), and the condition that it overlaps.
+#: Stored pieces never cross a UTC hour, so nothing that overlaps [lo, hi) starts before lo's
+#: hour: the `:lo_hour` bound (see `range_params`) lets the primary key do the range scan.
+CLIPPED_MS = (
+    "(CASE WHEN span.end_ms > :hi THEN :hi ELSE span.end_ms END"
+    " - CASE WHEN span.start_ms < :lo THEN :lo ELSE span.start_ms END)"
+)
+IN_RANGE = "span.start_ms >= :lo_hour AND span.start_ms < :hi AND span.end_ms > :lo"
+
+
+def range_params(lo: int, hi: int) -> dict[str, int]:
+    """The parameters CLIPPED_MS and IN_RANGE need for [lo, hi) in milliseconds."""
+    return {"lo": lo, "hi": hi, "lo_hour": (max(lo, 0) // HOUR_MS) * HOUR_MS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,116 +85,103 @@ def week_range(day: date, day_start: time) -> tuple[datetime, datetime]:
     return local_midnight(monday, day_start), local_midnight(monday + timedelta(days=7), day_start)
 
 
-def _clipped_ms(lo: int, hi: int) -> ColumnElement[int]:
-    end = case((span_t.c.end_ms > hi, hi), else_=span_t.c.end_ms)
-    start = case((span_t.c.start_ms < lo, lo), else_=span_t.c.start_ms)
-    return func.sum(end - start)
-
-
-def _in_range(lo: int, hi: int) -> tuple[ColumnElement[bool], ...]:
-    # Stored pieces never cross a UTC hour, so nothing that overlaps [lo, hi) starts before
-    # lo's hour: that bound lets the primary key do the range scan.
-    return (
-        span_t.c.start_ms >= (lo // HOUR_MS) * HOUR_MS,
-        span_t.c.start_ms < hi,
-        span_t.c.end_ms > lo,
-    )
-
-
-def _app_ms(conn: Connection, start_ms: int, end_ms: int) -> dict[int, int]:
+def app_ms(conn: Session, start_ms: int, end_ms: int) -> dict[int, int]:
     """Milliseconds per app id (AWAY_APP_ID for away) in [start_ms, end_ms)."""
     totals: dict[int, int] = {}
 
     def add_spans(lo: int, hi: int) -> None:
         if lo >= hi:
             return
-        app_key = func.coalesce(span_t.c.app_id, AWAY_APP_ID)
-        query = select(app_key, _clipped_ms(lo, hi)).where(*_in_range(lo, hi)).group_by(app_key)
-        for app_id, ms in conn.execute(query):
+        for app_id, ms in conn.rows(
+            f"SELECT COALESCE(span.app_id, {AWAY_APP_ID}) AS app_key, SUM({CLIPPED_MS})"
+            f" FROM span WHERE {IN_RANGE} GROUP BY app_key",
+            range_params(lo, hi),
+        ):
             totals[app_id] = totals.get(app_id, 0) + int(ms or 0)
 
+    # Whole hours come from the rollup; only the ragged ends are summed from the spans.
     first_hour = -(-start_ms // HOUR_MS)
     last_hour = end_ms // HOUR_MS
     if first_hour >= last_hour:
         add_spans(start_ms, end_ms)
         return totals
-    query = (
-        select(hour_t.c.app_id, func.sum(hour_t.c.ms))
-        .where(hour_t.c.hour >= first_hour, hour_t.c.hour < last_hour)
-        .group_by(hour_t.c.app_id)
-    )
-    for app_id, ms in conn.execute(query):
+    for app_id, ms in conn.rows(
+        "SELECT app_id, SUM(ms) FROM app_hour WHERE hour >= :first AND hour < :last"
+        " GROUP BY app_id",
+        {"first": first_hour, "last": last_hour},
+    ):
         totals[app_id] = totals.get(app_id, 0) + int(ms or 0)
     add_spans(start_ms, first_hour * HOUR_MS)
     add_spans(last_hour * HOUR_MS, end_ms)
     return totals
 
 
-def summarize(engine: Engine, start: datetime, end: datetime, by: By = "app") -> Summary:
+def summarize(db: Database, start: datetime, end: datetime, by: By = "app") -> Summary:
     """Active and away time in [start, end), and the active time per app or per title."""
     lo, hi = to_ms(start), to_ms(end)
-    with engine.connect() as conn:
-        per_app = _app_ms(conn, lo, hi)
+    with db.read() as conn:
+        per_app = app_ms(conn, lo, hi)
         away_ms = per_app.pop(AWAY_APP_ID, 0)
         active_ms = sum(per_app.values())
         totals = _by_app_name(conn, per_app) if by == "app" else _by_title(conn, lo, hi)
     return Summary(start, end, by, active_ms / 1000, away_ms / 1000, totals)
 
 
-def _by_app_name(conn: Connection, per_app: dict[int, int]) -> tuple[Total, ...]:
-    if not per_app:
-        return ()
-    query = select(app_t.c.id, app_t.c.name).where(app_t.c.id.in_(list(per_app)))
-    names: dict[int, str] = dict(conn.execute(query).all())
+def app_names(conn: Session, app_ids: list[int]) -> dict[int, tuple[str, str, str]]:
+    """(name, process, exe) of each app id."""
+    if not app_ids:
+        return {}
+    ids, params = in_list("app", app_ids)
+    return {
+        app_id: (name, process, exe)
+        for app_id, name, process, exe in conn.rows(
+            f"SELECT id, name, process, exe FROM app WHERE id IN {ids}", params
+        )
+    }
+
+
+def _by_app_name(conn: Session, per_app: dict[int, int]) -> tuple[Total, ...]:
+    names = app_names(conn, list(per_app))
     by_name: dict[str, int] = {}
     for app_id, ms in per_app.items():
-        name = names.get(app_id, "?")
+        name = names.get(app_id, ("?", "", ""))[0]
         by_name[name] = by_name.get(name, 0) + ms
     ranked = sorted(by_name.items(), key=lambda item: (-item[1], item[0]))
     return tuple(Total(name, ms / 1000) for name, ms in ranked if ms > 0)
 
 
-def _by_title(conn: Connection, lo: int, hi: int) -> tuple[Total, ...]:
-    title = func.coalesce(title_t.c.text, "")
-    query = (
-        select(app_t.c.name, title, _clipped_ms(lo, hi))
-        .select_from(span_t.join(app_t, app_t.c.id == span_t.c.app_id))
-        .outerjoin(title_t, title_t.c.id == span_t.c.title_id)
-        .where(*_in_range(lo, hi))
-        .group_by(app_t.c.name, title)
+def _by_title(conn: Session, lo: int, hi: int) -> tuple[Total, ...]:
+    found = conn.rows(
+        f"SELECT app.name, COALESCE(title.text, '') AS title_text, SUM({CLIPPED_MS})"
+        " FROM span"
+        " JOIN app ON app.id = span.app_id"
+        " LEFT JOIN title ON title.id = span.title_id"
+        f" WHERE {IN_RANGE} GROUP BY app.name, title_text",
+        range_params(lo, hi),
     )
-    rows = [(app, text, int(ms or 0)) for app, text, ms in conn.execute(query)]
+    rows = [(app, text, int(ms or 0)) for app, text, ms in found]
     rows.sort(key=lambda row: (-row[2], row[0], row[1]))
     return tuple(Total(text, ms / 1000, app) for app, text, ms in rows if ms > 0)
 
 
-def iter_spans(engine: Engine, start: datetime | None, end: datetime | None) -> Iterator[ExportRow]:
+def iter_spans(db: Database, start: datetime | None, end: datetime | None) -> Iterator[ExportRow]:
     """Every stored span overlapping [start, end), oldest first, with hour pieces joined again."""
     lo = to_ms(start) if start else 0
     hi = to_ms(end) if end else 2**62
     query = (
-        select(
-            span_t.c.start_ms,
-            span_t.c.end_ms,
-            app_t.c.name,
-            func.coalesce(title_t.c.text, ""),
-            func.coalesce(app_t.c.process, ""),
-            func.coalesce(app_t.c.exe, ""),
-            device_t.c.name,
-            span_t.c.device_id,
-        )
-        .select_from(span_t.outerjoin(app_t, app_t.c.id == span_t.c.app_id))
-        .outerjoin(title_t, title_t.c.id == span_t.c.title_id)
-        .join(device_t, device_t.c.id == span_t.c.device_id)
-        .where(*_in_range(lo, hi))
-        .order_by(span_t.c.start_ms, span_t.c.device_id)
+        "SELECT span.start_ms, span.end_ms, app.name, COALESCE(title.text, ''),"
+        " COALESCE(app.process, ''), COALESCE(app.exe, ''), device.name, span.device_id"
+        " FROM span LEFT JOIN app ON app.id = span.app_id"
+        " LEFT JOIN title ON title.id = span.title_id"
+        " JOIN device ON device.id = span.device_id"
+        f" WHERE {IN_RANGE} ORDER BY span.start_ms, span.device_id"
     )
     pending: ExportRow | None = None
     pending_device = -1
-    with engine.connect() as conn:
-        for start_ms, end_ms, app, text, process, exe, device, device_id in conn.execute(
-            query
-        ).yield_per(2000):
+    with db.read() as conn:
+        for start_ms, end_ms, app, text, process, exe, device, device_id in conn.stream(
+            query, range_params(lo, hi)
+        ):
             start_at = datetime.fromtimestamp(start_ms / 1000, UTC)
             end_at = datetime.fromtimestamp(end_ms / 1000, UTC)
             if (

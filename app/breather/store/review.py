@@ -9,13 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Engine, func, select
-
 from breather.categories import Categorizer
 from breather.store.by_category import category_days
-from breather.store.models import AWAY_APP_ID, HOUR_MS
-from breather.store.queries import Summary, day_range, hour_t, summarize
-from breather.store.writer import to_ms
+from breather.store.queries import Summary, day_range, summarize
+from breather.store.schema import AWAY_APP_ID, HOUR_MS, to_ms
+from breather.store.sql import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,44 +56,39 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def week_usage(
-    engine: Engine, any_day: date, day_start: time, categorizer: Categorizer
-) -> WeekUsage:
+def week_usage(db: Database, any_day: date, day_start: time, categorizer: Categorizer) -> WeekUsage:
     """Usage of the week holding `any_day`, with the person's day boundary."""
     monday = monday_of(any_day)
     days = tuple(
-        DayUsage(day, summarize(engine, *day_range(day, day_start)))
+        DayUsage(day, summarize(db, *day_range(day, day_start)))
         for day in (monday + timedelta(days=offset) for offset in range(7))
     )
     start = days[0].summary.start
     end = days[-1].summary.end
     periods = [(day.summary.start, day.summary.end) for day in days]
-    categories = tuple(day.seconds for day in category_days(engine, periods, categorizer))
+    categories = tuple(day.seconds for day in category_days(db, periods, categorizer))
     return WeekUsage(
         monday,
         days,
-        summarize(engine, start, end),
-        activity_grid(engine, start, end),
+        summarize(db, start, end),
+        activity_grid(db, start, end),
         categories,
     )
 
 
-def activity_grid(engine: Engine, start: datetime, end: datetime) -> tuple[tuple[float, ...], ...]:
+def activity_grid(db: Database, start: datetime, end: datetime) -> tuple[tuple[float, ...], ...]:
     """Active seconds by local weekday and hour of day over [start, end), from the rollup."""
     grid = [[0.0] * 24 for _ in range(7)]
-    first_hour = to_ms(start) // HOUR_MS
-    last_hour = -(-to_ms(end) // HOUR_MS)
-    query = (
-        select(hour_t.c.hour, func.sum(hour_t.c.ms))
-        .where(
-            hour_t.c.hour >= first_hour,
-            hour_t.c.hour < last_hour,
-            hour_t.c.app_id != AWAY_APP_ID,
-        )
-        .group_by(hour_t.c.hour)
+    found = db.rows(
+        "SELECT hour, SUM(ms) FROM app_hour"
+        " WHERE hour >= :first AND hour < :last AND app_id != :away GROUP BY hour",
+        {
+            "first": to_ms(start) // HOUR_MS,
+            "last": -(-to_ms(end) // HOUR_MS),
+            "away": AWAY_APP_ID,
+        },
     )
-    with engine.connect() as conn:
-        for hour, ms in conn.execute(query):
-            local = datetime.fromtimestamp(hour * 3600, UTC).astimezone()
-            grid[local.weekday()][local.hour] += (ms or 0) / 1000
+    for hour, ms in found:
+        local = datetime.fromtimestamp(hour * 3600, UTC).astimezone()
+        grid[local.weekday()][local.hour] += (ms or 0) / 1000
     return tuple(tuple(row) for row in grid)

@@ -11,27 +11,25 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import datetime
-from typing import Any
-
-from sqlalchemy import Engine, delete, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from breather.monitor.base import WindowInfo
 from breather.store.journal import SpanJournal
-from breather.store.models import AWAY_APP_ID, HOUR_MS, App, AppHour, SpanRow, Title
+from breather.store.schema import AWAY_APP_ID, HOUR_MS, to_ms
+from breather.store.sql import Database, Session, in_list
 from breather.tracking import Span
 
 _CACHE_LIMIT = 20_000
 
-span_table = SpanRow.__table__  # type: ignore[attr-defined]
-app_hour_table = AppHour.__table__  # type: ignore[attr-defined]
-app_table = App.__table__  # type: ignore[attr-defined]
-title_table = Title.__table__  # type: ignore[attr-defined]
-
-
-def to_ms(moment: datetime) -> int:
-    return round(moment.timestamp() * 1000)
+_UPSERT_SPAN = """
+    INSERT INTO span (start_ms, device_id, end_ms, app_id, title_id)
+    VALUES (:start_ms, :device_id, :end_ms, :app_id, :title_id)
+    ON CONFLICT (start_ms, device_id) DO UPDATE
+    SET end_ms = excluded.end_ms, app_id = excluded.app_id, title_id = excluded.title_id
+"""
+_ADD_TO_HOUR = """
+    INSERT INTO app_hour (hour, device_id, app_id, ms) VALUES (:hour, :device_id, :app_id, :ms)
+    ON CONFLICT (hour, device_id, app_id) DO UPDATE SET ms = app_hour.ms + excluded.ms
+"""
 
 
 def title_digest(text: str) -> int:
@@ -55,7 +53,7 @@ class SpanWriter:
 
     def __init__(
         self,
-        engine: Engine,
+        db: Database,
         device_id: int,
         *,
         flush_every: float = 9.0,
@@ -64,7 +62,7 @@ class SpanWriter:
     ) -> None:
         """With a `journal`, what it holds from a run that ended without writing it (a crash)
         is written to the database first, before anything else."""
-        self._engine = engine
+        self._db = db
         self._device_id = device_id
         self.flush_every = flush_every
         self.db_every = db_every
@@ -77,21 +75,6 @@ class SpanWriter:
         self._last_flush: float | None = None
         self._apps: dict[WindowInfo, int] = {}
         self._titles: dict[str, int] = {}
-        dialect = sqlite if engine.dialect.name == "sqlite" else postgresql
-        span_insert = dialect.insert(span_table)
-        self._upsert_span = span_insert.on_conflict_do_update(
-            index_elements=["start_ms", "device_id"],
-            set_={
-                "end_ms": span_insert.excluded.end_ms,
-                "app_id": span_insert.excluded.app_id,
-                "title_id": span_insert.excluded.title_id,
-            },
-        )
-        hour_insert = dialect.insert(app_hour_table)
-        self._add_to_hour = hour_insert.on_conflict_do_update(
-            index_elements=["hour", "device_id", "app_id"],
-            set_={"ms": app_hour_table.c.ms + hour_insert.excluded.ms},
-        )
         if journal is not None:
             self._replay(journal)
 
@@ -100,15 +83,14 @@ class SpanWriter:
         if spans:
             # The database may hold some of these already (a crash between writing it and
             # emptying the journal): start from what it holds, so nothing is counted twice.
-            first = to_ms(spans[0].start)
-            query = select(span_table.c.start_ms, span_table.c.end_ms, span_table.c.app_id).where(
-                span_table.c.device_id == self._device_id, span_table.c.start_ms >= first
+            stored = self._db.rows(
+                "SELECT start_ms, end_ms, app_id FROM span"
+                " WHERE device_id = :device AND start_ms >= :first",
+                {"device": self._device_id, "first": to_ms(spans[0].start)},
             )
-            with self._engine.connect() as conn:
-                self._written = {
-                    start: (end, AWAY_APP_ID if app is None else app)
-                    for start, end, app in conn.execute(query)
-                }
+            self._written = {
+                start: (end, AWAY_APP_ID if app is None else app) for start, end, app in stored
+            }
             self._write(spans, None)
         journal.clear()
 
@@ -167,7 +149,7 @@ class SpanWriter:
     def _write(self, closed: list[Span], open_span: Span | None) -> None:
         # Work on a copy so a failed transaction leaves the record of what is stored intact.
         written = dict(self._written)
-        with self._engine.begin() as conn:
+        with self._db.write() as conn:
             hour_deltas: dict[tuple[int, int], int] = {}
             open_pieces: dict[int, tuple[int, int]] = {}
             for span, is_open in [*((s, False) for s in closed), (open_span, True)]:
@@ -194,7 +176,7 @@ class SpanWriter:
                     )
                     _count(written, hour_deltas, start_ms, end_ms, rollup_app)
                 if rows:
-                    conn.execute(self._upsert_span, rows)
+                    conn.run_many(_UPSERT_SPAN, rows)
             # Pieces written before and not rewritten now: the open span was cut back (idle).
             gone = list(written)
             for start_ms in gone:
@@ -203,10 +185,10 @@ class SpanWriter:
                 key = (hour, rollup_app)
                 hour_deltas[key] = hour_deltas.get(key, 0) - (end_ms - start_ms)
             if gone:
-                conn.execute(
-                    delete(span_table).where(
-                        span_table.c.device_id == self._device_id, span_table.c.start_ms.in_(gone)
-                    )
+                starts, params = in_list("start", gone)
+                conn.run(
+                    f"DELETE FROM span WHERE device_id = :device AND start_ms IN {starts}",
+                    {"device": self._device_id, **params},
                 )
             rollup_rows = [
                 {"hour": hour, "device_id": self._device_id, "app_id": app, "ms": ms}
@@ -214,31 +196,29 @@ class SpanWriter:
                 if ms
             ]
             if rollup_rows:
-                conn.execute(self._add_to_hour, rollup_rows)
+                conn.run_many(_ADD_TO_HOUR, rollup_rows)
         self._written = open_pieces
 
-    def _app_id(self, conn: Any, window: WindowInfo | None) -> int | None:
+    def _app_id(self, conn: Session, window: WindowInfo | None) -> int | None:
         if window is None:
             return None
         identity = WindowInfo(window.app, "", window.process, window.exe)
         found = self._apps.get(identity)
         if found is not None:
             return found
-        row = conn.execute(
-            select(app_table.c.id).where(
-                app_table.c.name == window.app,
-                app_table.c.process == window.process,
-                app_table.c.exe == window.exe,
-            )
-        ).scalar()
+        app = {"name": window.app, "process": window.process, "exe": window.exe}
+        row = conn.value(
+            "SELECT id FROM app WHERE name = :name AND process = :process AND exe = :exe", app
+        )
         if row is None:
-            row = conn.execute(
-                insert(app_table).values(name=window.app, process=window.process, exe=window.exe)
-            ).inserted_primary_key[0]
+            row = conn.value(
+                "INSERT INTO app (name, process, exe) VALUES (:name, :process, :exe) RETURNING id",
+                app,
+            )
         self._apps[identity] = int(row)
         return int(row)
 
-    def _title_id(self, conn: Any, window: WindowInfo | None) -> int | None:
+    def _title_id(self, conn: Session, window: WindowInfo | None) -> int | None:
         if window is None or not window.title:
             return None
         text = window.title
@@ -247,17 +227,18 @@ class SpanWriter:
             return found
         digest = title_digest(text)
         title_id = None
-        for row_id, row_text in conn.execute(
-            select(title_table.c.id, title_table.c.text).where(title_table.c.digest == digest)
+        for row_id, row_text in conn.rows(
+            "SELECT id, text FROM title WHERE digest = :digest", {"digest": digest}
         ):
             if row_text == text:
                 title_id = int(row_id)
                 break
         if title_id is None:
             title_id = int(
-                conn.execute(
-                    insert(title_table).values(digest=digest, text=text)
-                ).inserted_primary_key[0]
+                conn.value(
+                    "INSERT INTO title (digest, text) VALUES (:digest, :text) RETURNING id",
+                    {"digest": digest, "text": text},
+                )
             )
         if len(self._titles) >= _CACHE_LIMIT:
             self._titles.clear()

@@ -80,7 +80,7 @@ class BreatherApp(QObject):
         super().__init__()
         self.store = store
         self.context = AppContext(
-            store.engine, settings, paths, clock, Categorizer(settings.categories)
+            store.db, settings, paths, clock, Categorizer(settings.categories)
         )
         self.icon = QIcon(str(resource("icons", "breather.svg")))
         self.window = MainWindow(self.icon, hide_on_close=tray_available)
@@ -251,7 +251,7 @@ class BreatherApp(QObject):
             policy,
             clock=clock,
             categorize=self.context.categorizer.category,
-            log=BoundaryLog(self.store.engine, self.store.device_id),
+            log=BoundaryLog(self.store.db, self.store.device_id),
             fullscreen=probe.fullscreen if probe is not None else None,
             do_not_disturb=notifier.do_not_disturb,
         )
@@ -263,7 +263,7 @@ class BreatherApp(QObject):
             coordinator.add_presenter(presenter)
         coordinator.add_presenter(NotificationPresenter(notifier, runtime.submit, windows=True))
         today = policy.day_of(clock.now())
-        totals = summarize(self.store.engine, *policy.day_bounds(today), "title").totals
+        totals = summarize(self.store.db, *policy.day_bounds(today), "title").totals
         coordinator.seed_today(today, ((t.app or "", t.key, t.seconds) for t in totals))
         self._presenters = (screens, prompts)  # they own the windows: keep them alive
         self.boundaries = runtime
@@ -306,7 +306,7 @@ class BreatherApp(QObject):
     def update_status(self) -> None:
         """Refresh the tooltip and status line with today's time."""
         start, end = day_range(self.context.today(), self.context.settings.tracking.day_starts)
-        active = summarize(self.context.engine, start, end).active_seconds
+        active = summarize(self.context.db, start, end).active_seconds
         text = f"{APP_NAME}\nToday: {format_duration(active)} at the screen"
         wait = self.next_break_in()
         if wait is not None:

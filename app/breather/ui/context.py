@@ -6,17 +6,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from PySide6.QtGui import QColor
-from sqlalchemy import Engine
 
 from breather.categories import Categorizer
 from breather.clock import Clock
 from breather.config import Settings
 from breather.paths import Paths
+from breather.store.sql import Database
 
 
 @dataclass
 class AppContext:
-    engine: Engine
+    db: Database
     settings: Settings
     paths: Paths
     clock: Clock

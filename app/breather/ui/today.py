@@ -56,7 +56,7 @@ class TodayPage(ScrollPage):
         context = self._context
         day = context.today()
         start, end = day_range(day, context.settings.tracking.day_starts)
-        summary = summarize(context.engine, start, end)
+        summary = summarize(context.db, start, end)
         self.subtitle.setText(f"{start:%A %d %B} · your day starts at {start:%H:%M}")
         self.active_value.setText(format_duration(summary.active_seconds))
         self.away_value.setText(format_duration(summary.away_seconds))
@@ -65,9 +65,9 @@ class TodayPage(ScrollPage):
         self.apps.set_rows(
             [BarRow(t.key, t.seconds, context.app_color(t.key)) for t in summary.totals[:TOP_APPS]]
         )
-        by_category = category_summary(context.engine, start, end, categorizer)
+        by_category = category_summary(context.db, start, end, categorizer)
         self.boundaries.show_boundaries(
-            break_counts(context.engine, start, end),
+            break_counts(context.db, start, end),
             limit_uses(
                 context.settings.limits,
                 [
@@ -90,7 +90,7 @@ class TodayPage(ScrollPage):
                 if row.app is None
                 else categorizer.category(row.app, row.title, row.process, row.exe),
             )
-            for row in iter_spans(context.engine, start, end)
+            for row in iter_spans(context.db, start, end)
         ]
         self.timeline.set_day(start, min(end, context.now()), blocks)
         self.apps.setFocusPolicy(Qt.FocusPolicy.TabFocus)

@@ -95,9 +95,9 @@ class WeekPage(ScrollPage):
         context = self._context
         self._monday = monday_of(monday)
         starts = context.settings.tracking.day_starts
-        usage = week_usage(context.engine, self._monday, starts, context.categorizer)
+        usage = week_usage(context.db, self._monday, starts, context.categorizer)
         previous = summarize(
-            context.engine, *_same_days_last_week(usage, context.today(), context.now())
+            context.db, *_same_days_last_week(usage, context.today(), context.now())
         )
         self._usage = usage
         this_monday = monday_of(context.today())
@@ -117,7 +117,7 @@ class WeekPage(ScrollPage):
             [BarRow(t.key, t.seconds, context.app_color(t.key)) for t in usage.total.totals[:8]]
         )
         self.boundaries.show_boundaries(
-            break_counts(context.engine, usage.total.start, usage.total.end),
+            break_counts(context.db, usage.total.start, usage.total.end),
             limit_uses(
                 context.settings.limits,
                 [
