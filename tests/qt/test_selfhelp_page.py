@@ -179,6 +179,19 @@ def test_the_region_can_be_changed_from_the_keyboard(make_page: PageFactory, qtb
     assert card_titles(page.crisis_cards) == ["TelefonSeelsorge"]
 
 
+def test_the_hint_says_where_the_region_came_from(
+    qtbot, catalogue: Catalogue, opened: list[QUrl]
+) -> None:
+    page = SelfHelpPage(catalogue, None, open_url=opened.append)  # nothing saved yet
+    qtbot.addWidget(page)
+    assert "language settings" in page.region_hint.text()
+    page.region_box.setCurrentIndex(page.region_box.findData("IE"))
+    assert "remembers" in page.region_hint.text()
+    reopened = SelfHelpPage(catalogue, "IE", open_url=opened.append)  # the saved choice
+    qtbot.addWidget(reopened)
+    assert "remembers" in reopened.region_hint.text()
+
+
 def test_the_region_box_has_a_keyboard_shortcut(make_page: PageFactory) -> None:
     page = make_page("GB")
     (prompt,) = [label for label in page.findChildren(QLabel) if label.buddy() is page.region_box]

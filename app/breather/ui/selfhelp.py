@@ -60,6 +60,12 @@ INTRO = (
     "trained to listen, and reaching out is a good first step."
 )
 
+LOCALE_HINT = (
+    "Chosen from your system's language settings. If you are somewhere else, "
+    "pick that country instead."
+)
+CHOSEN_HINT = "Your choice: Breather remembers it. Travelling? Pick where you are now."
+
 STYLE = """
 QFrame#emergency {{
     border: none; border-left: 5px solid {accent}; border-radius: 10px;
@@ -218,15 +224,11 @@ class SelfHelpPage(QScrollArea):
         chooser.addWidget(prompt)
         chooser.addWidget(self.region_box)
         chooser.addStretch(1)
-        hint = _label(
-            "Chosen from your system's language settings. If you are somewhere else, "
-            "pick that country instead.",
-            muted=True,
-        )
+        self.region_hint = _label(CHOSEN_HINT if region is not None else LOCALE_HINT, muted=True)
         chooser_block = QVBoxLayout()
         chooser_block.setSpacing(4)
         chooser_block.addLayout(chooser)
-        chooser_block.addWidget(hint)
+        chooser_block.addWidget(self.region_hint)
         self._column.addLayout(chooser_block)
 
         self._content: QWidget | None = None
@@ -257,6 +259,7 @@ class SelfHelpPage(QScrollArea):
     def _region_chosen(self, index: int) -> None:
         code = self.region_box.itemData(index)
         if isinstance(code, str) and code != self._region:
+            self.region_hint.setText(CHOSEN_HINT)
             self.show_region(code)
             self.region_changed.emit(code)
 
