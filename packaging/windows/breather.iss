@@ -3,7 +3,7 @@
 ;   pyinstaller --noconfirm --clean packaging\pyinstaller\breather.spec   (makes dist\breather)
 ;   iscc packaging\windows\breather.iss                                  (makes dist\Breather-<version>-setup.exe)
 ;
-; The version is read back from breather.exe, which the spec stamps with pyproject's version.
+; The version is read back from breather.exe, which the spec stamps with breather.__version__.
 ; Not built in CI (Linux); tests/packaging checks that its id, names and paths match the rest.
 
 #define AppId "io.github.breather.Breather"

@@ -86,15 +86,21 @@ def test_qt_names_the_app_as_the_desktop_file_does(named_qt_app: QGuiApplication
     assert named_qt_app.applicationVersion() == VERSION
 
 
-def test_the_version_comes_from_pyproject() -> None:
-    assert __version__ == VERSION  # the installed metadata: what --version and About show
+def test_the_version_is_written_once() -> None:
+    from importlib.metadata import version
+
+    assert __version__ == VERSION  # what --version and About show
+    # The build reads it from the package: the installed metadata carries the same.
+    assert PYPROJECT["project"]["dynamic"] == ["version"]
+    assert PYPROJECT["tool"]["hatch"]["version"]["path"] == "app/breather/__init__.py"
+    assert version("breather") == VERSION
     releases = metainfo().findall("releases/release")
     assert releases, "the metainfo lists no release"
     assert releases[0].get("version") == VERSION, "the newest <release> comes first"
     for release in releases:
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", release.get("date", "")), release.attrib
     # The bundle and the installer read it, never repeat it.
-    assert 'tomllib.loads((ROOT / "pyproject.toml")' in SPEC.read_text()
+    assert "from breather import __version__ as VERSION" in SPEC.read_text()
     assert "GetStringFileInfo" in INNO.read_text()
 
 
