@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import plistlib
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -281,6 +280,8 @@ class MacLaunchAgent:
         return False
 
     def status(self) -> AutostartState:
+        import plistlib  # macOS only
+
         try:
             with self.plist.open("rb") as source:
                 agent = plistlib.load(source)
@@ -297,6 +298,8 @@ class MacLaunchAgent:
         return AutostartState(True, str(self.plist), command, _missing_program(command))
 
     def enable(self, command: Sequence[str]) -> AutostartState:
+        import plistlib  # macOS only
+
         agent = {
             "Label": APP_ID,
             "ProgramArguments": list(command),

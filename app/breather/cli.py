@@ -95,7 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    from breather.store.database import MIGRATE_COMMAND, migrate_main
+
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == [MIGRATE_COMMAND]:  # a child process of the app or `track`
+        return migrate_main(arguments[1:])
+    args = build_parser().parse_args(arguments)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -146,13 +151,20 @@ def _settings(paths: Paths, *, quiet: bool = False) -> Settings:
     return settings
 
 
-def _open_store(paths: Paths) -> Store | None:
-    """The database, with its notices said; None (and why, said) when it cannot be used."""
+def _open_store(paths: Paths, *, long_running: bool = False) -> Store | None:
+    """The database, with its notices said; None (and why, said) when it cannot be used.
+
+    A `long_running` process migrates in a child process (see `open_store`)."""
     from breather.store import DatabaseUnusable, open_store
 
     device_uuid, device_name = device_identity(paths.data_dir)
     try:
-        store = open_store(paths.db_url, device_uuid=device_uuid, device_name=device_name)
+        store = open_store(
+            paths.db_url,
+            device_uuid=device_uuid,
+            device_name=device_name,
+            migrate_apart=long_running,
+        )
     except DatabaseUnusable as why:
         _say(str(why))
         return None
@@ -168,9 +180,13 @@ def _person_today(settings: Settings) -> date:
 
 
 def cmd_app(args: argparse.Namespace, paths: Paths) -> int:
+    # The settings first: their problems are said before anything else, and the modules
+    # they need load before Qt, which reads the source of every module imported after it
+    # (see breather.ui.binding).
+    settings = _settings(paths)
     from breather.ui.app import run_app
 
-    return run_app(paths, _settings(paths), sys.argv[:1], show_window=not args.tray)
+    return run_app(paths, settings, sys.argv[:1], show_window=not args.tray)
 
 
 def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
@@ -201,7 +217,7 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
             _say(f"cannot see the desktop: {why}")
             _say("`breather doctor` explains what works here; `breather track --demo` shows it")
             return EXIT_PROBLEM
-    store = _open_store(paths)
+    store = _open_store(paths, long_running=True)
     if store is None:
         return EXIT_PROBLEM
 

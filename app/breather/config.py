@@ -10,7 +10,6 @@ for that section. Add a section by adding a field to `Settings` and a reader her
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from collections.abc import Callable
@@ -284,6 +283,8 @@ def _category_name(known: tuple[str, ...]) -> ValueParser:
         for candidate in known:
             if candidate.casefold() == name.casefold():
                 return candidate
+        import difflib  # only when a name is unknown
+
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
         if close:
             raise ValueError(f"{name!r} is not a category; did you mean {close[0]!r}?")

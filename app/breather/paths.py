@@ -11,6 +11,8 @@ from pathlib import Path
 APP_NAME = "breather"
 #: Held by whichever process records spans for this data dir (`breather track` or the app).
 TRACKER_LOCK = "tracker.lock"
+#: Left by the first-run welcome once it was answered.
+WELCOMED_MARKER = "welcomed"
 
 
 @dataclass(frozen=True, slots=True)

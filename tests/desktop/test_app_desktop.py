@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -123,22 +124,50 @@ def test_a_launch_from_the_menu_opens_the_window(desktop: Desktop, tmp_path: Pat
     assert app.returncode == 0
 
 
+@pytest.mark.parametrize("database", ["new", "up to date"])
 def test_in_the_tray_the_app_leaves_the_sql_toolkit_and_the_charts_unloaded(
-    desktop: Desktop, tmp_path: Path
+    desktop: Desktop, tmp_path: Path, database: str
 ) -> None:
     # What keeps the tray app within its memory budget: SQLAlchemy and pydantic (~60 MB) load
-    # only for a migration, numpy and pyqtgraph (~50 MB) only when a chart is first shown.
+    # only in the child process that migrates (here, creates) the database, numpy and
+    # pyqtgraph (~50 MB) only when a chart is first shown, OpenSSL's libcrypto never.
     (tmp_path / "welcomed").touch()
-    existing = open_store(sqlite_url(tmp_path / "breather.db"), device_uuid="x", device_name="x")
-    existing.close()  # an up-to-date database, as on every start after the first
+    if database == "up to date":  # as on every start after the first
+        open_store(sqlite_url(tmp_path / "breather.db"), device_uuid="x", device_name="x").close()
     app = launch(desktop, tmp_path, "--tray")
     try:
         wait_until(lambda: _has_icon(desktop), 20, "Breather's tray icon")
         maps = Path(f"/proc/{app.pid}/maps").read_text()
         assert "/PySide6/" in maps  # the check sees the app's libraries
-        loaded = [name for name in ("sqlalchemy", "pydantic_core", "numpy") if f"/{name}/" in maps]
-        assert loaded == []
+        heavy = ("/sqlalchemy/", "/pydantic_core/", "/numpy/", "/libcrypto.")
+        assert [name for name in heavy if name in maps] == []
     finally:
         app.terminate()
         app.communicate(timeout=15)
     assert app.returncode == 0
+    stored = sqlite3.connect(tmp_path / "breather.db")
+    tables = {name for (name,) in stored.execute("SELECT name FROM sqlite_master")}
+    stored.close()
+    assert "span" in tables
+
+
+def test_a_damaged_database_is_kept_aside_and_the_person_is_told(
+    desktop: Desktop, tmp_path: Path
+) -> None:
+    (tmp_path / "welcomed").touch()
+    (tmp_path / "breather.db").write_bytes(b"not a database, just bytes" * 100)
+    app = launch(desktop, tmp_path, "--tray")
+    try:
+        wait_until(lambda: _has_icon(desktop), 20, "Breather's tray icon")
+        # In the tray alone, the only window is the message saying where the old file went.
+        box = wait_until(lambda: main_window(desktop), 10, "the message about the database")
+        desktop.screenshot(ARTIFACTS / "desktop-damaged-database.png")
+        assert geometry(desktop, box)[2] > 200
+    finally:
+        app.terminate()
+        _out, err = app.communicate(timeout=15)
+    assert app.returncode == 0
+    kept = [p.name for p in tmp_path.glob("breather.db.damaged-*") if not p.name.endswith("-wal")]
+    assert len(kept) == 1
+    assert f"kept, untouched, as {tmp_path / kept[0]}" in err
+    assert (tmp_path / kept[0]).read_bytes().startswith(b"not a database")

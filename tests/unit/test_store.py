@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from breather.monitor.base import Sample, WindowInfo
-from breather.store import Store, open_store, sqlite_url
+from breather.store import DatabaseUnusable, Store, open_store, sqlite_url
 from breather.store.journal import SpanJournal
 from breather.store.queries import day_range, iter_spans, summarize, week_range
 from breather.store.sql import SqliteDatabase, StoreError, open_database
@@ -354,3 +354,68 @@ def test_recording_reviewing_and_retention_never_load_the_sql_toolkit(tmp_path: 
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["none"]
+
+
+FIRST_START = """
+import sys
+
+from breather.store import open_store
+
+store = open_store(sys.argv[1], device_uuid="test", device_name="t", migrate_apart=True)
+tables = {row[0] for row in store.db.rows("SELECT name FROM sqlite_master WHERE type = 'table'")}
+store.close()
+heavy = ("sqlalchemy", "sqlmodel", "pydantic", "alembic")
+print(" ".join(name for name in heavy if name in sys.modules) or "none")
+print(" ".join(sorted(tables & {"span", "app_hour", "boundary_event", "alembic_version"})))
+"""
+
+
+def test_a_long_running_process_migrates_in_a_child_and_keeps_its_memory(tmp_path: Path) -> None:
+    # The first start creates the schema through the migrations; the app and `breather
+    # track` have that done by a child process, so the ~60 MB never enter them.
+    url = sqlite_url(tmp_path / "breather.db")
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_START, url], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    loaded, tables = done.stdout.splitlines()
+    assert loaded == "none"
+    assert tables == "alembic_version app_hour boundary_event span"
+    assert (tmp_path / "breather.db").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_migration_that_fails_in_the_child_says_why(tmp_path: Path) -> None:
+    path = tmp_path / "breather.db"
+    url = sqlite_url(path)
+    open_store(url, device_uuid="t", device_name="t").close()
+    half_done = sqlite3.connect(path)  # at 0001 by its record, yet 0002's table is there
+    half_done.execute("UPDATE alembic_version SET version_num = '0001'")
+    half_done.commit()
+    half_done.close()
+    with pytest.raises(DatabaseUnusable, match=r"the migration failed: .*boundary_event"):
+        open_store(url, device_uuid="t", device_name="t", migrate_apart=True)
+
+
+def test_a_database_from_a_newer_breather_is_left_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "breather.db"
+    newer = sqlite3.connect(path)
+    newer.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+    newer.execute("INSERT INTO alembic_version VALUES ('9999')")
+    newer.commit()
+    newer.close()
+    with pytest.raises(DatabaseUnusable, match=r"newer version of Breather .*9999.*Update"):
+        open_store(sqlite_url(path), device_uuid="t", device_name="t", migrate_apart=True)
+    untouched = sqlite3.connect(path)
+    assert untouched.execute("SELECT * FROM alembic_version").fetchall() == [("9999",)]
+    assert untouched.execute("SELECT COUNT(*) FROM sqlite_master").fetchone() == (1,)
+    untouched.close()
+
+
+@given(st.text())
+def test_title_digests_stay_what_earlier_versions_stored(title: str) -> None:
+    import hashlib
+
+    from breather.store.writer import title_digest
+
+    stored_before = hashlib.blake2b(title.encode(), digest_size=8).digest()
+    assert title_digest(title) == int.from_bytes(stored_before, "big", signed=True)

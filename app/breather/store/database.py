@@ -9,10 +9,13 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from breather import APP_NAME
 from breather.store.journal import SpanJournal
 from breather.store.sql import Database, open_database, safe_url, sqlite_path, sqlite_url
 from breather.store.writer import SpanWriter
@@ -51,8 +54,15 @@ class Store:
         self.db.close()
 
 
-def open_store(url: str, *, device_uuid: str, device_name: str) -> Store:
-    """Open (creating and migrating as needed) the database at `url` for this device."""
+def open_store(
+    url: str, *, device_uuid: str, device_name: str, migrate_apart: bool = False
+) -> Store:
+    """Open (creating and migrating as needed) the database at `url` for this device.
+
+    `migrate_apart` runs a needed migration (the first start, or one after an upgrade) in a
+    child process, for processes that run for hours: alembic and SQLAlchemy take ~60 MB that
+    a process never gives back once it has imported them.
+    """
     notices: list[str] = []
     path = sqlite_path(url)
     if path is not None:
@@ -63,8 +73,22 @@ def open_store(url: str, *, device_uuid: str, device_name: str) -> Store:
     except Exception as error:  # an unknown driver or a malformed URL
         raise DatabaseUnusable(f"cannot use the database at {safe_url(url)}: {error}") from error
     try:
-        _migrate(db)
+        stored, head = _stored_revision(db), schema_head()
+        if stored is not None and stored > head:  # revisions are numbered: 0001, 0002, ...
+            raise DatabaseUnusable(
+                f"the database at {safe_url(url)} was last used by a newer version of "
+                f"{APP_NAME} (its schema is {stored}; this version knows up to {head}). "
+                "Update Breather, or use another database with --db."
+            )
+        if stored != head:
+            if migrate_apart:
+                _migrate_in_child(url)
+            else:
+                _migrate(db)
         device_id = _device_id(db, device_uuid, device_name)
+    except DatabaseUnusable:
+        db.close()
+        raise
     except Exception as error:
         db.close()
         raise DatabaseUnusable(f"cannot use the database at {safe_url(url)}: {error}") from error
@@ -140,8 +164,6 @@ def _stored_revision(db: Database) -> str | None:
 
 
 def _migrate(db: Database) -> None:
-    if _stored_revision(db) == schema_head():
-        return
     from alembic import command
     from alembic.config import Config
 
@@ -154,6 +176,47 @@ def _migrate(db: Database) -> None:
             command.upgrade(config, "head")
     finally:
         engine.dispose()
+
+
+#: The command line of a child process that migrates a database (see `open_store`); not a
+#: command for people, so `breather --help` does not list it.
+MIGRATE_COMMAND = "migrate-database"
+#: A migration rewrites tables; on a year of data that takes seconds, not minutes.
+MIGRATE_TIMEOUT = 600.0
+
+
+def _migrate_in_child(url: str) -> None:
+    # The same program as this one: the frozen bundle's executable, or this Python running
+    # the package.
+    program = (
+        [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "breather"]
+    )
+    done = subprocess.run(
+        [*program, MIGRATE_COMMAND, url],
+        capture_output=True,
+        text=True,
+        timeout=MIGRATE_TIMEOUT,
+        check=False,
+    )
+    if done.returncode != 0:
+        said = done.stderr.strip().splitlines()
+        raise RuntimeError(said[-1] if said else f"the migration exited with {done.returncode}")
+
+
+def migrate_main(argv: list[str]) -> int:
+    """The child process of `_migrate_in_child`: migrate the database at the URL in `argv`."""
+    (url,) = argv
+    db = open_database(url)
+    try:
+        _migrate(db)
+    except Exception as error:
+        # One line: the parent passes the last line on (SQLAlchemy adds the SQL and a link).
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        print(f"the migration failed: {first_line}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    return 0
 
 
 def _device_id(db: Database, device_uuid: str, device_name: str) -> int:

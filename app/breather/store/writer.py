@@ -9,7 +9,6 @@ sum of the pieces in the same transaction, so summaries read the rollup instead 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 
 from breather.monitor.base import WindowInfo
@@ -17,6 +16,13 @@ from breather.store.journal import SpanJournal
 from breather.store.schema import AWAY_APP_ID, HOUR_MS, to_ms
 from breather.store.sql import Database, Session, in_list
 from breather.tracking import Span
+
+try:
+    # The built-in BLAKE2, which is also what hashlib.blake2b is: importing hashlib loads
+    # OpenSSL's libcrypto as well (~3.5 MB resident in the tray app) for nothing used here.
+    from _blake2 import blake2b
+except ImportError:  # a Python without the built-in module
+    from hashlib import blake2b
 
 _CACHE_LIMIT = 20_000
 
@@ -34,9 +40,7 @@ _ADD_TO_HOUR = """
 
 def title_digest(text: str) -> int:
     """A stable signed 64-bit digest of a title (fits a BIGINT column)."""
-    return int.from_bytes(
-        hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True
-    )
+    return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 def hour_pieces(start_ms: int, end_ms: int) -> Iterable[tuple[int, int]]:

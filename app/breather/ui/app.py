@@ -17,29 +17,28 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QSocketNotifier, QTimer
+from PySide6.QtCore import QFileSystemWatcher, QObject, QSocketNotifier, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
 from breather import APP_ID, APP_NAME, __version__, privacy
-from breather.autostart import AutostartError
 from breather.categories import Categorizer
 from breather.clock import Clock, SystemClock
 from breather.config import Settings
 from breather.config_file import ConfigWriteError
 from breather.desktop_entry import WINDOW_CLASS
 from breather.durations import format_duration
-from breather.paths import TRACKER_LOCK, Paths, ensure_private_dir, hold_lock
+from breather.paths import TRACKER_LOCK, WELCOMED_MARKER, Paths, ensure_private_dir, hold_lock
 from breather.recorder import Recorder
 from breather.resources import resource
 from breather.runtime.sampler import SamplerThread
 from breather.store import Store
 from breather.store.queries import day_range, summarize
 from breather.ui import theme
+from breather.ui.binding import forget_module_sources
 from breather.ui.context import AppContext
 from breather.ui.main_window import MainWindow
 from breather.ui.tray import Tray
-from breather.ui.welcome import WELCOMED_MARKER, WelcomeDialog, apply_welcome
 
 if TYPE_CHECKING:
     from breather.notify.base import Notifier
@@ -48,6 +47,7 @@ if TYPE_CHECKING:
     from breather.ui.settings import SettingsPage
     from breather.ui.today import TodayPage
     from breather.ui.weekly import WeekPage
+    from breather.ui.welcome import WelcomeDialog
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +171,8 @@ class BreatherApp(QObject):
 
     def welcome(self) -> WelcomeDialog:
         """Show the first-run welcome over the window; its choices are saved when it closes."""
+        from breather.ui.welcome import WelcomeDialog  # the first run only
+
         self.show_window()
         dialog = WelcomeDialog(self.window)
         dialog.finished.connect(lambda _result: self._welcomed(dialog))
@@ -178,6 +180,9 @@ class BreatherApp(QObject):
         return dialog
 
     def _welcomed(self, dialog: WelcomeDialog) -> None:
+        from breather.autostart import AutostartError
+        from breather.ui.welcome import apply_welcome
+
         paths = self.context.paths
         try:
             apply_welcome(dialog.choices(), paths.config_file, paths.data_dir)
@@ -356,7 +361,7 @@ class BreatherApp(QObject):
             from breather.monitor.select import open_desktop
 
             windows, idle = open_desktop()
-            return Recorder.for_store(
+            recorder = Recorder.for_store(
                 store,
                 tracking,
                 clock=clock,
@@ -367,6 +372,8 @@ class BreatherApp(QObject):
                 data_dir=paths.data_dir,
                 on_sample=on_sample,
             )
+            forget_module_sources()  # this thread's imports (the desktop backend) are done
+            return recorder
 
         self.sampler = SamplerThread(make_recorder)
         self.sampler.stopped.connect(self._sampler_stopped)
@@ -467,7 +474,7 @@ def run_app(paths: Paths, settings: Settings, argv: list[str], *, show_window: b
     A launch from the menu opens the window; `show_window=False` (`breather --tray`, what the
     login session uses) starts in the tray alone."""
     from breather.paths import device_identity
-    from breather.store import open_store
+    from breather.store import DatabaseUnusable, open_store
 
     problem = _no_display_problem()
     if problem:
@@ -486,7 +493,14 @@ def run_app(paths: Paths, settings: Settings, argv: list[str], *, show_window: b
     qt_app.setQuitOnLastWindowClosed(False)
 
     device_uuid, device_name = device_identity(paths.data_dir)
-    store = open_store(paths.db_url, device_uuid=device_uuid, device_name=device_name)
+    try:
+        store = open_store(
+            paths.db_url, device_uuid=device_uuid, device_name=device_name, migrate_apart=True
+        )
+    except DatabaseUnusable as why:
+        print(f"breather: {why}", file=sys.stderr)
+        QMessageBox.critical(None, APP_NAME, f"{APP_NAME} cannot start: {why}")
+        return 1
     tray_available = QSystemTrayIcon.isSystemTrayAvailable()
     app = BreatherApp(
         store=store,
@@ -498,6 +512,12 @@ def run_app(paths: Paths, settings: Settings, argv: list[str], *, show_window: b
     watcher = _watch_raise_requests(paths.data_dir, app)
     signals = _quit_on_signals(app)
     app.start(show_window=show_window or not tray_available)
+    forget_module_sources()  # the start-up imports are done
+    for notice in store.notices:  # a damaged database was kept aside: say where, once
+        print(f"breather: {notice}", file=sys.stderr)
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, notice, parent=app.window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
     if not tray_available:
         qt_app.setQuitOnLastWindowClosed(True)
         qt_app.lastWindowClosed.connect(app.quit)

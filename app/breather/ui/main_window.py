@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from breather import APP_NAME
+from breather.ui.binding import forget_module_sources
 from breather.ui.widgets import add_shortcut
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
                 self.pages.removeWidget(placeholder)
                 placeholder.deleteLater()
             self._built[row] = built
+            forget_module_sources()  # the page's modules were imported just now
         return built
 
     def refresh_current(self) -> None:

@@ -23,6 +23,7 @@ from breather import APP_NAME
 from breather.autostart import Autostart, for_this_system
 from breather.config_file import update_config
 from breather.desktop_entry import login_command
+from breather.paths import WELCOMED_MARKER
 from breather.ui import theme
 
 
@@ -104,9 +105,6 @@ class WelcomeDialog(QDialog):
             self.social_limit.isChecked(),
             autostart=accepted and self.autostart.isChecked(),
         )
-
-
-WELCOMED_MARKER = "welcomed"
 
 
 def apply_welcome(
