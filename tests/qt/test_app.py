@@ -255,6 +255,20 @@ def test_breaks_and_limits_stand_beside_the_usage(app: BreatherApp, store: Store
     assert [s.accessibleDescription() for s in strips] == ["within the limit on 0 of 7 days"]
 
 
+def test_days_still_to_come_are_not_counted_as_kept(qtbot) -> None:
+    from breather.rules.policy import Limit
+    from breather.ui.boundaries import limit_uses
+
+    monday = date(2026, 11, 16)
+    week = [(monday + timedelta(days=n), {}, {"Social media": 600.0 * n}) for n in range(7)]
+    (use,) = limit_uses([Limit(category="Social media", daily=25 * 60)], week, until=week[2][0])
+    assert use.days[3:] == ((0.0, None),) * 4  # Thursday to Sunday have not happened yet
+    strip = LimitStrip()
+    qtbot.addWidget(strip)
+    strip.set_days(use.days)
+    assert strip.accessibleDescription() == "within the limit on 3 of 3 days"
+
+
 def test_take_a_break_now_from_the_tray_opens_the_break_and_help_is_one_click(
     app: BreatherApp, store: Store, qtbot
 ) -> None:

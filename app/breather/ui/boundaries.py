@@ -24,12 +24,20 @@ class LimitUse:
 def limit_uses(
     limits: Sequence[Limit],
     days: Sequence[tuple[date, Mapping[str, float], Mapping[str, float]]],
+    *,
+    until: date | None = None,
 ) -> list[LimitUse]:
-    """For each limit, its use on each of `days`, given as (date, app seconds, category seconds)."""
+    """For each limit, its use on each of `days`, given as (date, app seconds, category seconds).
+
+    Days after `until` (today) have not happened: they get no allowance, so they are neither
+    counted as kept nor drawn."""
     uses = []
     for limit in limits:
-        per_day = []
+        per_day: list[tuple[float, float | None]] = []
         for day, apps, categories in days:
+            if until is not None and day > until:
+                per_day.append((0.0, None))
+                continue
             if limit.app is not None:
                 used = apps.get(limit.app, 0.0)
             else:

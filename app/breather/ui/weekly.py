@@ -124,6 +124,7 @@ class WeekPage(ScrollPage):
                     (day.day, day.app_seconds(), categories)
                     for day, categories in zip(usage.days, usage.categories, strict=True)
                 ],
+                until=context.today(),
             ),
         )
         if self._charts is None:
@@ -255,11 +256,12 @@ class _Charts:
         for key in keys:
             heights = np.array([day.get(key, 0.0) / 3600 for day in usage.categories])
             color = color_of(key)
+            used = heights > 0  # an empty piece would still draw its outline on the axis
             plot.addItem(
                 pg.BarGraphItem(
-                    x=np.arange(7),
-                    height=heights,
-                    y0=base,
+                    x=np.arange(7)[used],
+                    height=heights[used],
+                    y0=base[used],
                     width=0.62,
                     brush=color,
                     pen=pg.mkPen(color.darker(115), width=0.5),
