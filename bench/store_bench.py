@@ -36,6 +36,7 @@ if __package__ in (None, ""):  # run as `python bench/store_bench.py`
 
 import breather
 from bench.usage import DEFAULT_START, GENERATOR_VERSION, generate, tracked_seconds
+from breather.categories import Categorizer
 from breather.config import TrackingSettings
 from breather.monitor.base import Sample
 from breather.store import Store, open_store, sqlite_url
@@ -349,7 +350,7 @@ def query_timings(
             timed("year summary by title", lambda: summarize(db, *year, by="title"), few),
             timed(
                 "weekly review (7 days + week + grid)",
-                lambda: week_usage(db, middle, DAY_STARTS),
+                lambda: week_usage(db, middle, DAY_STARTS, Categorizer()),
                 runs,
             ),
             timed("last_end (run at every tracker start)", store.last_end, runs),
