@@ -147,6 +147,29 @@ def test_wait_for_change_follows_the_newly_focused_window(
     assert x11.wait_for_change(5.0) is True
 
 
+def test_a_sample_in_the_same_window_reads_nothing_but_what_changed(
+    desktop: Desktop,
+    x11: X11Desktop,
+    open_window: Callable[..., Window],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Most seconds nothing changes; the events say so, and the sample skips the round trips.
+    window = open_window("Steady", "draft 1")
+    info = focused(desktop, x11, window)
+    x11.wait_for_change(0)  # listening from here on
+    reads: list[int] = []
+    read_property = x11._get
+    monkeypatch.setattr(x11, "_get", lambda *a: reads.append(1) or read_property(*a))
+    assert [x11.active_window() for _ in range(5)] == [info] * 5
+    assert reads == []
+    desktop.retitle(window, "draft 2")
+    assert seen(x11, lambda i: i.title == "draft 2", "the new title").app == "Steady"
+    assert reads  # the change was read from the server
+    other = open_window("Other", "elsewhere")
+    desktop.focus(other)
+    assert seen(x11, lambda i: i.title == "elsewhere", "the other window").app == "Other"
+
+
 @pytest.mark.parametrize(
     "title",
     [

@@ -256,6 +256,7 @@ class X11Desktop:
         self._a_utf8: int = atom("UTF8_STRING")
         self._a_compound: int = atom("COMPOUND_TEXT")
         self._title_atoms = frozenset((self._a_net_wm_name, Xatom.WM_NAME))
+        self._gone_events = frozenset((X.UnmapNotify, X.DestroyNotify))
         self._hostname = socket.gethostname()
 
         self.wm_name = self._check_ewmh()
@@ -272,6 +273,7 @@ class X11Desktop:
         self._meta: dict[int, _Meta] = {}
         self._last_wid = 0  # the window and title of the last sample
         self._last_title = ""
+        self._last_info: WindowInfo | None = None
         self._events_on = False
         self._watched: int | None = None  # active window id last seen; None: never looked
         self._watched_title: str | None = None
@@ -305,7 +307,8 @@ class X11Desktop:
     def wait_for_change(self, timeout: float) -> bool:
         """Block up to `timeout` s; True as soon as focus or the active window's title changed.
 
-        Listens to PropertyNotify on the root and the active window only (never to input).
+        Listens to property changes on the root and the active window, and to that window
+        going away; never to input.
         A change that happened since the last call also counts, so none is lost between
         calls; a focus switch back and forth, or a title set to what it was, does not.
         """
@@ -451,6 +454,9 @@ class X11Desktop:
         return meta
 
     def _active_window(self) -> WindowInfo | None:
+        if self._unchanged_since_read():
+            return self._last_info
+        self._last_info = None
         wid = self._read_active_id()
         self._watch(wid, baseline=False)  # the reads below set the baseline
         if not wid:
@@ -467,7 +473,24 @@ class X11Desktop:
             return None
         self._last_wid = wid
         self._last_title = self._watched_title = title
-        return WindowInfo(app=meta.app, title=title, process=meta.process, exe=meta.exe)
+        self._last_info = WindowInfo(meta.app, title, meta.process, meta.exe)
+        return self._last_info
+
+    def _unchanged_since_read(self) -> bool:
+        """Whether the focused window and its title are still what the last read found.
+
+        Once events are on, a focus change, a title change of the focused window and its
+        going away all send us an event (see `_watch`), so with none of them queued the last
+        read still stands and the sample needs no round trip to the server: the usual second
+        of a person working in one window costs one request (the idle time), not three.
+        """
+        return (
+            self._events_on
+            and self._last_info is not None
+            and self._last_wid == self._watched
+            and self._last_title == self._watched_title
+            and not self._drain()
+        )
 
     # -- events ----------------------------------------------------------------------------
 
@@ -492,8 +515,8 @@ class X11Desktop:
         if self._events_on:
             if self._watched:
                 self._select(self._watched, 0)
-            if wid:
-                self._select(wid, self._x.PropertyChangeMask)
+            if wid:  # its title changes, and its going away (unmapped or destroyed)
+                self._select(wid, self._x.PropertyChangeMask | self._x.StructureNotifyMask)
             self._d.flush()
         self._watched = wid
         self._watched_title = None
@@ -516,7 +539,8 @@ class X11Desktop:
         return known != self._watched or (bool(known) and known_title != self._watched_title)
 
     def _drain(self) -> bool:
-        """Handle queued events; True if focus or the watched title really changed.
+        """Handle queued events; True if focus or the watched title really changed, or the
+        watched window went away.
 
         Returns False only with python-xlib's queue empty: the property reads done here can
         pull new events off the socket into that queue, where select() would not see them.
@@ -525,6 +549,11 @@ class X11Desktop:
             focus_event = title_event = False
             while self._d.pending_events():
                 event = self._d.next_event()
+                if event.type in self._gone_events:
+                    if self._watched and event.window.id == self._watched:
+                        self._last_wid = 0  # read again: focus moves, or nothing has it
+                        return True
+                    continue
                 if event.type != self._x.PropertyNotify:
                     continue
                 wid = event.window.id
