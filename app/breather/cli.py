@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
 
     arguments = sys.argv[1:] if argv is None else argv
     if arguments[:1] == [MIGRATE_COMMAND]:  # a child process of the app or `track`
-        return migrate_main(arguments[1:])
+        return migrate_main(sys.stdin.read().strip())
     args = build_parser().parse_args(arguments)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,

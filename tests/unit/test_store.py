@@ -419,3 +419,24 @@ def test_title_digests_stay_what_earlier_versions_stored(title: str) -> None:
 
     stored_before = hashlib.blake2b(title.encode(), digest_size=8).digest()
     assert title_digest(title) == int.from_bytes(stored_before, "big", signed=True)
+
+
+def test_the_migrating_child_gets_the_url_on_its_input_not_its_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Any local user can read a process's command line; a database URL can hold a password.
+    from breather.store import database
+
+    calls: list[tuple[list[str], str]] = []
+    real_run = subprocess.run
+
+    def run(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        calls.append((argv, str(kwargs.get("input"))))
+        return real_run(argv, **kwargs)
+
+    monkeypatch.setattr(database.subprocess, "run", run)
+    url = sqlite_url(tmp_path / "breather.db")
+    open_store(url, device_uuid="t", device_name="t", migrate_apart=True).close()
+    ((argv, given),) = calls
+    assert given == url
+    assert not any(str(tmp_path) in arg for arg in argv)

@@ -192,7 +192,8 @@ def _migrate_in_child(url: str) -> None:
         [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "breather"]
     )
     done = subprocess.run(
-        [*program, MIGRATE_COMMAND, url],
+        [*program, MIGRATE_COMMAND],
+        input=url,  # not in its command line, which other users can read: it may hold a password
         capture_output=True,
         text=True,
         timeout=MIGRATE_TIMEOUT,
@@ -203,9 +204,9 @@ def _migrate_in_child(url: str) -> None:
         raise RuntimeError(said[-1] if said else f"the migration exited with {done.returncode}")
 
 
-def migrate_main(argv: list[str]) -> int:
-    """The child process of `_migrate_in_child`: migrate the database at the URL in `argv`."""
-    (url,) = argv
+def migrate_main(url: str) -> int:
+    """The child process of `_migrate_in_child`: migrate the database at `url` (which it
+    reads from its standard input)."""
     db = open_database(url)
     try:
         _migrate(db)
