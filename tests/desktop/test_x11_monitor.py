@@ -155,8 +155,10 @@ def test_a_sample_in_the_same_window_reads_nothing_but_what_changed(
 ) -> None:
     # Most seconds nothing changes; the events say so, and the sample skips the round trips.
     window = open_window("Steady", "draft 1")
-    info = focused(desktop, x11, window)
-    x11.wait_for_change(0)  # listening from here on
+    focused(desktop, x11, window)
+    while x11.wait_for_change(0.3):  # listening from here on; let the focus change settle
+        pass
+    info = x11.active_window()
     reads: list[int] = []
     read_property = x11._get
     monkeypatch.setattr(x11, "_get", lambda *a: reads.append(1) or read_property(*a))
