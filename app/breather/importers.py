@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from breather.monitor.base import WindowInfo
-from breather.store.schema import HOUR_MS, to_ms
+from breather.store.queries import IN_RANGE, range_params
+from breather.store.schema import to_ms
 from breather.store.sql import Database
 from breather.store.writer import SpanWriter
 from breather.tracking import Span
@@ -394,9 +395,8 @@ def _new_spans(
     stored: list[Interval] = []
     if device_id is not None:
         rows = db.rows(
-            "SELECT start_ms, end_ms FROM span WHERE device_id = :device"
-            " AND start_ms >= :lo_hour AND start_ms < :hi AND end_ms > :lo",
-            {"device": device_id, "lo_hour": (lo // HOUR_MS) * HOUR_MS, "hi": hi, "lo": lo},
+            f"SELECT start_ms, end_ms FROM span WHERE span.device_id = :device AND {IN_RANGE}",
+            {"device": device_id, **range_params(lo, hi)},
         )
         stored = _union((int(start), int(end)) for start, end in rows)
     for span in spans:
