@@ -152,7 +152,7 @@ def measure(
         Path(data, "welcomed").touch()
         if not first_run:
             # Every start but the very first finds its database up to date; the first one
-            # creates it through the migrations, which load SQLAlchemy and alembic (~40 MB).
+            # has a child process create it (`--first-run` measures that start).
             open_store(
                 sqlite_url(Path(data, "breather.db")), device_uuid="bench", device_name="bench"
             ).close()
