@@ -20,6 +20,9 @@ from breather.store.queries import iter_spans, summarize
 from breather.store.schema import to_ms
 from breather.tracking import Span, Tracker
 
+# Every test that takes `store` runs through sqlite3 and through SQLAlchemy.
+pytestmark = pytest.mark.both_drivers
+
 FILE = Path("breather.toml")
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -349,9 +352,3 @@ def test_forgetting_everything_leaves_no_usage_in_the_file(tmp_path: Path) -> No
     assert b"Something personal" not in data and b"firefox" not in data
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT COUNT(*) FROM app_hour").fetchone() == (0,)
-
-
-@pytest.fixture
-def store(store_on_both_drivers: Store) -> Store:
-    """Every test here runs on both drivers (see tests/conftest.py)."""
-    return store_on_both_drivers

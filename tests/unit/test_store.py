@@ -21,6 +21,9 @@ from breather.store.sql import SqliteDatabase, StoreError, open_database
 from breather.store.writer import SpanWriter
 from breather.tracking import Tracker
 
+# Every test that takes `store` runs through sqlite3 and through SQLAlchemy.
+pytestmark = pytest.mark.both_drivers
+
 T0 = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
 EDITOR = WindowInfo("code", "notes.md — Code", "code", "/usr/bin/code")
 BROWSER = WindowInfo("firefox", "Home / X — Mozilla Firefox", "firefox", "/usr/bin/firefox")
@@ -298,12 +301,6 @@ def test_a_torn_last_line_is_skipped(store: Store, tmp_path: Path) -> None:
         out.write(b'{"start": 17, "end"')  # the process died mid-write
     store.writer(journal=SpanJournal(journal))
     assert stored_seconds(store) == pytest.approx(98, abs=9)
-
-
-@pytest.fixture
-def store(store_on_both_drivers: Store) -> Store:
-    """Every test here runs on both drivers (see tests/conftest.py)."""
-    return store_on_both_drivers
 
 
 # -- what the always-running app loads -------------------------------------------------------

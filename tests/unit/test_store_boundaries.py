@@ -12,6 +12,9 @@ from breather.rules import Outcome, Record
 from breather.store import Store, open_store, sqlite_url
 from breather.store.boundaries import BoundaryLog, break_counts, events, limit_outcomes
 
+# Every test that takes `store` runs through sqlite3 and through SQLAlchemy.
+pytestmark = pytest.mark.both_drivers
+
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
@@ -90,9 +93,3 @@ def test_forgetting_a_range_forgets_its_breaks_and_answers(store: Store) -> None
     assert [e[1] for e in events(store.db, T0, at(120))] == ["eyes"]
     delete_everything(store.db)
     assert events(store.db, T0, at(120)) == []
-
-
-@pytest.fixture
-def store(store_on_both_drivers: Store) -> Store:
-    """Every test here runs on both drivers (see tests/conftest.py)."""
-    return store_on_both_drivers
