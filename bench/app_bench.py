@@ -41,8 +41,8 @@ from pathlib import Path
 from typing import Any
 from PySide6.QtWidgets import QApplication
 from breather.clock import FakeClock
-from breather.config import Settings
-from breather.paths import Paths
+from breather.settings.model import Settings
+from breather.settings.paths import Paths
 from breather.store import open_store, sqlite_url
 from breather.ui.app import BreatherApp
 qt = QApplication([])

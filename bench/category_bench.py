@@ -29,8 +29,8 @@ if __package__ in (None, ""):  # run as `python bench/category_bench.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.usage import DEFAULT_START
-from breather.categories import Categorizer
-from breather.config import TrackingSettings
+from breather.categories.catalogue import Categorizer
+from breather.settings.model import TrackingSettings
 from breather.store.by_category import category_days, category_summary
 from breather.store.queries import day_range, local_midnight
 from breather.store.sql import Database, SqliteDatabase

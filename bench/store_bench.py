@@ -36,14 +36,14 @@ if __package__ in (None, ""):  # run as `python bench/store_bench.py`
 
 import breather
 from bench.usage import DEFAULT_START, GENERATOR_VERSION, generate, tracked_seconds
-from breather.categories import Categorizer
-from breather.config import TrackingSettings
+from breather.categories.catalogue import Categorizer
 from breather.monitor.base import Sample
+from breather.settings.model import TrackingSettings
 from breather.store import Store, open_store, sqlite_url
 from breather.store.queries import iter_spans, local_midnight, summarize, week_range
 from breather.store.review import week_usage
 from breather.store.sql import Database, StoreError
-from breather.tracking import Tracker
+from breather.tracking.spans import Tracker
 
 IDLE_AFTER = 180.0
 MAX_GAP = 5.0
@@ -62,7 +62,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 APP_DIR = Path(breather.__file__).resolve().parent
 # The code whose output the cached database is: a change to any of it means building again.
 BUILT_BY = (
-    "tracking.py",
+    "tracking/spans.py",
     "store/database.py",
     "store/models.py",
     "store/writer.py",
@@ -466,7 +466,7 @@ def _label(path: str, line: int, name: str) -> str:
 
 
 def _short_path(path: str) -> str:
-    """A profiled file's path from its package down: "breather/tracking.py", "sqlite3/..."."""
+    """A profiled file's path from its package down: "breather/tracking/spans.py", "sqlite3/..."."""
     for marker in ("/site-packages/", "/app/"):
         if marker in path:
             return path.split(marker, 1)[1]

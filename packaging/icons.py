@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from breather import APP_ID
-from breather.desktop_entry import ICON_SIZES
+from breather.desktop.entry import ICON_SIZES
 from breather.ui.icons import app_icon_svg, render_pngs
 
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)

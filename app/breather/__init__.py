@@ -1,4 +1,8 @@
-"""Breather: a calm tray app for mindful screen use. Everything stays on this machine."""
+"""Breather: a calm tray app for mindful screen use. Everything stays on this machine.
+
+The packages below are layered (see the README's "How it is built"); this module itself holds
+only the app's name, id and version, imports nothing, and every package may import it.
+"""
 
 APP_NAME = "Breather"
 #: One id for the desktop file, the AppStream metainfo, the window class and the icon name.

@@ -2,6 +2,6 @@
 
 import sys
 
-from breather.cli import main
+from breather.cli.main import main
 
 sys.exit(main())

@@ -2,7 +2,7 @@
 
 import sys
 
-from breather.cli import main
+from breather.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -13,7 +13,7 @@ import psutil
 import pytest
 
 from breather.monitor.base import BackendUnavailable, SourceLost, WindowInfo
-from breather.monitor.x11 import TITLE_MAX_CHARS, X11Desktop, open_x11
+from breather.monitor.x11.desktop import TITLE_MAX_CHARS, X11Desktop, open_x11
 from tests.desktop.harness import SCREENSHOT_TOOL, Desktop, Window, wait_until
 
 pytestmark = pytest.mark.desktop

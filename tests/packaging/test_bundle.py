@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from breather import APP_ID
-from breather.desktop_entry import WINDOW_CLASS, read_entry, split_exec
+from breather.desktop.entry import WINDOW_CLASS, read_entry, split_exec
 from tests.packaging.conftest import (
     BUNDLE_BUDGET_MB,
     EXIT_AFTER_MS,

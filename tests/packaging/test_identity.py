@@ -14,7 +14,7 @@ import yaml
 from PySide6.QtGui import QGuiApplication
 
 from breather import APP_ID, APP_NAME, __version__
-from breather.desktop_entry import COMMAND, WINDOW_CLASS, launcher_entry, read_entry
+from breather.desktop.entry import COMMAND, WINDOW_CLASS, launcher_entry, read_entry
 from tests.packaging.conftest import PACKAGING, PYPROJECT, ROOT, VERSION
 
 pytestmark = pytest.mark.packaging
@@ -55,7 +55,7 @@ def test_the_shipped_launcher_is_what_the_app_writes_for_itself() -> None:
 
 def test_the_command_is_the_same_everywhere() -> None:
     scripts = PYPROJECT["project"]["scripts"]
-    assert scripts == {COMMAND: "breather.cli:main"}
+    assert scripts == {COMMAND: "breather.cli.main:main"}
     assert read_entry(DESKTOP)["Exec"] == COMMAND
     assert metainfo().findtext("provides/binary") == COMMAND
     assert flatpak()["command"] == COMMAND

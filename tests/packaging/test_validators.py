@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from breather import APP_ID
-from breather.autostart import XdgAutostart
-from breather.desktop_entry import install_desktop_entry, launcher_entry
+from breather.desktop.autostart.xdg import XdgAutostart
+from breather.desktop.entry import install_desktop_entry, launcher_entry
 from tests.packaging.conftest import PACKAGING, program, run
 
 pytestmark = pytest.mark.packaging

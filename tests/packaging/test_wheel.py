@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from breather import APP_ID
-from breather.desktop_entry import read_entry, split_exec
+from breather.desktop.entry import read_entry, split_exec
 from tests.packaging.conftest import (
     EXIT_AFTER_MS,
     ROOT,
@@ -83,7 +83,7 @@ def test_the_wheel_holds_the_package_its_resources_and_migrations(wheel: Path) -
     assert not [n for n in names if n.startswith(("tests/", "packaging/", "bench/"))]
     info = f"breather-{VERSION}.dist-info"
     entry_points = zipfile.ZipFile(wheel).read(f"{info}/entry_points.txt").decode()
-    assert "[console_scripts]\nbreather = breather.cli:main" in entry_points
+    assert "[console_scripts]\nbreather = breather.cli.main:main" in entry_points
     assert f"\nVersion: {VERSION}\n" in zipfile.ZipFile(wheel).read(f"{info}/METADATA").decode()
 
 
@@ -107,8 +107,8 @@ import sys
 from pathlib import Path
 import breather
 from breather.resources import resources_dir
-from breather.selfhelp import default_catalogue
-from breather.categories import load_catalogue
+from breather.support.catalogue import default_catalogue
+from breather.categories.catalogue import load_catalogue
 from breather.ui.icons import app_icon_svg, render_png
 from breather.store import open_store, sqlite_url
 

@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressBar
 
 from breather.clock import FakeClock
-from breather.config import Settings, load_settings
-from breather.paths import Paths
+from breather.settings.model import Settings, load_settings
+from breather.settings.paths import Paths
 from breather.store import Store
 from breather.store.queries import day_range, summarize
 from breather.ui.app import BreatherApp

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pytestqt.qtbot import QtBot
 
 from breather.clock import FakeClock
-from breather.coordinator import BoundaryCoordinator
 from breather.monitor.base import Sample, WindowInfo
 from breather.rules import (
     Action,
@@ -24,7 +23,8 @@ from breather.rules import (
     Policy,
 )
 from breather.runtime.boundaries import BoundaryRuntime
-from breather.tracking import Tracker
+from breather.runtime.coordinator import BoundaryCoordinator
+from breather.tracking.spans import Tracker
 
 EDITOR = WindowInfo("code", "notes.md")
 POLICY = Policy(

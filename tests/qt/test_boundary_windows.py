@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from breather.clock import FakeClock
-from breather.coordinator import BoundaryCoordinator
 from breather.monitor.base import Sample, WindowInfo
 from breather.rules import BreakRule, Breaks, Intention, Limit, Policy
+from breather.runtime.coordinator import BoundaryCoordinator
 from breather.store import Store
 from breather.store.boundaries import BoundaryLog, events
-from breather.tracking import Tracker
+from breather.tracking.spans import Tracker
 from breather.ui.break_window import BreakScreens
 from breather.ui.prompts import IntentionPromptWindow, LimitPromptWindow, PromptPresenter
 

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication
 
 from breather import APP_ID, __version__
 from breather.clock import FakeClock
-from breather.config import Settings
-from breather.paths import Paths
+from breather.settings.model import Settings
+from breather.settings.paths import Paths
 from breather.store import Store
 from breather.ui.about import AboutDialog
 from breather.ui.app import BreatherApp
@@ -144,7 +144,7 @@ def test_settings_turn_start_at_login_on_and_off(
 def test_settings_show_autostart_switched_on_elsewhere(
     app: BreatherApp, qtbot, autostart_dir: Path
 ) -> None:
-    from breather.autostart import XdgAutostart
+    from breather.desktop.autostart.xdg import XdgAutostart
 
     XdgAutostart.from_environment().enable(["/bin/sh"])  # e.g. `breather autostart on`
     assert app.settings_page.autostart.isChecked()

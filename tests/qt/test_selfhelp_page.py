@@ -10,7 +10,7 @@ from PySide6.QtCore import QLocale, Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
-from breather.selfhelp import INTERNATIONAL, Catalogue, load_catalogue, region_for_locale
+from breather.support.catalogue import INTERNATIONAL, Catalogue, load_catalogue, region_for_locale
 from breather.ui import selfhelp as page_module
 from breather.ui.selfhelp import SelfHelpPage
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from breather.monitor.base import WindowInfo
 from breather.store import Store
-from breather.tracking import Span
+from breather.tracking.spans import Span
 
 EDITOR = WindowInfo("Code", "tracking.py — breather — Visual Studio Code", "code", "/usr/bin/code")
 BROWSER = WindowInfo("firefox", "(3) Home / X — Mozilla Firefox", "firefox", "/usr/bin/firefox")

@@ -12,20 +12,20 @@ from typing import Any
 import pytest
 
 from breather import APP_ID
-from breather.autostart import (
+from breather.cli.main import main
+from breather.desktop.autostart import for_this_system
+from breather.desktop.autostart.base import AutostartError
+from breather.desktop.autostart.macos import MacLaunchAgent
+from breather.desktop.autostart.portal import PortalAutostart
+from breather.desktop.autostart.windows import (
     APPROVED_KEY,
     RUN_KEY,
-    AutostartError,
-    MacLaunchAgent,
-    PortalAutostart,
     WindowsRunKey,
-    XdgAutostart,
-    for_this_system,
     split_windows_command,
     windows_command,
 )
-from breather.cli import main
-from breather.desktop_entry import read_entry, split_exec
+from breather.desktop.autostart.xdg import XdgAutostart
+from breather.desktop.entry import read_entry, split_exec
 
 # --- Linux and other freedesktop desktops: real files -------------------------------------------
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from breather.categories import OTHER, Categorizer, Rule, load_catalogue, parse_catalogue
-from breather.config import parse_settings
-from breather.patterns import compile_pattern
+from breather.categories.catalogue import OTHER, Categorizer, Rule, load_catalogue, parse_catalogue
+from breather.categories.patterns import compile_pattern
+from breather.settings.model import parse_settings
 
 EDGE = "Microsoft\u200b Edge"  # Edge puts a zero-width space in its own name
 
@@ -270,7 +270,7 @@ def test_the_shipped_catalogue_is_complete() -> None:
 
 
 def test_a_broken_catalogue_names_the_category_and_pattern() -> None:
-    from breather.categories import CatalogueError
+    from breather.categories.catalogue import CatalogueError
 
     with pytest.raises(CatalogueError, match=r"'News' pages: 're:\(' is not a valid"):
         parse_catalogue('[[category]]\nname = "News"\npages = ["re:("]\n')

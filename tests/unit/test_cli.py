@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from breather.cli import main
+from breather.cli.main import main
 
 
 def breather(*args: str, data: Path) -> subprocess.Popen[str]:

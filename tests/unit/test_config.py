@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from breather.config import Settings, load_settings, parse_settings
-from breather.durations import format_duration, parse_duration
+from breather.settings.durations import format_duration, parse_duration
+from breather.settings.model import Settings, load_settings, parse_settings
 
 FILE = Path("breather.toml")
 

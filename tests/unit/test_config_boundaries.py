@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import time
 from pathlib import Path
 
-from breather.config import Settings, parse_settings
 from breather.rules import BreakRule, Breaks, Downtime, Intention, Limit
+from breather.settings.model import Settings, parse_settings
 
 FILE = Path("breather.toml")
 

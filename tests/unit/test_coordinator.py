@@ -6,15 +6,15 @@ import threading
 from datetime import UTC, date, datetime, time, timedelta
 
 from breather.clock import FakeClock
-from breather.coordinator import BoundaryCoordinator
+from breather.data.report import boundary_figures
 from breather.monitor.base import Sample, WindowInfo
 from breather.notify.fake import RecordingNotifier
 from breather.notify.presenter import NotificationPresenter
-from breather.report import boundary_figures
 from breather.rules import BreakRule, Breaks, Intention, Limit, Policy, UsageMeter
+from breather.runtime.coordinator import BoundaryCoordinator
 from breather.store import Store
 from breather.store.boundaries import BoundaryLog, break_counts, events
-from breather.tracking import Span, Tracker
+from breather.tracking.spans import Span, Tracker
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 EDITOR = WindowInfo("code", "notes.md", "code", "/usr/bin/code")
@@ -125,7 +125,7 @@ def test_limits_count_todays_use_from_the_tracked_spans(store: Store) -> None:
 
 
 def test_report_figures_count_breaks_and_limit_use(store: Store) -> None:
-    from breather.categories import Categorizer
+    from breather.categories.catalogue import Categorizer
 
     desk = Desk(store)
     desk.run(61)

@@ -12,10 +12,10 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from breather.cli import main
+from breather.cli.main import main
 from breather.monitor.base import WindowInfo
 from breather.store import open_store, sqlite_url
-from breather.tracking import Span
+from breather.tracking.spans import Span
 
 DAY = datetime.now(UTC).astimezone().replace(hour=10, minute=0, second=0, microsecond=0)
 

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from breather import APP_ID
-from breather.desktop_entry import (
+from breather.desktop.entry import (
     ICON_SIZES,
     install_desktop_entry,
     installed_paths,
@@ -130,6 +130,6 @@ def test_install_writes_readable_files_whatever_the_umask(tmp_path: Path) -> Non
 
 
 def test_the_login_session_starts_breather_in_the_tray() -> None:
-    from breather.desktop_entry import login_command
+    from breather.desktop.entry import login_command
 
     assert login_command() == [*launch_command(), "--tray"]

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from breather.categories import Categorizer
-from breather.cli import main
-from breather.export import write_export
-from breather.importers import (
+from breather.categories.catalogue import Categorizer
+from breather.cli.main import main
+from breather.data.export import write_export
+from breather.data.importers import (
     ImportFailed,
     ImportReport,
     import_devices,
@@ -24,7 +24,7 @@ from breather.importers import (
 from breather.monitor.base import WindowInfo
 from breather.store import Store, open_store, sqlite_url
 from breather.store.queries import iter_spans
-from breather.tracking import Span
+from breather.tracking.spans import Span
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "activitywatch"
 AW_EXPORT = FIXTURES / "aw-buckets-export.json"

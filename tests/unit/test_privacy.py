@@ -9,16 +9,23 @@ from pathlib import Path
 import pytest
 
 from breather.clock import FakeClock
-from breather.config import PrivacySettings, parse_settings
 from breather.monitor.base import WindowInfo
 from breather.monitor.fake import ScriptedDesktop, Step
-from breather.privacy import PauseSwitch, PrivacyFilter, pause_until, read_pause, resume
-from breather.recorder import Recorder
+from breather.runtime.recorder import Recorder
+from breather.settings.model import parse_settings
 from breather.store import Store, open_store, sqlite_url
 from breather.store.maintenance import apply_retention, delete_everything, delete_range
 from breather.store.queries import iter_spans, summarize
 from breather.store.schema import to_ms
-from breather.tracking import Span, Tracker
+from breather.tracking.privacy import (
+    PauseSwitch,
+    PrivacyFilter,
+    PrivacySettings,
+    pause_until,
+    read_pause,
+    resume,
+)
+from breather.tracking.spans import Span, Tracker
 
 # Every test that takes `store` runs through sqlite3 and through SQLAlchemy.
 pytestmark = pytest.mark.both_drivers

@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from breather import selfhelp
 from breather.resources import resource
-from breather.selfhelp import (
+from breather.support import catalogue as selfhelp
+from breather.support.catalogue import (
     GUIDE_SECTIONS,
     INTERNATIONAL,
     REVIEW_WINDOW_DAYS,

@@ -19,7 +19,7 @@ from breather.store.journal import SpanJournal
 from breather.store.queries import day_range, iter_spans, summarize, week_range
 from breather.store.sql import SqliteDatabase, StoreError, open_database
 from breather.store.writer import SpanWriter
-from breather.tracking import Tracker
+from breather.tracking.spans import Tracker
 
 # Every test that takes `store` runs through sqlite3 and through SQLAlchemy.
 pytestmark = pytest.mark.both_drivers
@@ -309,7 +309,7 @@ APP_PATH = """
 import sys
 from datetime import UTC, datetime, timedelta
 
-from breather.categories import Categorizer
+from breather.categories.catalogue import Categorizer
 from breather.monitor.base import WindowInfo
 from breather.rules import Outcome, Record
 from breather.store import open_store
@@ -318,7 +318,7 @@ from breather.store.by_category import category_summary
 from breather.store.maintenance import apply_retention
 from breather.store.queries import iter_spans, summarize
 from breather.store.review import week_usage
-from breather.tracking import Span
+from breather.tracking.spans import Span
 
 store = open_store(sys.argv[1], device_uuid="test", device_name="t")
 t0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from breather.monitor.base import Sample, WindowInfo
-from breather.tracking import Span, Tracker
+from breather.tracking.spans import Span, Tracker
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 EDITOR = WindowInfo("code", "notes.md — Code", "code", "/usr/bin/code")

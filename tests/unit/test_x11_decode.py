@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from breather.monitor.base import BackendUnavailable
-from breather.monitor.x11 import decode_compound_text, decode_text_property, open_x11
+from breather.monitor.x11.desktop import decode_compound_text, decode_text_property, open_x11
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,7 @@ def test_utf8_text_round_trips_whatever_the_declared_type(text: str) -> None:
 
 
 def test_importing_the_backend_connects_to_nothing() -> None:
-    code = "import sys, breather.monitor.x11; sys.exit('Xlib' in sys.modules)"
+    code = "import sys, breather.monitor.x11.desktop; sys.exit('Xlib' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True)
     assert done.returncode == 0, done.stderr.decode()
 

@@ -21,7 +21,7 @@ class BackendReport:
 def open_desktop() -> tuple[WindowSource, IdleSource]:
     """The best window and idle sources for this desktop; BackendUnavailable says why none."""
     if sys.platform.startswith("linux") or "DISPLAY" in os.environ:
-        from breather.monitor.x11 import open_x11
+        from breather.monitor.x11.desktop import open_x11
 
         desktop = open_x11()
         return desktop, desktop
@@ -34,7 +34,7 @@ def diagnose() -> list[BackendReport]:
     """One report per backend Breather knows, tried for real."""
     reports: list[BackendReport] = []
     try:
-        from breather.monitor.x11 import open_x11
+        from breather.monitor.x11.desktop import open_x11
 
         desktop = open_x11()
     except BackendUnavailable as why:

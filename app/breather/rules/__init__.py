@@ -2,7 +2,8 @@
 
 `evaluate(policy, state, observation, usage)` turns what the person is doing into prompts to
 show, records to store and the next deadline; `answer(...)` applies their reply. The caller
-(`breather.coordinator`) owns the one timer and every bit of I/O.
+(`breather.runtime.coordinator`) owns the one timer and every bit of I/O. Imports only
+`breather.tracking` beneath it.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """What the person asked for: break cadences, daily limits, downtime and intention prompts.
 
 Plain frozen data, read from `[breaks]`, `[[limits]]`, `[downtime]` and `[intention]` by
-`breather.config`. The timings that are not settings (how long to wait for a pause in typing,
-how early to warn, how long a postpone lasts) are derived here from each break's cadence and
-length, so short test cadences scale down with them.
+`breather.settings.model`. The timings that are not settings (how long to wait for a pause in
+typing, how early to warn, how long a postpone lasts) are derived here from each break's
+cadence and length, so short test cadences scale down with them.
 """
 
 from __future__ import annotations

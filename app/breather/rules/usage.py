@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from breather.rules.model import Usage
 from breather.rules.policy import Policy
-from breather.tracking import Span
+from breather.tracking.spans import Span
 
 #: (app, title) -> category name. The categories module provides the real one.
 Categorize = Callable[[str, str], str]

@@ -19,11 +19,11 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from breather.coordinator import BoundaryCoordinator
 from breather.monitor.base import Sample
 from breather.rules import Answer
 from breather.rules.policy import BreakKind
-from breather.tracking import Span
+from breather.runtime.coordinator import BoundaryCoordinator
+from breather.tracking.spans import Span
 
 #: The timer never waits longer than this: a safety net should a sample go missing.
 LONGEST_WAIT_MS = 60_000

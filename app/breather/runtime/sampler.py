@@ -8,7 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QThread, Signal
 
 from breather.monitor.base import BackendUnavailable
-from breather.recorder import Recorder
+from breather.runtime.recorder import Recorder
 
 log = logging.getLogger(__name__)
 

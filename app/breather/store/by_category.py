@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from breather.categories import Categorizer
+from breather.categories.catalogue import Categorizer
 from breather.store.queries import (
     CLIPPED_MS,
     IN_RANGE,

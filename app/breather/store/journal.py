@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from breather.monitor.base import WindowInfo
-from breather.tracking import Span
+from breather.tracking.spans import Span
 
 log = logging.getLogger(__name__)
 

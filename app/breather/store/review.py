@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from breather.categories import Categorizer
+from breather.categories.catalogue import Categorizer
 from breather.store.by_category import category_days
 from breather.store.queries import Summary, day_range, summarize
 from breather.store.schema import AWAY_APP_ID, HOUR_MS, to_ms

@@ -15,7 +15,7 @@ from breather.monitor.base import WindowInfo
 from breather.store.journal import SpanJournal
 from breather.store.schema import AWAY_APP_ID, HOUR_MS, to_ms
 from breather.store.sql import Database, Session, in_list
-from breather.tracking import Span
+from breather.tracking.spans import Span
 
 try:
     # The built-in BLAKE2, which is also what hashlib.blake2b is: importing hashlib loads

@@ -21,19 +21,26 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QSocketNotifier, Qt, QTi
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
-from breather import APP_ID, APP_NAME, __version__, privacy
-from breather.categories import Categorizer
+from breather import APP_ID, APP_NAME, __version__
+from breather.categories.catalogue import Categorizer
 from breather.clock import Clock, SystemClock
-from breather.config import Settings
-from breather.config_file import ConfigWriteError
-from breather.desktop_entry import WINDOW_CLASS
-from breather.durations import format_duration
-from breather.paths import TRACKER_LOCK, WELCOMED_MARKER, Paths, ensure_private_dir, hold_lock
-from breather.recorder import Recorder
+from breather.desktop.entry import WINDOW_CLASS
 from breather.resources import resource
+from breather.runtime.recorder import Recorder
 from breather.runtime.sampler import SamplerThread
+from breather.settings.durations import format_duration
+from breather.settings.model import Settings
+from breather.settings.paths import (
+    TRACKER_LOCK,
+    WELCOMED_MARKER,
+    Paths,
+    ensure_private_dir,
+    hold_lock,
+)
+from breather.settings.writer import ConfigWriteError
 from breather.store import Store
 from breather.store.queries import day_range, summarize
+from breather.tracking import privacy
 from breather.ui import theme
 from breather.ui.binding import forget_module_sources
 from breather.ui.context import AppContext
@@ -138,7 +145,7 @@ class BreatherApp(QObject):
         return cast("SettingsPage", self.window.page("Settings"))
 
     def _make_settings(self) -> QWidget:
-        from breather.categories import load_catalogue
+        from breather.categories.catalogue import load_catalogue
         from breather.ui.settings import SettingsPage
 
         return SettingsPage(self.context, load_catalogue().names, on_saved=self.apply_settings)
@@ -152,7 +159,7 @@ class BreatherApp(QObject):
         self.update_status()
 
     def _make_support(self) -> QWidget:
-        from breather.selfhelp import default_catalogue
+        from breather.support.catalogue import default_catalogue
         from breather.ui.selfhelp import SelfHelpPage
 
         page = SelfHelpPage(default_catalogue(), self._saved_region())
@@ -180,7 +187,7 @@ class BreatherApp(QObject):
         return dialog
 
     def _welcomed(self, dialog: WelcomeDialog) -> None:
-        from breather.autostart import AutostartError
+        from breather.desktop.autostart.base import AutostartError
         from breather.ui.welcome import apply_welcome
 
         paths = self.context.paths
@@ -228,13 +235,13 @@ class BreatherApp(QObject):
     def start_boundaries(self, notifier: Notifier | None = None) -> BoundaryRuntime:
         """Breaks, limits, quiet hours and intention prompts: windows on this desktop, and
         desktop notifications (or the tray's balloon where there is no notification server)."""
-        from breather.coordinator import BoundaryCoordinator
-        from breather.monitor.fullscreen import open_fullscreen_probe
+        from breather.monitor.x11.fullscreen import open_fullscreen_probe
         from breather.notify.fallback import FallbackNotifier
         from breather.notify.freedesktop import ReconnectingNotifier
         from breather.notify.presenter import NotificationPresenter
         from breather.notify.tray import TrayNotifier
         from breather.runtime.boundaries import BoundaryRuntime
+        from breather.runtime.coordinator import BoundaryCoordinator
         from breather.store.boundaries import BoundaryLog
         from breather.ui.break_window import BreakScreens
         from breather.ui.prompts import PromptPresenter
@@ -473,7 +480,7 @@ def run_app(paths: Paths, settings: Settings, argv: list[str], *, show_window: b
 
     A launch from the menu opens the window; `show_window=False` (`breather --tray`, what the
     login session uses) starts in the tray alone."""
-    from breather.paths import device_identity
+    from breather.settings.paths import device_identity
     from breather.store import DatabaseUnusable, open_store
 
     problem = _no_display_problem()

@@ -8,8 +8,8 @@ from datetime import date
 
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QWidget
 
-from breather.durations import format_duration
 from breather.rules.policy import Limit
+from breather.settings.durations import format_duration
 from breather.ui.widgets import Card, LimitStrip
 
 

@@ -7,10 +7,10 @@ from datetime import date, datetime, timedelta
 
 from PySide6.QtGui import QColor
 
-from breather.categories import Categorizer
+from breather.categories.catalogue import Categorizer
 from breather.clock import Clock
-from breather.config import Settings
-from breather.paths import Paths
+from breather.settings.model import Settings
+from breather.settings.paths import Paths
 from breather.store.sql import Database
 
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from breather.selfhelp import (
+from breather.support.catalogue import (
     GUIDE_SECTIONS,
     INTERNATIONAL,
     Catalogue,

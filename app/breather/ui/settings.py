@@ -29,11 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from breather import APP_NAME
-from breather.autostart import Autostart, AutostartError, for_this_system
-from breather.config import Settings, load_settings
-from breather.config_file import ConfigWriteError, update_config
-from breather.desktop_entry import login_command
+from breather.desktop.autostart import for_this_system
+from breather.desktop.autostart.base import Autostart, AutostartError
+from breather.desktop.entry import login_command
 from breather.rules.policy import Limit
+from breather.settings.model import Settings, load_settings
+from breather.settings.writer import ConfigWriteError, update_config
 from breather.ui import theme
 from breather.ui.context import AppContext
 from breather.ui.widgets import Card

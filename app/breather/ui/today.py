@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from breather.durations import format_duration
+from breather.settings.durations import format_duration
 from breather.store.boundaries import break_counts
 from breather.store.by_category import category_summary
 from breather.store.queries import day_range, iter_spans, summarize

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from breather.durations import format_duration
+from breather.settings.durations import format_duration
 from breather.store.boundaries import break_counts
 from breather.store.queries import summarize
 from breather.store.review import WeekUsage, monday_of, week_usage

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from breather import APP_NAME
-from breather.autostart import Autostart, for_this_system
-from breather.config_file import update_config
-from breather.desktop_entry import login_command
-from breather.paths import WELCOMED_MARKER
+from breather.desktop.autostart import for_this_system
+from breather.desktop.autostart.base import Autostart
+from breather.desktop.entry import login_command
+from breather.settings.paths import WELCOMED_MARKER
+from breather.settings.writer import update_config
 from breather.ui import theme
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from breather.durations import format_duration
+from breather.settings.durations import format_duration
 from breather.ui import theme
 
 

@@ -45,10 +45,10 @@ from breather.rules import (
     take_break_now,
 )
 from breather.rules.policy import BreakKind
-from breather.tracking import Span
+from breather.tracking.spans import Span
 
 if TYPE_CHECKING:
-    from breather.config import Settings
+    from breather.settings.model import Settings
     from breather.store import Store
 
 log = logging.getLogger(__name__)
@@ -239,8 +239,8 @@ def start_headless(
 
     Says once if notifications cannot be shown, and carries on: tracking never waits for them.
     """
-    from breather.categories import Categorizer
-    from breather.monitor.fullscreen import open_fullscreen_probe
+    from breather.categories.catalogue import Categorizer
+    from breather.monitor.x11.fullscreen import open_fullscreen_probe
     from breather.notify.freedesktop import ReconnectingNotifier
     from breather.notify.presenter import NotificationPresenter
     from breather.store.boundaries import BoundaryLog

@@ -12,13 +12,39 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from breather.config import PrivacySettings
+from breather.categories.patterns import Pattern, app_names, compile_pattern
 from breather.monitor.base import WindowInfo
-from breather.patterns import app_names
+
+#: Titles of private and incognito browser windows, never recorded unless the person says so.
+PRIVATE_WINDOW_TITLES = ("*Private Browsing*", "*(Incognito)*", "*InPrivate*")
+_PRIVATE_WINDOWS = tuple(compile_pattern(text, "title") for text in PRIVATE_WINDOW_TITLES)
+
+#: How long data is kept by default: one year.
+KEEP_DAYS = 365
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacySettings:
+    """What is never recorded, and how long what is recorded is kept (0 days: for ever)."""
+
+    exclude_apps: tuple[Pattern, ...] = ()
+    exclude_titles: tuple[Pattern, ...] = ()
+    titles: bool = True
+    #: Titles of private/incognito windows are dropped unless the person asks for them.
+    private_window_titles: bool = False
+    keep_days: int = KEEP_DAYS
+
+    @property
+    def hidden_titles(self) -> tuple[Pattern, ...]:
+        """Every title pattern whose windows are recorded without their title."""
+        if self.private_window_titles:
+            return self.exclude_titles
+        return _PRIVATE_WINDOWS + self.exclude_titles
+
 
 #: Distinct windows remembered before starting over (titles change; memory stays bounded).
 CACHE_LIMIT = 5_000

@@ -1,25 +1,24 @@
-"""`breather` subcommands that fit Breather into the desktop: autostart and the menu entry.
-
-Kept apart from `breather.cli` so that file stays about running Breather; `cli` registers these.
-"""
+"""`breather autostart` and `install-desktop-entry`: fitting Breather into the desktop."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from breather.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    Handler,
+    Subcommands,
+    say,
+)
+
 if TYPE_CHECKING:
-    from breather.paths import Paths
-
-Handler = Callable[[argparse.Namespace, "Paths"], int]
-
-EXIT_OK = 0
-EXIT_PROBLEM = 1
+    from breather.settings.paths import Paths
 
 
-def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> dict[str, Handler]:
+def add_commands(sub: Subcommands) -> dict[str, Handler]:
     """Add the subcommands to `sub`; returns their handlers by name."""
     autostart = sub.add_parser(
         "autostart",
@@ -38,13 +37,10 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> di
     return {"autostart": cmd_autostart, "install-desktop-entry": cmd_install_desktop_entry}
 
 
-def _say(message: str) -> None:
-    print(f"breather: {message}", file=sys.stderr)
-
-
 def cmd_autostart(args: argparse.Namespace, paths: Paths) -> int:
-    from breather.autostart import AutostartError, for_this_system
-    from breather.desktop_entry import login_command
+    from breather.desktop.autostart import for_this_system
+    from breather.desktop.autostart.base import AutostartError
+    from breather.desktop.entry import login_command
 
     backend = for_this_system()
     try:
@@ -55,7 +51,7 @@ def cmd_autostart(args: argparse.Namespace, paths: Paths) -> int:
         else:
             state = backend.status()
     except AutostartError as why:
-        _say(str(why))
+        say(str(why))
         return EXIT_PROBLEM
     print(f"Start at login: {state.describe()}")
     if args.action == "on" and not state.enabled:
@@ -64,8 +60,8 @@ def cmd_autostart(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_install_desktop_entry(args: argparse.Namespace, paths: Paths) -> int:
-    from breather.autostart import in_flatpak
-    from breather.desktop_entry import (
+    from breather.desktop.autostart import in_flatpak
+    from breather.desktop.entry import (
         ICON_SIZES,
         data_home,
         install_desktop_entry,
@@ -74,10 +70,10 @@ def cmd_install_desktop_entry(args: argparse.Namespace, paths: Paths) -> int:
     )
 
     if sys.platform in ("win32", "darwin"):
-        _say("menu entries are for Linux desktops; the installer adds Breather to this system's")
+        say("menu entries are for Linux desktops; the installer adds Breather to this system's")
         return EXIT_PROBLEM
     if in_flatpak():
-        _say("the Flatpak already brings its own menu entry")
+        say("the Flatpak already brings its own menu entry")
         return EXIT_PROBLEM
     data = data_home()
     if args.remove:
@@ -96,7 +92,7 @@ def cmd_install_desktop_entry(args: argparse.Namespace, paths: Paths) -> int:
             data, launch_command(), svg=svg.read_bytes(), pngs=render_pngs(svg, ICON_SIZES)
         )
     except OSError as why:
-        _say(f"could not write the menu entry: {why}")
+        say(f"could not write the menu entry: {why}")
         return EXIT_PROBLEM
     print(f"Breather is in your applications menu: {written[-1]}")
     print(f"icons: {len(written) - 1} files under {data / 'icons' / 'hicolor'}")

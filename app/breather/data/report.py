@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import TYPE_CHECKING, Any
 
-from breather.durations import format_duration
 from breather.rules.policy import Limit
+from breather.settings.durations import format_duration
 from breather.store.boundaries import BREAK_OUTCOMES, break_counts, limit_outcomes
 from breather.store.queries import Summary, day_range, summarize
 
 if TYPE_CHECKING:
-    from breather.categories import Categorizer
+    from breather.categories.catalogue import Categorizer
     from breather.store.sql import Database
 
 #: What a limit's figures count of its prompts' answers, in this order.

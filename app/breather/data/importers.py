@@ -30,7 +30,7 @@ from breather.store.queries import IN_RANGE, range_params
 from breather.store.schema import to_ms
 from breather.store.sql import Database
 from breather.store.writer import SpanWriter
-from breather.tracking import Span
+from breather.tracking.spans import Span
 
 WINDOW_BUCKET = "currentwindow"
 AFK_BUCKET = "afkstatus"

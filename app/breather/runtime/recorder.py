@@ -12,14 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from breather.clock import Clock
-from breather.config import PrivacySettings, TrackingSettings
 from breather.monitor.base import IdleSource, Sample, SourceLost, WindowSource
-from breather.privacy import PauseSwitch, PrivacyFilter
+from breather.settings.model import TrackingSettings
 from breather.store import Store
 from breather.store.journal import JOURNAL_NAME, SpanJournal
 from breather.store.sql import StoreError
 from breather.store.writer import SpanWriter
-from breather.tracking import Span, Tracker
+from breather.tracking.privacy import PauseSwitch, PrivacyFilter, PrivacySettings
+from breather.tracking.spans import Span, Tracker
 
 log = logging.getLogger(__name__)
 

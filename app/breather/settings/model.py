@@ -18,10 +18,11 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
-from breather.categories import Rule
-from breather.durations import parse_duration
-from breather.patterns import Kind, Pattern, compile_pattern
+from breather.categories.catalogue import Rule
+from breather.categories.patterns import Kind, Pattern, compile_pattern
 from breather.rules.policy import Breaks, Downtime, Intention, Limit, Policy
+from breather.settings.durations import parse_duration
+from breather.tracking.privacy import PrivacySettings
 
 #: Parses one raw TOML value; raises ValueError with a message for the person.
 ValueParser = Callable[[Any], Any]
@@ -32,33 +33,6 @@ class TrackingSettings:
     interval: float = 1.0
     idle_after: float = 180.0
     day_starts: time = time(4, 0)
-
-
-#: Titles of private and incognito browser windows, never recorded unless the person says so.
-PRIVATE_WINDOW_TITLES = ("*Private Browsing*", "*(Incognito)*", "*InPrivate*")
-_PRIVATE_WINDOWS = tuple(compile_pattern(text, "title") for text in PRIVATE_WINDOW_TITLES)
-
-#: How long data is kept by default: one year.
-KEEP_DAYS = 365
-
-
-@dataclass(frozen=True, slots=True)
-class PrivacySettings:
-    """What is never recorded, and how long what is recorded is kept (0 days: for ever)."""
-
-    exclude_apps: tuple[Pattern, ...] = ()
-    exclude_titles: tuple[Pattern, ...] = ()
-    titles: bool = True
-    #: Titles of private/incognito windows are dropped unless the person asks for them.
-    private_window_titles: bool = False
-    keep_days: int = KEEP_DAYS
-
-    @property
-    def hidden_titles(self) -> tuple[Pattern, ...]:
-        """Every title pattern whose windows are recorded without their title."""
-        if self.private_window_titles:
-            return self.exclude_titles
-        return _PRIVATE_WINDOWS + self.exclude_titles
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +111,7 @@ def string_list(value: object) -> tuple[str, ...]:
 
 
 def pattern_list(kind: Kind) -> ValueParser:
-    """A list of app or title patterns (see breather.patterns); names the first bad one."""
+    """A list of app or title patterns (see `categories.patterns`); names the first bad one."""
 
     def parse(value: object) -> tuple[Pattern, ...]:
         example = '["keepassxc", "*bank*"]' if kind == "app" else '["*Private Browsing*"]'
@@ -265,7 +239,7 @@ def _read_categories(raw: object, reader: Reader) -> tuple[Rule, ...]:
 
 
 def _catalogue_names() -> tuple[str, ...]:
-    from breather.categories import CatalogueError, load_catalogue
+    from breather.categories.catalogue import CatalogueError, load_catalogue
 
     try:
         return load_catalogue().names

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from breather.categories import Categorizer
+from breather.categories.catalogue import Categorizer
 from breather.store.queries import ExportRow
 
 FIELDS = (

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from breather.patterns import Pattern, app_names, compile_pattern
+from breather.categories.patterns import Pattern, app_names, compile_pattern
 
 OTHER = "Other"
 

@@ -1,32 +1,30 @@
-"""`breather` subcommands for the person's data: pause, forget, import and categories.
-
-Kept apart from `breather.cli` so that file stays about running Breather; `cli` registers these.
-"""
+"""`breather pause`, `forget` and `import`: what is recorded, and what is kept."""
 
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from breather.durations import format_duration, parse_duration
+from breather.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    Handler,
+    Subcommands,
+    load_settings_for,
+    local_time,
+    open_store_for,
+    parse_date,
+    say,
+)
+from breather.settings.durations import format_duration, parse_duration
 
 if TYPE_CHECKING:
-    from breather.paths import Paths
-
-Handler = Callable[[argparse.Namespace, "Paths"], int]
-
-EXIT_OK = 0
-EXIT_PROBLEM = 1
+    from breather.settings.paths import Paths
 
 
-def add_commands(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser],
-    parse_date: Callable[[str], object],
-) -> dict[str, Handler]:
+def add_commands(sub: Subcommands) -> dict[str, Handler]:
     """Add the subcommands to `sub`; returns their handlers by name."""
     pause = sub.add_parser(
         "pause",
@@ -57,33 +55,19 @@ def add_commands(
     imports.add_argument("file", metavar="FILE")
     imports.add_argument("--dry-run", action="store_true", help="say what would be imported")
 
-    categories = sub.add_parser(
-        "categories", help="the categories and your rules; which category a window gets"
-    )
-    categories.add_argument("--app", help="show the category of this app ...")
-    categories.add_argument("--title", default="", help="... with this window title")
     return {
         "pause": cmd_pause,
         "forget": cmd_forget,
         "import": cmd_import,
-        "categories": cmd_categories,
     }
-
-
-def _say(message: str) -> None:
-    print(f"breather: {message}", file=sys.stderr)
-
-
-def _local(moment: datetime) -> str:
-    return moment.astimezone().strftime("%a %d %b %H:%M")
 
 
 # -- pause --------------------------------------------------------------------------------
 
 
 def cmd_pause(args: argparse.Namespace, paths: Paths) -> int:
-    from breather.paths import ensure_private_dir
-    from breather.privacy import pause_until, read_pause, resume
+    from breather.settings.paths import ensure_private_dir
+    from breather.tracking.privacy import pause_until, read_pause, resume
 
     ensure_private_dir(paths.data_dir)
     choice = (args.duration or "").strip().lower()
@@ -95,7 +79,7 @@ def cmd_pause(args: argparse.Namespace, paths: Paths) -> int:
         elif until is None:
             print("Paused until you resume it (`breather pause off`).")
         else:
-            print(f"Paused until {_local(until)} (`breather pause off` resumes now).")
+            print(f"Paused until {local_time(until)} (`breather pause off` resumes now).")
         return EXIT_OK
     if choice in ("off", "resume", "0"):
         print("Recording again." if resume(paths.data_dir) else "Recording was not paused.")
@@ -107,15 +91,15 @@ def cmd_pause(args: argparse.Namespace, paths: Paths) -> int:
     try:
         seconds = parse_duration(choice)
     except ValueError as error:
-        _say(str(error))
+        say(str(error))
         return EXIT_PROBLEM
     if not 0 < seconds <= 366 * 86400:
-        _say("pause for between a second and a year, or 'indefinitely'")
+        say("pause for between a second and a year, or 'indefinitely'")
         return EXIT_PROBLEM
     until = now + timedelta(seconds=seconds)
     pause_until(paths.data_dir, until)
     print(
-        f"Paused for {format_duration(seconds)}, until {_local(until)}. Nothing is recorded "
+        f"Paused for {format_duration(seconds)}, until {local_time(until)}. Nothing is recorded "
         "until then; `breather pause off` resumes now."
     )
     return EXIT_OK
@@ -125,21 +109,20 @@ def cmd_pause(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
-    from breather.cli import _open_store, _settings
-    from breather.paths import TRACKER_LOCK, hold_lock
-    from breather.privacy import read_pause
+    from breather.settings.paths import TRACKER_LOCK, hold_lock
     from breather.store.maintenance import delete_everything, delete_range, measure
+    from breather.tracking.privacy import read_pause
 
     if args.until is not None and args.since is None:
-        _say("--to goes with --from")
+        say("--to goes with --from")
         return EXIT_PROBLEM
-    settings = _settings(paths, quiet=True)
+    settings = load_settings_for(paths, quiet=True)
     chosen = _forget_range(args, settings.tracking.day_starts)
     if chosen is None:
         return EXIT_PROBLEM
     lo, hi, what = chosen
 
-    store = _open_store(paths)
+    store = open_store_for(paths)
     if store is None:
         return EXIT_PROBLEM
     lock: object | None = None
@@ -148,7 +131,7 @@ def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
             lock = hold_lock(paths.data_dir / TRACKER_LOCK)
             paused, _until = read_pause(paths.data_dir)
             if lock is None and not paused:
-                _say(
+                say(
                     "Breather is recording right now. Pause it first (`breather pause 5m`), "
                     "then forget, then `breather pause off`."
                 )
@@ -190,25 +173,24 @@ def _forget_range(args: argparse.Namespace, day_starts: time) -> tuple[int, int,
         try:
             seconds = parse_duration(args.last)
         except ValueError as error:
-            _say(str(error))
+            say(str(error))
             return None
         start = datetime.now(UTC) - timedelta(seconds=seconds)
         return to_ms(start), END_OF_TIME, f"the last {format_duration(seconds)}"
     last_day = args.until or args.since
     if last_day < args.since:
-        _say("--to comes before --from")
+        say("--to comes before --from")
         return None
     start, _ = day_range(args.since, day_starts)
     _, end = day_range(last_day, day_starts)
-    return to_ms(start), to_ms(end), f"{_local(start)} to {_local(end)}"
+    return to_ms(start), to_ms(end), f"{local_time(start)} to {local_time(end)}"
 
 
 # -- import -------------------------------------------------------------------------------
 
 
 def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
-    from breather.cli import _open_store, _settings
-    from breather.importers import (
+    from breather.data.importers import (
         ImportFailed,
         ImportReport,
         import_devices,
@@ -216,7 +198,7 @@ def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
         read_jsonl,
     )
 
-    settings = _settings(paths, quiet=True)
+    settings = load_settings_for(paths, quiet=True)
     source = Path(args.file)
     report = ImportReport()
     try:
@@ -225,10 +207,10 @@ def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
         else:
             devices = read_jsonl(source, report)
     except ImportFailed as failed:
-        _say(str(failed))
-        _say("nothing was imported")
+        say(str(failed))
+        say("nothing was imported")
         return EXIT_PROBLEM
-    store = _open_store(paths)
+    store = open_store_for(paths)
     if store is None:
         return EXIT_PROBLEM
     try:
@@ -249,27 +231,4 @@ def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
         print("Skipped: " + "; ".join(f"{n} {why}" for why, n in report.skipped.most_common()))
     for note in report.notes:
         print(f"Note: {note}")
-    return EXIT_OK
-
-
-# -- categories -----------------------------------------------------------------------------
-
-
-def cmd_categories(args: argparse.Namespace, paths: Paths) -> int:
-    from breather.categories import Categorizer, describe
-    from breather.cli import _settings
-
-    settings = _settings(paths)
-    categorizer = Categorizer(settings.categories)
-    if args.app:
-        print(categorizer.category(args.app, args.title))
-        return EXIT_OK
-    print("Categories: " + ", ".join(categorizer.names))
-    if settings.categories:
-        print(f"\nYour rules ({paths.config_file}), tried first:")
-        for line in describe(settings.categories):
-            print(f"  {line}")
-    else:
-        print(f"\nNo rules of your own yet: add [[categories]] to {paths.config_file}.")
-    print("\n`breather categories --app APP --title TITLE` shows what a window gets.")
     return EXIT_OK

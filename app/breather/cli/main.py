@@ -1,0 +1,63 @@
+"""The `breather` command: the app by default, subcommands for tracking, reports and upkeep.
+
+The subcommands live in one module per group; each adds its own with `add_commands`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from breather import __version__
+from breather.cli import configuration, data, desktop, reports, run
+from breather.cli.common import EXIT_OK, Handler
+from breather.settings.paths import resolve_paths
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
+    """The parser, and each subcommand's handler by name."""
+    parser = argparse.ArgumentParser(
+        prog="breather",
+        description="Mindful screen use: see where your time goes and take kind breaks. "
+        "Everything stays on this machine.",
+    )
+    parser.add_argument("--version", action="version", version=f"breather {__version__}")
+    parser.add_argument("--data-dir", help="where data lives (env BREATHER_DATA_DIR)")
+    parser.add_argument("--config", help="settings file (env BREATHER_CONFIG)")
+    parser.add_argument("--db", help="SQLAlchemy database URL (env BREATHER_DB)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    parser.add_argument(
+        "--tray",
+        action="store_true",
+        help="start the app quietly in the tray, without its window (what login uses)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    handlers: dict[str, Handler] = {}
+    for group in (run, reports, configuration, data, desktop):
+        handlers.update(group.add_commands(sub))
+    return parser, handlers
+
+
+def main(argv: list[str] | None = None) -> int:
+    from breather.store.database import MIGRATE_COMMAND, migrate_main
+
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == [MIGRATE_COMMAND]:  # a child process of the app or `track`
+        return migrate_main(sys.stdin.read().strip())
+    parser, handlers = build_parser()
+    args = parser.parse_args(arguments)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    paths = resolve_paths(args.data_dir, args.config, args.db)
+    handler = handlers.get(args.command or "", run.cmd_app)
+    try:
+        return handler(args, paths)
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except BrokenPipeError:  # `breather export | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK

@@ -1,0 +1,118 @@
+"""`breather report` and `breather export`: the person's time, read back."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from breather.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    Handler,
+    Subcommands,
+    load_settings_for,
+    open_store_for,
+    parse_date,
+    person_today,
+    say,
+)
+from breather.settings.paths import Paths
+
+
+def add_commands(sub: Subcommands) -> dict[str, Handler]:
+    """Add `report` and `export` to `sub`; returns their handlers by name."""
+    report = sub.add_parser("report", help="time per app or title for a day or a week")
+    when = report.add_mutually_exclusive_group()
+    when.add_argument("--day", type=parse_date, metavar="DATE", help="YYYY-MM-DD (default today)")
+    when.add_argument(
+        "--week",
+        type=parse_date,
+        nargs="?",
+        const="today",
+        metavar="DATE",
+        help="the Monday-to-Sunday week holding DATE (default this week)",
+    )
+    report.add_argument("--by", choices=("app", "title", "category"), default="app")
+    report.add_argument("--json", action="store_true", help="machine-readable output")
+
+    export = sub.add_parser("export", help="every span as CSV or JSON Lines")
+    export.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    export.add_argument("--since", type=parse_date, metavar="DATE")
+    export.add_argument("--until", type=parse_date, metavar="DATE", help="up to the end of DATE")
+    export.add_argument("--output", "-o", metavar="FILE", help="write here (default stdout)")
+
+    return {"report": cmd_report, "export": cmd_export}
+
+
+def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
+    from breather.data.report import boundary_figures, summary_json, summary_text
+    from breather.store.queries import day_range, summarize, week_range
+
+    settings = load_settings_for(paths, quiet=args.json)
+    day_starts = settings.tracking.day_starts
+    if args.week is not None:
+        start, end = week_range(args.week, day_starts)
+        title = f"Week of {start:%A %d %B %Y}"
+    else:
+        day = args.day or person_today(settings)
+        start, end = day_range(day, day_starts)
+        title = f"{start:%A %d %B %Y} (from {day_starts:%H:%M})"
+    store = open_store_for(paths)
+    if store is None:
+        return EXIT_PROBLEM
+    from breather.categories.catalogue import Categorizer
+
+    categorizer = Categorizer(settings.categories)
+    if args.week is not None:
+        monday = args.week - timedelta(days=args.week.weekday())
+        days = [monday + timedelta(days=offset) for offset in range(7)]
+    else:
+        days = [args.day or person_today(settings)]
+    try:
+        if args.by == "category":
+            from breather.store.by_category import category_summary
+
+            summary = category_summary(store.db, start, end, categorizer)
+        else:
+            summary = summarize(store.db, start, end, args.by)
+        figures = boundary_figures(store.db, days, day_starts, settings.limits, categorizer)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(summary_json(summary, figures), ensure_ascii=False, indent=2))
+    else:
+        print(summary_text(summary, title, figures=figures))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, paths: Paths) -> int:
+    from breather.data.export import write_export
+    from breather.store.queries import day_range, iter_spans
+
+    settings = load_settings_for(paths, quiet=True)
+    day_starts = settings.tracking.day_starts
+    since = day_range(args.since, day_starts)[0] if args.since else None
+    until = day_range(args.until, day_starts)[1] if args.until else None
+    store = open_store_for(paths)
+    if store is None:
+        return EXIT_PROBLEM
+    try:
+        from breather.categories.catalogue import Categorizer
+
+        categorizer = Categorizer(settings.categories)
+        rows = iter_spans(store.db, since, until)
+        if args.output:
+            target = Path(args.output)
+            fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                count = write_export(rows, out, args.format, categorizer)
+            say(f"wrote {count} spans to {target}")
+        else:
+            write_export(rows, sys.stdout, args.format, categorizer)
+    finally:
+        store.close()
+    return EXIT_OK
