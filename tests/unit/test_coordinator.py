@@ -53,6 +53,8 @@ class Desk:
         )
         self.last_input = self.clock.monotonic()
         self.window: WindowInfo | None = EDITOR
+        #: One of Breather's own windows (a prompt) is in front.
+        self.own_window = False
 
     def run(self, seconds: int, *, typing: bool = True) -> None:
         for _ in range(seconds):
@@ -60,7 +62,8 @@ class Desk:
             if typing:
                 self.last_input = self.clock.monotonic()
             idle = self.clock.monotonic() - self.last_input
-            sample = Sample(self.clock.now(), self.clock.monotonic(), self.window, idle)
+            window = None if self.own_window else self.window
+            sample = Sample(self.clock.now(), self.clock.monotonic(), window, idle, self.own_window)
             closed = self.tracker.feed(sample)
             self.coordinator.observe(sample, closed, self.tracker.open_span)
 
@@ -122,6 +125,57 @@ def test_limits_count_todays_use_from_the_tracked_spans(store: Store) -> None:
     desk.run(1)
     limit_events = [e[2] for e in events(store.db, START, START + timedelta(hours=1), "limit")]
     assert limit_events == ["warned", "reached", "ignored_today"]
+
+
+def test_a_limit_prompt_in_front_is_not_leaving_the_app(store: Store) -> None:
+    # A window manager gives the prompt the focus: that must not withdraw it and ask again.
+    policy = Policy(
+        breaks=Breaks(
+            eyes=BreakRule("eyes", 60, 10, enabled=False),
+            movement=BreakRule("movement", 3600, 300, enabled=False),
+        ),
+        limits=(Limit(app="firefox", daily=60),),
+        intention=Intention(()),
+        tz=UTC,
+    )
+    desk = Desk(store, policy)
+    desk.coordinator.seed_today(date(2026, 11, 23), [("firefox", "earlier", 58.0)])
+    desk.window = SOCIAL
+    desk.run(3)
+    prompt = desk.notifier.open[-1]
+    assert prompt.summary == "That is your 1 minute of firefox for today"
+    desk.own_window = True
+    desk.run(20)
+    desk.own_window = False
+    desk.run(5)
+    assert desk.notifier.open[-1] == prompt  # still there, never withdrawn
+    limit_events = [e[2] for e in events(store.db, START, START + timedelta(hours=1), "limit")]
+    assert limit_events.count("reached") == 1
+    # Time with the prompt in front is not time in the app.
+    assert desk.coordinator.meter.usage(None, desk.clock.now()).apps["firefox"] < 60 + 3 + 5
+
+
+def test_an_intention_prompt_in_front_is_not_leaving_the_category(store: Store) -> None:
+    policy = Policy(
+        breaks=Breaks(
+            eyes=BreakRule("eyes", 60, 10, enabled=False),
+            movement=BreakRule("movement", 3600, 300, enabled=False),
+        ),
+        intention=Intention(("Social media",)),
+        tz=UTC,
+    )
+    desk = Desk(store, policy)
+    desk.run(2)
+    desk.window = SOCIAL
+    desk.run(1)
+    assert desk.notifier.open[-1].summary.startswith("What did you come to Social media for")
+    desk.own_window = True
+    desk.run(10)
+    desk.own_window = False
+    desk.run(2)
+    intention = [e[2] for e in events(store.db, START, START + timedelta(hours=1), "intention")]
+    assert intention == ["reached"]
+    assert desk.notifier.open != []
 
 
 def test_report_figures_count_breaks_and_limit_use(store: Store) -> None:

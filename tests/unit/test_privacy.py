@@ -11,7 +11,7 @@ import pytest
 from breather.clock import FakeClock
 from breather.monitor.base import WindowInfo
 from breather.monitor.fake import ScriptedDesktop, Step
-from breather.runtime.recorder import Recorder
+from breather.runtime.recorder import OwnWindow, Recorder, windows_of
 from breather.settings.model import parse_settings
 from breather.store import Store, open_store, sqlite_url
 from breather.store.maintenance import apply_retention, delete_everything, delete_range
@@ -59,6 +59,7 @@ def record(
     data_dir: Path | None = None,
     clock: FakeClock | None = None,
     during: dict[int, object] | None = None,
+    own_window: OwnWindow | None = None,
 ) -> FakeClock:
     """Run the real recorder over a scripted desktop for `seconds` of fake time."""
     clock = clock or FakeClock(T0)
@@ -73,6 +74,7 @@ def record(
         sleep=clock.advance,
         privacy=PrivacyFilter(privacy or PrivacySettings()),
         pause=PauseSwitch(data_dir) if data_dir else None,
+        own_window=own_window,
     )
     for second in range(seconds):
         action = (during or {}).get(second)
@@ -359,3 +361,24 @@ def test_forgetting_everything_leaves_no_usage_in_the_file(tmp_path: Path) -> No
     assert b"Something personal" not in data and b"firefox" not in data
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT COUNT(*) FROM app_hour").fetchone() == (0,)
+
+
+def test_time_in_breathers_own_windows_is_neither_app_use_nor_away(store: Store) -> None:
+    # Tk-less stand-ins for the break window: the app's own process, as X11 reports it.
+    break_window = WindowInfo("Breather", "Breather", "breather", "/usr/bin/python3", pid=4242)
+    record(
+        store,
+        [Step(0, EDITOR), Step(10, break_window), Step(30, EDITOR)],
+        40,
+        own_window=windows_of(4242, ("Breather",)),
+    )
+    apps = {row.key: row.seconds for row in summarize(store.db, T0, T0 + timedelta(hours=1)).totals}
+    assert apps == {"Code": pytest.approx(20, abs=1.5)}  # 10 s before the break, 10 s after
+
+
+def test_another_process_is_not_breather_even_under_the_same_name() -> None:
+    own = windows_of(4242, ("Breather",))
+    assert own(WindowInfo("Breather", "", pid=4242))
+    assert not own(WindowInfo("Breather", "", pid=7))  # someone else's app called Breather
+    assert own(WindowInfo("io.github.breather.Breather", "")) is False
+    assert own(WindowInfo("Breather", ""))  # a desktop that tells no pid: by name

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -22,12 +22,15 @@ class WindowInfo:
     `app` is what reports group by: the WM_CLASS class on X11, the process name where a
     desktop gives no class. `process` and `exe` are kept to tell apart two apps that share a
     class. `title` may be empty; it is never None so that equality means "same window".
+    `pid` is the owning process where the desktop tells it (0 otherwise); it is never stored
+    and plays no part in equality, so a restarted app is still the same app.
     """
 
     app: str
     title: str = ""
     process: str = ""
     exe: str = ""
+    pid: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +39,16 @@ class Sample:
 
     `at` is UTC wall time, `mono` monotonic seconds (to tell a gap or a clock jump from
     normal progress), `window` None when no window has focus, `idle` seconds since the last
-    keyboard or pointer input (0.0 when the desktop cannot tell).
+    keyboard or pointer input (0.0 when the desktop cannot tell). `own_window` says that one
+    of Breather's own windows (a prompt, the break, the main window) is in front; `window`
+    is then None: that time is neither use of an app nor leaving one.
     """
 
     at: datetime
     mono: float
     window: WindowInfo | None
     idle: float = 0.0
+    own_window: bool = False
 
 
 class WindowSource(Protocol):

@@ -96,6 +96,8 @@ class BoundaryCoordinator:
         self._answers: queue.SimpleQueue[Answer] = queue.SimpleQueue()
         self._last: Observation | None = None
         self._open_span: Span | None = None
+        #: What the person was using before one of Breather's own windows came in front.
+        self._focus_before_own: Focus | None = None
         self.last_evaluation = Evaluation()
 
     def add_presenter(self, presenter: Presenter) -> None:
@@ -114,9 +116,15 @@ class BoundaryCoordinator:
         self._open_span = open_span
         away = open_span is not None and open_span.away
         focus = None
-        if sample.window is not None:
+        if sample.own_window:
+            # A prompt or the break window in front is not leaving the app the person was in:
+            # a prompt that counted itself as a switch would withdraw itself, and come back.
+            focus = self._focus_before_own
+        elif sample.window is not None:
             window = sample.window
             focus = Focus(window.app, window.title, self.meter.category(window.app, window.title))
+        if not sample.own_window:
+            self._focus_before_own = focus
         fullscreen = dnd = False
         if self.state.wants_desktop_state:
             fullscreen = _ask(self._fullscreen)

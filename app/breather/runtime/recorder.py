@@ -8,11 +8,11 @@ always leaves the open span in the database.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from breather.clock import Clock
-from breather.monitor.base import IdleSource, Sample, SourceLost, WindowSource
+from breather.monitor.base import IdleSource, Sample, SourceLost, WindowInfo, WindowSource
 from breather.settings.model import TrackingSettings
 from breather.store import Store
 from breather.store.journal import JOURNAL_NAME, SpanJournal
@@ -34,6 +34,20 @@ RETENTION_EVERY = 6 * 3600.0
 #: coordinator's `observe`).
 SampleListener = Callable[[Sample, list[Span], Span | None], None]
 
+#: Whether a window is one of Breather's own (the app passes one; `breather track` has none).
+OwnWindow = Callable[[WindowInfo], bool]
+
+
+def windows_of(pid: int, apps: Collection[str]) -> OwnWindow:
+    """The windows of process `pid`; where the desktop tells no pid, those whose app (WM_CLASS
+    class or Wayland app id) is one of `apps`."""
+    names = frozenset(apps)
+
+    def own(window: WindowInfo) -> bool:
+        return window.pid == pid if window.pid else window.app in names
+
+    return own
+
 
 class Recorder:
     """Samples `windows` and `idle` every `interval` seconds and on change events."""
@@ -52,10 +66,13 @@ class Recorder:
         pause: PauseSwitch | None = None,
         upkeep: Callable[[], object] | None = None,
         on_sample: SampleListener | None = None,
+        own_window: OwnWindow | None = None,
     ) -> None:
         """`privacy` decides what of each window may be recorded, `pause` when nothing may, and
         `upkeep` (deleting data past its keeping time) runs first and every `RETENTION_EVERY`.
-        `on_sample` hears every sample after it is tracked (a failure there is logged only)."""
+        `on_sample` hears every sample after it is tracked (a failure there is logged only).
+        `own_window` tells Breather's own windows: time in them is neither app use nor away,
+        and the sample says so, so that a prompt in front is not leaving the app it is about."""
         self._clock = clock
         self._windows = windows
         self._idle = idle
@@ -68,6 +85,7 @@ class Recorder:
         self._upkeep = upkeep
         self._upkeep_at: float | None = None
         self._on_sample = on_sample
+        self._own_window = own_window
         self._write_soon = False
 
     @classmethod
@@ -83,6 +101,7 @@ class Recorder:
         privacy: PrivacySettings | None = None,
         data_dir: Path | None = None,
         on_sample: SampleListener | None = None,
+        own_window: OwnWindow | None = None,
     ) -> Recorder:
         """The recorder `breather track` and the app run: it continues the stored history.
 
@@ -114,6 +133,7 @@ class Recorder:
             pause=PauseSwitch(data_dir) if data_dir is not None else None,
             upkeep=(lambda: apply_retention(store.db, keep_days)) if keep_days else None,
             on_sample=on_sample,
+            own_window=own_window,
         )
 
     def step(self) -> None:
@@ -141,9 +161,12 @@ class Recorder:
         except Exception:  # a transient read error: this tick is lost, the next one retries
             log.warning("could not read the desktop this time; retrying", exc_info=True)
             return
-        if self._privacy is not None:
+        own = window is not None and self._own_window is not None and self._own_window(window)
+        if own:
+            window = None
+        elif self._privacy is not None:
             window = self._privacy.apply(window)
-        sample = Sample(self._clock.now(), self._clock.monotonic(), window, idle)
+        sample = Sample(self._clock.now(), self._clock.monotonic(), window, idle, own)
         closed = self._tracker.feed(sample)
         self._writer.record(closed)
         if self._write_soon or self._writer.due(sample.mono):

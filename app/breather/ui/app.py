@@ -26,7 +26,7 @@ from breather.categories.catalogue import Categorizer
 from breather.clock import Clock, SystemClock
 from breather.desktop.entry import WINDOW_CLASS
 from breather.resources import resource
-from breather.runtime.recorder import Recorder
+from breather.runtime.recorder import Recorder, windows_of
 from breather.runtime.sampler import SamplerThread
 from breather.settings.durations import format_duration
 from breather.settings.model import Settings
@@ -378,6 +378,7 @@ class BreatherApp(QObject):
                 privacy=privacy,
                 data_dir=paths.data_dir,
                 on_sample=on_sample,
+                own_window=windows_of(os.getpid(), (WINDOW_CLASS, APP_ID)),
             )
             forget_module_sources()  # this thread's imports (the desktop backend) are done
             return recorder

@@ -172,7 +172,7 @@ class LimitPromptWindow(BoundaryPrompt):
 
     def __init__(self, prompt: LimitPrompt, parent: QWidget | None = None) -> None:
         super().__init__(prompt.prompt_id, parent)
-        self.heading.setText(f"Your {spoken(prompt.allowed)} of {prompt.label} are up")
+        self.heading.setText(f"That is your {spoken(prompt.allowed)} of {prompt.label} for today")
         self.text.setText("You chose this daily limit. Going on is fine; so is stopping here.")
         self._close_more_ignore(
             ("&Close it", f"Close {prompt.label}"),

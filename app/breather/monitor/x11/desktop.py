@@ -473,7 +473,7 @@ class X11Desktop:
             return None
         self._last_wid = wid
         self._last_title = self._watched_title = title
-        self._last_info = WindowInfo(meta.app, title, meta.process, meta.exe)
+        self._last_info = WindowInfo(meta.app, title, meta.process, meta.exe, meta.pid or 0)
         return self._last_info
 
     def _unchanged_since_read(self) -> bool:

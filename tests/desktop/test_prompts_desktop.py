@@ -1,0 +1,213 @@
+"""Answering a prompt in the real app, on a real window manager, from the keyboard.
+
+jwm gives a new dialog the focus, as most X11 window managers do. Breather's own prompt in
+front must not count as leaving the app it asks about: the prompt is shown once, stays until
+the person answers, and the answer is what gets recorded.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from breather.monitor.base import WindowInfo
+from breather.store import open_store, sqlite_url
+from breather.tracking.spans import Span
+from tests.desktop.harness import Desktop, Window, wait_until
+
+pytestmark = pytest.mark.desktop
+
+ARTIFACTS = Path(__file__).parents[1] / "artifacts"
+
+QUIET_BREAKS = """\
+[tracking]
+interval = "500ms"
+
+[breaks.eyes]
+enabled = false
+
+[breaks.movement]
+enabled = false
+"""
+
+#: How long the prompt must hold, with the person's input going on, after it first shows.
+HOLD = 6.0
+
+
+def xdotool(desktop: Desktop, *args: str) -> str:
+    done = subprocess.run(
+        ["xdotool", *args], env=desktop.process_env, capture_output=True, text=True, check=False
+    )
+    return done.stdout
+
+
+def prompt_windows(desktop: Desktop) -> list[int]:
+    """Breather's visible windows other than its tray icon (the app runs in the tray)."""
+    found = xdotool(desktop, "search", "--onlyvisible", "--class", "breather").split()
+    windows = []
+    for window in map(int, found):
+        if _size(desktop, window)[0] > 200:
+            windows.append(window)
+    return windows
+
+
+def _size(desktop: Desktop, window: int) -> tuple[int, int]:
+    shell = xdotool(desktop, "getwindowgeometry", "--shell", str(window))
+    values = dict(line.split("=", 1) for line in shell.split())
+    return int(values.get("WIDTH", "0")), int(values.get("HEIGHT", "0"))
+
+
+def records(data: Path, kind: str) -> list[tuple[str, str]]:
+    """The (outcome, detail) rows stored for `kind` prompts, oldest first."""
+    conn = sqlite3.connect(data / "breather.db")
+    try:
+        rows = conn.execute(
+            "SELECT outcome, detail FROM boundary_event WHERE kind = ? ORDER BY at_ms, id",
+            (kind,),
+        ).fetchall()
+    finally:
+        conn.close()
+    return [(str(outcome), str(detail)) for outcome, detail in rows]
+
+
+class App:
+    """The desktop app in the tray, with its own data folder and settings."""
+
+    def __init__(self, desktop: Desktop, data: Path, config: str) -> None:
+        (data / "welcomed").touch()  # not a first run
+        (data / "breather.toml").write_text(config)
+        self.desktop = desktop
+        self.data = data
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "breather", "--tray"],
+            env={
+                **desktop.process_env,
+                "BREATHER_DATA_DIR": str(data),
+                "BREATHER_CONFIG": str(data / "breather.toml"),
+            },
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def wait_ready(self) -> None:
+        """Until the tray icon shows: the app is up and tracking."""
+
+        def icon() -> bool:
+            found = xdotool(self.desktop, "search", "--class", "breather").split()
+            return any(_size(self.desktop, int(window))[0] in range(1, 65) for window in found)
+
+        wait_until(icon, 30, "Breather's tray icon")
+
+    def stop(self) -> str:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        _out, err = self.proc.communicate(timeout=20)
+        return err
+
+
+@pytest.fixture
+def start_app(desktop: Desktop, tmp_path: Path) -> Iterator[Callable[[str], App]]:
+    started: list[App] = []
+
+    def start(config: str) -> App:
+        started.append(App(desktop, tmp_path, config))
+        return started[-1]
+
+    yield start
+    for app in started:
+        app.stop()
+
+
+def hold_with_input(desktop: Desktop, prompt: int, seconds: float) -> None:
+    """Keep the person's input going for `seconds`, checking all along that the prompt stays."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        desktop.input()
+        assert prompt_windows(desktop) == [prompt], "the prompt went away before any answer"
+        time.sleep(0.25)
+
+
+def wait_for_prompt(desktop: Desktop, timeout: float, what: str) -> int:
+    deadline = time.monotonic() + timeout
+    while True:
+        windows = prompt_windows(desktop)
+        if windows:
+            return windows[0]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        desktop.input()  # the person is busy in the app, so the time counts
+        time.sleep(0.25)
+
+
+def seed_use(data: Path, app: str, title: str, seconds: float) -> None:
+    """`seconds` of use of `app` earlier today, as if tracked before this start."""
+    store = open_store(sqlite_url(data / "breather.db"), device_uuid="d", device_name="desk")
+    try:
+        end = datetime.now(UTC) - timedelta(seconds=5)
+        window = WindowInfo(app, title, app, f"/usr/bin/{app}")
+        writer = store.writer()
+        writer.record([Span(end - timedelta(seconds=seconds), end, window)])
+        writer.flush(None, 0.0)
+    finally:
+        store.close()
+
+
+def test_a_limit_prompt_holds_until_answered_from_the_keyboard(
+    desktop: Desktop,
+    open_window: Callable[..., Window],
+    start_app: Callable[[str], App],
+    tmp_path: Path,
+) -> None:
+    # Tk names the class "Firefox", as Firefox itself does (WM_CLASS "firefox", "Firefox").
+    browser = open_window("firefox", "Weather forecast — Mozilla Firefox")
+    desktop.focus(browser)
+    # 52 of the 60 seconds were used earlier today: the limit is reached a few seconds in.
+    seed_use(tmp_path, "Firefox", "Weather forecast — Mozilla Firefox", 52)
+    app = start_app(QUIET_BREAKS + '\n[[limits]]\napp = "Firefox"\ndaily = "1m"\n')
+    app.wait_ready()
+
+    prompt = wait_for_prompt(desktop, 40, "the limit prompt")
+    hold_with_input(desktop, prompt, HOLD)
+    ARTIFACTS.mkdir(exist_ok=True)
+    desktop.screenshot(ARTIFACTS / "desktop-limit-prompt.png")
+    assert [outcome for outcome, _ in records(app.data, "limit")].count("reached") == 1
+
+    xdotool(desktop, "key", "alt+m")  # "15 more minutes", typed into the window in front
+    wait_until(lambda: not prompt_windows(desktop), 10, "the prompt to close")
+    wait_until(lambda: "more" in dict(records(app.data, "limit")), 10, "the answer stored")
+    outcomes = [outcome for outcome, _ in records(app.data, "limit")]
+    assert outcomes.count("reached") == 1
+    assert outcomes[-1] == "more"
+
+
+def test_an_intention_prompt_holds_until_answered_from_the_keyboard(
+    desktop: Desktop, open_window: Callable[..., Window], start_app: Callable[[str], App]
+) -> None:
+    other = open_window("Notes", "Shopping list")
+    desktop.focus(other)
+    app = start_app(QUIET_BREAKS + '\n[intention]\ncategories = ["Social media"]\n')
+    app.wait_ready()
+    social = open_window("firefox", "(3) Home / X — Mozilla Firefox")
+    desktop.focus(social)
+
+    prompt = wait_for_prompt(desktop, 30, "the intention prompt")
+    hold_with_input(desktop, prompt, HOLD)
+    assert [outcome for outcome, _ in records(app.data, "intention")] == ["reached"]
+
+    xdotool(desktop, "type", "reply to Sam")  # into the prompt's field, which has the focus
+    xdotool(desktop, "key", "Return")
+    wait_until(lambda: not prompt_windows(desktop), 10, "the prompt to close")
+    wait_until(
+        lambda: ("answered", "reply to Sam") in records(app.data, "intention"),
+        10,
+        "the intention stored",
+    )
+    assert "left" not in dict(records(app.data, "intention"))
