@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from breather.settings.paths import Paths, device_identity, protect_file
 
 if TYPE_CHECKING:
+    from breather.settings.live import LoadedSettings
     from breather.settings.model import Settings
     from breather.store import Store
 
@@ -60,6 +61,19 @@ def load_settings_for(paths: Paths, *, quiet: bool = False) -> Settings:
             say(str(problem))
         say("carrying on with the defaults for those settings (the file was left as it is)")
     return settings
+
+
+def say_settings(loaded: LoadedSettings, *, changed: bool = False) -> LoadedSettings:
+    """Say what is wrong with the settings file and what Breather does about it."""
+    if changed:
+        say("the settings file changed; its settings apply now")
+    for problem in loaded.problems:
+        say(str(problem))
+    for note in loaded.notes:
+        say(note)
+    if loaded.problems and not loaded.notes:
+        say("carrying on with the defaults for those settings (the file was left as it is)")
+    return loaded
 
 
 def open_store_for(paths: Paths, *, long_running: bool = False) -> Store | None:

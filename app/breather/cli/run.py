@@ -14,14 +14,15 @@ from breather.cli.common import (
     EXIT_PROBLEM,
     Handler,
     Subcommands,
-    load_settings_for,
     open_store_for,
     say,
+    say_settings,
 )
-from breather.settings.paths import TRACKER_LOCK, Paths, ensure_private_dir, hold_lock
+from breather.settings.paths import TRACKER_LOCK, Paths, ensure_private_dir, hold_lock, protect_file
 
 if TYPE_CHECKING:
     from breather.clock import Clock
+    from breather.monitor.base import IdleSource, WindowSource
     from breather.runtime.coordinator import HeadlessBoundaries
     from breather.settings.model import Settings
     from breather.store import Store
@@ -43,40 +44,34 @@ def cmd_app(args: argparse.Namespace, paths: Paths) -> int:
     # The settings first: their problems are said before anything else, and the modules
     # they need load before Qt, which reads the source of every module imported after it
     # (see breather.ui.binding).
-    settings = load_settings_for(paths)
+    from breather.settings.live import SettingsFile
+
+    settings_file = SettingsFile(paths.config_file)
+    say_settings(settings_file.load())
+    protect_file(paths.config_file)  # it can name what the person keeps private
     from breather.ui.app import run_app
 
-    return run_app(paths, settings, sys.argv[:1], show_window=not args.tray)
+    return run_app(paths, settings_file, sys.argv[:1], show_window=not args.tray)
 
 
 def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     from breather.clock import SystemClock
-    from breather.monitor.base import BackendUnavailable, IdleSource, WindowSource
     from breather.runtime.recorder import Recorder
+    from breather.settings.live import LoadedSettings, SettingsFile
 
-    settings = load_settings_for(paths)
+    settings_file = SettingsFile(paths.config_file)
+    settings = say_settings(settings_file.load()).settings
+    protect_file(paths.config_file)  # it can name what the person keeps private
     clock = SystemClock()
     ensure_private_dir(paths.data_dir)
     lock = hold_lock(paths.data_dir / TRACKER_LOCK)
     if lock is None:
         say(f"another Breather is already tracking with the data in {paths.data_dir}")
         return EXIT_PROBLEM
-    windows: WindowSource
-    idle: IdleSource
-    if getattr(args, "demo", False):
-        from breather.monitor.fake import ScriptedDesktop, demo_script
-
-        demo = ScriptedDesktop(clock, demo_script(), sleep=time.sleep, loop=600)
-        windows, idle = demo, demo
-    else:
-        from breather.monitor.select import open_desktop
-
-        try:
-            windows, idle = open_desktop()
-        except BackendUnavailable as why:
-            say(f"cannot see the desktop: {why}")
-            say("`breather doctor` explains what works here; `breather track --demo` shows it")
-            return EXIT_PROBLEM
+    desktop = _open_desktop(clock, demo=getattr(args, "demo", False))
+    if desktop is None:
+        return EXIT_PROBLEM
+    windows, idle = desktop
     store = open_store_for(paths, long_running=True)
     if store is None:
         return EXIT_PROBLEM
@@ -90,6 +85,12 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     boundaries = _start_boundaries(settings, store, clock, desktop=not getattr(args, "demo", False))
+
+    def settings_changed(loaded: LoadedSettings) -> None:
+        say_settings(loaded, changed=True)
+        if boundaries is not None:
+            boundaries.coordinator.set_policy(loaded.settings.policy())
+
     recorder = Recorder.for_store(
         store,
         settings.tracking,
@@ -100,6 +101,8 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
         privacy=settings.privacy,
         data_dir=paths.data_dir,
         on_sample=boundaries.coordinator.observe if boundaries is not None else None,
+        settings_file=settings_file,
+        on_settings=settings_changed,
     )
     interval = settings.tracking.interval
     say(f"tracking {windows.name} every {interval:g}s into {paths.db_url} (Ctrl+C stops)")
@@ -113,6 +116,24 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     if ended:
         say(f"stopped: {ended}; everything up to then is saved")
     return EXIT_OK
+
+
+def _open_desktop(clock: Clock, *, demo: bool) -> tuple[WindowSource, IdleSource] | None:
+    """The window and idle sources `track` samples; None (and why, said) when there are none."""
+    if demo:
+        from breather.monitor.fake import ScriptedDesktop, demo_script
+
+        scripted = ScriptedDesktop(clock, demo_script(), sleep=time.sleep, loop=600)
+        return scripted, scripted
+    from breather.monitor.base import BackendUnavailable
+    from breather.monitor.select import open_desktop
+
+    try:
+        return open_desktop()
+    except BackendUnavailable as why:
+        say(f"cannot see the desktop: {why}")
+        say("`breather doctor` explains what works here; `breather track --demo` shows it")
+        return None
 
 
 def _start_boundaries(

@@ -41,6 +41,12 @@ class UsageMeter:
         """New settings (the day may start at another hour): today's totals are kept."""
         self._policy = policy
 
+    def set_categorize(self, categorize: Categorize) -> None:
+        """New category rules: windows seen from now on get the new categories (today's
+        totals so far keep the categories they were counted under)."""
+        self._categorize = categorize
+        self._cache.clear()
+
     def category(self, app: str, title: str) -> str:
         """The category of a window, remembered for the next time."""
         key = (app, title)

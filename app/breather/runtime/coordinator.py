@@ -153,10 +153,13 @@ class BoundaryCoordinator:
         """The person answered, seen on another thread: applied at the next observe or tick."""
         self._answers.put(given)
 
-    def set_policy(self, policy: Policy) -> None:
-        """Settings changed: apply them from the next observation on."""
+    def set_policy(self, policy: Policy, categorize: Categorize | None = None) -> None:
+        """Settings changed: apply them from the next observation on. With `categorize`
+        (the person's category rules changed), windows are categorised anew from then on."""
         self.policy = policy
         self.meter.set_policy(policy)
+        if categorize is not None:
+            self.meter.set_categorize(categorize)
 
     def take_break_now(self, kind: BreakKind = "movement") -> None:
         """The person asked for a break (the tray's "Take a break now")."""

@@ -8,11 +8,13 @@ always leaves the open span in the database.
 from __future__ import annotations
 
 import logging
+import queue
 from collections.abc import Callable, Collection
 from pathlib import Path
 
 from breather.clock import Clock
 from breather.monitor.base import IdleSource, Sample, SourceLost, WindowInfo, WindowSource
+from breather.settings.live import LoadedSettings, SettingsFile
 from breather.settings.model import TrackingSettings
 from breather.store import Store
 from breather.store.journal import JOURNAL_NAME, SpanJournal
@@ -30,12 +32,20 @@ MIN_SAMPLE_SPACING = 0.25
 #: How often old data is deleted while tracking runs (it also runs when tracking starts).
 RETENTION_EVERY = 6 * 3600.0
 
+#: How often `breather track` looks whether the settings file changed (one `stat`).
+SETTINGS_CHECK_EVERY = 2.0
+
 #: Called after each sample with the spans it closed and the span still open (the boundary
 #: coordinator's `observe`).
 SampleListener = Callable[[Sample, list[Span], Span | None], None]
 
 #: Whether a window is one of Breather's own (the app passes one; `breather track` has none).
 OwnWindow = Callable[[WindowInfo], bool]
+
+
+def max_gap(interval: float) -> float:
+    """The longest pause between samples that is still one stretch of time (see Tracker)."""
+    return max(5.0, 3 * interval)
 
 
 def windows_of(pid: int, apps: Collection[str]) -> OwnWindow:
@@ -67,12 +77,17 @@ class Recorder:
         upkeep: Callable[[], object] | None = None,
         on_sample: SampleListener | None = None,
         own_window: OwnWindow | None = None,
+        settings_file: SettingsFile | None = None,
+        on_settings: Callable[[LoadedSettings], None] | None = None,
     ) -> None:
         """`privacy` decides what of each window may be recorded, `pause` when nothing may, and
         `upkeep` (deleting data past its keeping time) runs first and every `RETENTION_EVERY`.
         `on_sample` hears every sample after it is tracked (a failure there is logged only).
         `own_window` tells Breather's own windows: time in them is neither app use nor away,
-        and the sample says so, so that a prompt in front is not leaving the app it is about."""
+        and the sample says so, so that a prompt in front is not leaving the app it is about.
+        With `settings_file` the recorder reads it again when it changes, applies it, and
+        tells `on_settings` (the desktop app watches the file itself and calls
+        `apply_settings`)."""
         self._clock = clock
         self._windows = windows
         self._idle = idle
@@ -86,6 +101,12 @@ class Recorder:
         self._upkeep_at: float | None = None
         self._on_sample = on_sample
         self._own_window = own_window
+        self._settings_file = settings_file
+        self._on_settings = on_settings
+        self._settings_checked = clock.monotonic()
+        self._new_settings: queue.SimpleQueue[tuple[TrackingSettings, PrivacySettings]] = (
+            queue.SimpleQueue()
+        )
         self._write_soon = False
 
     @classmethod
@@ -102,6 +123,8 @@ class Recorder:
         data_dir: Path | None = None,
         on_sample: SampleListener | None = None,
         own_window: OwnWindow | None = None,
+        settings_file: SettingsFile | None = None,
+        on_settings: Callable[[LoadedSettings], None] | None = None,
     ) -> Recorder:
         """The recorder `breather track` and the app run: it continues the stored history.
 
@@ -118,7 +141,7 @@ class Recorder:
         writer = store.writer(journal=journal)
         tracker = Tracker(
             idle_after=tracking.idle_after,
-            max_gap=max(5.0, 3 * tracking.interval),
+            max_gap=max_gap(tracking.interval),
             not_before=store.last_end(),
         )
         return cls(
@@ -134,17 +157,28 @@ class Recorder:
             upkeep=(lambda: apply_retention(store.db, keep_days)) if keep_days else None,
             on_sample=on_sample,
             own_window=own_window,
+            settings_file=settings_file,
+            on_settings=on_settings,
         )
+
+    def apply_settings(self, tracking: TrackingSettings, privacy: PrivacySettings) -> None:
+        """New settings, from any thread: they apply from the next sample on."""
+        self._new_settings.put((tracking, privacy))
 
     def step(self) -> None:
         """Take one sample and write if a flush is due. Raises SourceLost if the desktop quit."""
+        self._check_settings_file()
+        self._take_new_settings()
         if self._upkeep is not None:
             self._maybe_upkeep()
-        if self._pause is not None and self._pause.paused(
-            self._clock.now(), self._clock.monotonic()
+        withheld = self._privacy is not None and self._privacy.records_nothing
+        if withheld or (
+            self._pause is not None
+            and self._pause.paused(self._clock.now(), self._clock.monotonic())
         ):
-            # Paused: the desktop is not even looked at; what was open ends where last seen
-            # and is written at once, so `breather forget` can run safely during the pause.
+            # Paused (or the settings cannot say what is private): the desktop is not even
+            # looked at; what was open ends where last seen and is written at once, so
+            # `breather forget` can run safely during the pause.
             mono = self._clock.monotonic()
             if self._tracker.open_span is not None:
                 self._writer.record(self._tracker.close())
@@ -195,6 +229,39 @@ class Recorder:
         finally:
             self.finish()
         return None
+
+    def _check_settings_file(self) -> None:
+        if self._settings_file is None:
+            return
+        mono = self._clock.monotonic()
+        if mono - self._settings_checked < SETTINGS_CHECK_EVERY:
+            return
+        self._settings_checked = mono
+        loaded = self._settings_file.reload_if_changed()
+        if loaded is None:
+            return
+        self.apply_settings(loaded.settings.tracking, loaded.settings.privacy)
+        if self._on_settings is not None:
+            try:
+                self._on_settings(loaded)
+            except Exception:  # telling the person must never stop tracking
+                log.exception("the settings listener failed")
+
+    def _take_new_settings(self) -> None:
+        latest = None
+        while True:
+            try:
+                latest = self._new_settings.get_nowait()
+            except queue.Empty:
+                break
+        if latest is None:
+            return
+        tracking, privacy = latest
+        self._interval = tracking.interval
+        self._tracker.idle_after = tracking.idle_after
+        self._tracker.max_gap = max_gap(tracking.interval)
+        if self._privacy is not None:
+            self._privacy = PrivacyFilter(privacy)
 
     def _maybe_upkeep(self) -> None:
         assert self._upkeep is not None

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QThread, Signal
 
 from breather.monitor.base import BackendUnavailable
 from breather.runtime.recorder import Recorder
+from breather.settings.model import TrackingSettings
+from breather.tracking.privacy import PrivacySettings
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +32,17 @@ class SamplerThread(QThread):
         self._make_recorder = make_recorder
         self._stop_requested = False
         self._recorder: Recorder | None = None
+        self._lock = threading.Lock()
+        self._settings: tuple[TrackingSettings, PrivacySettings] | None = None
 
     def run(self) -> None:
         reason = ""
         try:
-            recorder = self._recorder = self._make_recorder()
+            recorder = self._make_recorder()
+            with self._lock:  # settings changed while the recorder was being made
+                self._recorder = recorder
+                if self._settings is not None:
+                    recorder.apply_settings(*self._settings)
             reason = recorder.run(lambda: self._stop_requested) or ""
         except BackendUnavailable as why:
             reason = f"cannot see the desktop: {why}"
@@ -41,6 +50,13 @@ class SamplerThread(QThread):
             log.exception("the sampler stopped")
             reason = f"tracking stopped because of an error: {error}"
         self.stopped.emit(reason)
+
+    def apply_settings(self, tracking: TrackingSettings, privacy: PrivacySettings) -> None:
+        """New tracking and privacy settings: they apply from the next sample on."""
+        with self._lock:
+            self._settings = (tracking, privacy)
+            if self._recorder is not None:
+                self._recorder.apply_settings(tracking, privacy)
 
     def write_soon(self) -> None:
         """Have everything tracked so far in the database within a sample (about a second)."""

@@ -37,6 +37,8 @@ class PrivacySettings:
     #: Titles of private/incognito windows are dropped unless the person asks for them.
     private_window_titles: bool = False
     keep_days: int = KEEP_DAYS
+    #: The settings could not be read, so what is private is unknown: record nothing at all.
+    record_nothing: bool = False
 
     @property
     def hidden_titles(self) -> tuple[Pattern, ...]:
@@ -62,6 +64,8 @@ class PrivacyFilter:
         self._apps = settings.exclude_apps
         self._titles = settings.hidden_titles
         self._keep_titles = settings.titles
+        #: Nothing may be recorded (the settings could not be read): like a pause.
+        self.records_nothing = settings.record_nothing
         self._cache: dict[WindowInfo, WindowInfo | None] = {}
 
     @property

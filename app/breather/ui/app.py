@@ -29,6 +29,7 @@ from breather.resources import resource
 from breather.runtime.recorder import Recorder, windows_of
 from breather.runtime.sampler import SamplerThread
 from breather.settings.durations import format_duration
+from breather.settings.live import LoadedSettings, SettingsFile
 from breather.settings.model import Settings
 from breather.settings.paths import (
     TRACKER_LOCK,
@@ -64,6 +65,8 @@ STATUS_EVERY_MS = 60_000
 #: How long after asking the sampler to write the page is drawn again (a sample is ≤ 1 s).
 CATCH_UP_MS = 1500
 QUIET_STATUS = "Tracking quietly. Nothing leaves this machine."
+#: A burst of writes to the settings file (an editor's save) is read once, this long after.
+SETTINGS_SETTLE_MS = 250
 #: The self-help region the person picked by hand (absent: follow the system locale).
 REGION_FILE = "self-help-region"
 
@@ -81,11 +84,15 @@ class BreatherApp(QObject):
         tray_available: bool,
         track: bool = True,
         notifier: Notifier | None = None,
+        settings_file: SettingsFile | None = None,
     ) -> None:
         """`track` starts the sampler and the boundaries (breaks, limits, prompts); tests
-        build the app without them, or with a recording `notifier` instead of D-Bus."""
+        build the app without them, or with a recording `notifier` instead of D-Bus.
+        With `settings_file` (whose `current` is `settings`), a change to the file on disk
+        applies at once."""
         super().__init__()
         self.store = store
+        self.settings_file = settings_file
         self.context = AppContext(
             store.db, settings, paths, clock, Categorizer(settings.categories)
         )
@@ -112,6 +119,11 @@ class BreatherApp(QObject):
             self.tray.pause_requested.connect(self.pause)
             self.tray.resume_requested.connect(self.resume)
             self.tray.break_requested.connect(self.take_break_now)
+        self._settings_watcher: QFileSystemWatcher | None = None
+        if settings_file is not None:
+            self.context.settings_state = settings_file.current
+            self.window.show_settings_problems(settings_file.current)
+            self._settings_watcher = _watch_settings(settings_file.path, self.reload_settings)
         if track:
             self.start_boundaries(notifier)
             self._start_tracking()
@@ -151,12 +163,34 @@ class BreatherApp(QObject):
         return SettingsPage(self.context, load_catalogue().names, on_saved=self.apply_settings)
 
     def apply_settings(self, settings: Settings) -> None:
-        """New settings from the Settings page: categories, boundaries and summaries follow."""
+        """New settings saved from the Settings page: everything follows at once."""
+        self.apply_loaded(LoadedSettings(settings))
+
+    def apply_loaded(self, loaded: LoadedSettings) -> None:
+        """Settings as read from the file, with its problems: tracking, privacy, categories,
+        boundaries and the open page follow at once, and the problems are shown."""
+        settings = loaded.settings
         self.context.settings = settings
+        self.context.settings_state = loaded
         self.context.categorizer = Categorizer(settings.categories)
         if self.boundaries is not None:
-            self.boundaries.coordinator.set_policy(settings.policy())
+            self.boundaries.coordinator.set_policy(
+                settings.policy(), self.context.categorizer.category
+            )
+        if self.sampler is not None:
+            self.sampler.apply_settings(settings.tracking, settings.privacy)
+        self.window.show_settings_problems(loaded)
         self.update_status()
+        if self.window.isVisible():
+            self.window.refresh_current()
+
+    def reload_settings(self) -> None:
+        """The settings file changed on disk: read it again and apply what changed."""
+        if self.settings_file is None:
+            return
+        loaded = self.settings_file.reload_if_changed()
+        if loaded is not None:
+            self.apply_loaded(loaded)
 
     def _make_support(self) -> QWidget:
         from breather.support.catalogue import default_catalogue
@@ -196,6 +230,7 @@ class BreatherApp(QObject):
         except (ConfigWriteError, AutostartError) as why:
             self._tracking_note = str(why)
             self.update_status()
+        self.reload_settings()  # the choices apply now, not at the next start
 
     def show_window(self) -> None:
         self.window.bring_to_front()
@@ -394,6 +429,29 @@ class BreatherApp(QObject):
             self.update_status()
 
 
+def _watch_settings(path: Path, changed: Callable[[], None]) -> QFileSystemWatcher:
+    """Calls `changed` shortly after the settings file is written, created, replaced or
+    removed: its folder is watched too, since editors and the Settings page replace it."""
+    watcher = QFileSystemWatcher()
+    settle = QTimer(watcher)
+    settle.setSingleShot(True)
+    settle.setInterval(SETTINGS_SETTLE_MS)
+    settle.timeout.connect(changed)
+
+    def rewatch(_path: str = "") -> None:
+        settle.start()
+        if path.exists() and str(path) not in watcher.files():
+            watcher.addPath(str(path))
+
+    if path.parent.is_dir():
+        watcher.addPath(str(path.parent))
+    rewatch()
+    settle.stop()
+    watcher.fileChanged.connect(rewatch)
+    watcher.directoryChanged.connect(rewatch)
+    return watcher
+
+
 def _watch_raise_requests(data_dir: Path, app: BreatherApp) -> QFileSystemWatcher:
     request = data_dir / RAISE_REQUEST
     request.touch(mode=0o600)
@@ -476,7 +534,9 @@ def _no_display_problem() -> str | None:
     )
 
 
-def run_app(paths: Paths, settings: Settings, argv: list[str], *, show_window: bool = True) -> int:
+def run_app(
+    paths: Paths, settings_file: SettingsFile, argv: list[str], *, show_window: bool = True
+) -> int:
     """Run the desktop app until the person quits; returns the exit status.
 
     A launch from the menu opens the window; `show_window=False` (`breather --tray`, what the
@@ -512,10 +572,11 @@ def run_app(paths: Paths, settings: Settings, argv: list[str], *, show_window: b
     tray_available = QSystemTrayIcon.isSystemTrayAvailable()
     app = BreatherApp(
         store=store,
-        settings=settings,
+        settings=settings_file.current.settings,
         paths=paths,
         clock=SystemClock(),
         tray_available=tray_available,
+        settings_file=settings_file,
     )
     watcher = _watch_raise_requests(paths.data_dir, app)
     signals = _quit_on_signals(app)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from PySide6.QtGui import QColor
 
 from breather.categories.catalogue import Categorizer
 from breather.clock import Clock
+from breather.settings.live import LoadedSettings
 from breather.settings.model import Settings
 from breather.settings.paths import Paths
 from breather.store.sql import Database
@@ -21,6 +22,8 @@ class AppContext:
     paths: Paths
     clock: Clock
     categorizer: Categorizer
+    #: What was wrong with the settings file when it was last read, and what follows.
+    settings_state: LoadedSettings = field(default_factory=lambda: LoadedSettings(Settings()))
 
     def today(self) -> date:
         """The person's current day: before `day_starts` it is still yesterday."""

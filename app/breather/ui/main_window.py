@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShowEvent
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -15,6 +18,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -23,7 +27,12 @@ from breather.ui.binding import forget_module_sources
 from breather.ui.widgets import add_shortcut
 
 if TYPE_CHECKING:
+    from breather.settings.live import LoadedSettings
+    from breather.settings.model import ConfigProblem
     from breather.ui.about import AboutDialog
+
+#: Problems listed in the settings banner; the rest are counted (`breather config check`).
+BANNER_PROBLEMS = 4
 
 
 class MainWindow(QMainWindow):
@@ -48,8 +57,14 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(190)
         self.nav.setAccessibleName("Sections")
         self.pages = QStackedWidget()
+        self.banner = SettingsBanner()
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        right.addWidget(self.banner)
+        right.addWidget(self.pages, 1)
         layout.addWidget(self.nav)
-        layout.addWidget(self.pages, 1)
+        layout.addLayout(right, 1)
         self.setCentralWidget(central)
         self.status = QLabel()
         self.status.setObjectName("muted")
@@ -65,6 +80,10 @@ class MainWindow(QMainWindow):
         self._built: dict[int, QWidget] = {}
         add_shortcut(self, QKeySequence.StandardKey.Close, self.close)
         add_shortcut(self, QKeySequence.StandardKey.HelpContents, self.show_about)
+
+    def show_settings_problems(self, loaded: LoadedSettings) -> None:
+        """Show what is wrong with the settings file above every page, or nothing."""
+        self.banner.show_problems(loaded)
 
     def add_page(self, title: str, factory: Callable[[], QWidget], shortcut: str) -> None:
         """Add a page reachable from the sidebar and with Ctrl+`shortcut`."""
@@ -148,3 +167,58 @@ class MainWindow(QMainWindow):
             self.hide()
         else:
             super().closeEvent(event)
+
+
+class SettingsBanner(QFrame):
+    """What is wrong with the settings file, where, and what Breather does meanwhile."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("banner")
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_file = QPushButton("&Open the settings file")
+        self.open_file.setToolTip("Opens it in your text editor; Breather reads it again on save")
+        self.open_file.clicked.connect(self._open)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 10)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.open_file, 0, Qt.AlignmentFlag.AlignTop)
+        self._file = ""
+        self.hide()
+
+    def show_problems(self, loaded: LoadedSettings) -> None:
+        problems = loaded.problems
+        if not problems:
+            self.hide()
+            return
+        self._file = str(problems[0].file)
+        count = len(problems)
+        lines = [
+            f"Your settings file has {count} problem{'s' if count > 1 else ''}; "
+            + (
+                "Breather records nothing until it is fixed."
+                if loaded.records_nothing
+                else "until it is fixed, those settings are on their defaults."
+            )
+        ]
+        lines += [f"• {_located(problem)}" for problem in problems[:BANNER_PROBLEMS]]
+        if count > BANNER_PROBLEMS:
+            lines.append(f"… and {count - BANNER_PROBLEMS} more: `breather config check` lists all")
+        if not loaded.records_nothing:
+            lines += [f"{note[0].upper()}{note[1:]}." for note in loaded.notes]
+        self.text.setText("\n".join(lines))
+        self.setAccessibleName("Problems in the settings file")
+        self.setAccessibleDescription(self.text.text())
+        self.show()
+
+    def _open(self) -> None:
+        if self._file:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(self._file))
+
+
+def _located(problem: ConfigProblem) -> str:
+    """A problem as `config check` says it, with the file's name alone: 'breather.toml:3: …'."""
+    return str(replace(problem, file=Path(problem.file.name)))

@@ -361,6 +361,6 @@ class SettingsPage(QScrollArea):
             return False
         self._context.settings = settings
         self._initial = values
-        self.status.setText("Saved. Breaks and limits apply now; tracking changes on next start.")
+        self.status.setText("Saved. Everything applies now.")
         self.saved.emit(settings)
         return True

@@ -45,5 +45,9 @@ QProgressBar {{
     min-height: 20px; color: palette(text);
 }}
 QProgressBar::chunk {{ background: {ACCENT}; border-radius: 7px; }}
+QFrame#banner {{
+    border-radius: 10px; border: 1px solid {OVER}; background: palette(base); margin: 10px;
+}}
+QListWidget#nav::item:focus {{ border: 2px solid palette(highlight); }}
 QProgressBar[over="true"]::chunk {{ background: {OVER}; }}
 """

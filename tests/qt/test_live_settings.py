@@ -1,0 +1,95 @@
+"""The running app follows its settings file at once, and shows what is wrong in it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from breather.clock import FakeClock
+from breather.notify.fake import RecordingNotifier
+from breather.rules import Policy
+from breather.settings.live import SettingsFile
+from breather.settings.paths import Paths
+from breather.store import Store
+from breather.ui.app import BreatherApp
+
+HAND_WRITTEN = """\
+# my breaks
+[breaks.eyes]
+every = "20m"
+"""
+
+
+@pytest.fixture
+def app(qtbot, store: Store, tmp_path: Path) -> Iterator[BreatherApp]:
+    config = tmp_path / "breather.toml"
+    config.write_text(HAND_WRITTEN)
+    settings_file = SettingsFile(config)
+    settings_file.load()
+    breather = BreatherApp(
+        store=store,
+        settings=settings_file.current.settings,
+        paths=Paths(tmp_path, config, store.url),
+        clock=FakeClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC)),
+        tray_available=True,
+        track=False,
+        settings_file=settings_file,
+    )
+    breather.start_boundaries(RecordingNotifier())
+    qtbot.addWidget(breather.window)
+    yield breather
+    breather.window.hide()
+
+
+def policy(app: BreatherApp) -> Policy:
+    assert app.boundaries is not None
+    return app.boundaries.coordinator.policy
+
+
+def test_an_edit_on_disk_applies_at_once(app: BreatherApp, qtbot) -> None:
+    config = app.context.paths.config_file
+    config.write_text(
+        HAND_WRITTEN + 'enabled = false\n\n[[limits]]\ncategory = "Video"\ndaily = "45m"\n'
+    )
+    qtbot.waitUntil(lambda: not policy(app).breaks.eyes.enabled, timeout=5000)
+    assert [limit.category for limit in policy(app).limits] == ["Video"]
+    assert app.context.settings.limits[0].daily == 45 * 60
+
+
+def test_a_mistake_is_shown_where_the_person_looks_and_nothing_is_lost(
+    app: BreatherApp, qtbot
+) -> None:
+    app.show_window()
+    assert not app.window.banner.isVisible()
+    config = app.context.paths.config_file
+    config.write_text(HAND_WRITTEN + 'duration = "20s"\n[[limits]]\ncategory = "Socal media"\n')
+    qtbot.waitUntil(app.window.banner.isVisible, timeout=5000)
+    text = app.window.banner.text.text()
+    assert "breather.toml:6: limits.0.category" in text
+    assert "did you mean 'Social media'?" in text
+    assert "those settings are on their defaults" in text
+    config.write_text(HAND_WRITTEN + 'every = "25m\n')  # an unclosed quote: unreadable
+    qtbot.waitUntil(lambda: "breather.toml:4" in app.window.banner.text.text(), timeout=5000)
+    assert "settings from before this change stay in force" in app.window.banner.text.text()
+    assert app.context.settings.breaks.eyes.duration == 20  # kept from the last good file
+    config.write_text(HAND_WRITTEN)
+    qtbot.waitUntil(lambda: not app.window.banner.isVisible(), timeout=5000)
+
+
+def test_welcome_choices_apply_without_a_restart(app: BreatherApp, qtbot) -> None:
+    dialog = app.welcome()
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.breaks.setFocus()
+    qtbot.keyClick(dialog.breaks, Qt.Key.Key_Space)  # no break reminders, thank you
+    dialog.social_limit.setFocus()
+    qtbot.keyClick(dialog.social_limit, Qt.Key.Key_Space)  # but a gentle limit
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert not policy(app).breaks.eyes.enabled
+    assert not policy(app).breaks.movement.enabled
+    assert [limit.category for limit in policy(app).limits] == ["Social media"]
+    assert app.context.paths.config_file.read_text().startswith(HAND_WRITTEN)
