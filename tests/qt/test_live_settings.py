@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from breather.clock import FakeClock
 from breather.notify.fake import RecordingNotifier
@@ -93,3 +95,61 @@ def test_welcome_choices_apply_without_a_restart(app: BreatherApp, qtbot) -> Non
     assert not policy(app).breaks.movement.enabled
     assert [limit.category for limit in policy(app).limits] == ["Social media"]
     assert app.context.paths.config_file.read_text().startswith(HAND_WRITTEN)
+
+
+LIMITS_BY_HAND = """\
+# my limits
+[[limits]]
+category = "Games"  # evenings only
+daily = "1h"
+weekend = "2h"
+
+[breaks.eyes]
+every = "20m"
+"""
+
+
+def test_adding_a_limit_in_settings_keeps_the_weekend_written_by_hand(
+    app: BreatherApp, qtbot
+) -> None:
+    config = app.context.paths.config_file
+    config.write_text(LIMITS_BY_HAND)
+    qtbot.waitUntil(lambda: len(app.context.settings.limits) == 1, timeout=5000)
+    app.show_window()
+    app.window.show_page(app.window.page_index("Settings"))
+    page = app.settings_page
+    games = page.limit_rows[0]
+    assert games.minutes.text() == "1 h a day"
+    assert games.weekend.text() == "2 h at weekends"
+    page.limit_rows[1].target.setCurrentText("Video")
+    page.limit_rows[1].minutes.setValue(90)
+    qtbot.keyClick(page.save_button, Qt.Key.Key_Space)
+    assert page.status.text().startswith("Saved."), page.status.text()
+    text = config.read_text()
+    assert text.startswith(LIMITS_BY_HAND.split("\n[breaks.eyes]", maxsplit=1)[0])
+    assert '[[limits]]\ncategory = "Video"\ndaily = "1h30m"\n' in text
+    limits = {limit.label: limit for limit in app.context.settings.limits}
+    assert limits["Games"].weekend == 2 * 3600  # the week's allowance stays 9 h
+    # A second save of the same page changes nothing more.
+    page.save_button.click()
+    assert "Nothing to save" in page.status.text()
+
+
+def test_scrolling_past_a_setting_does_not_change_it(app: BreatherApp, qtbot) -> None:
+    app.show_window()
+    app.window.show_page(app.window.page_index("Settings"))
+    page = app.settings_page
+    before = page.idle_after.value()
+    centre = QPointF(page.idle_after.rect().center())
+    wheel = QWheelEvent(
+        centre,
+        QPointF(page.idle_after.mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(page.idle_after, wheel)
+    assert page.idle_after.value() == before

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +23,34 @@ class ConfigWriteError(Exception):
     """The settings could not be saved; the message says why and that nothing was changed."""
 
 
+@dataclass(frozen=True, slots=True)
+class LimitEdit:
+    """One `[[limits]]` entry changed: `before` names the entry as written ("category:Games" or
+    "app:firefox"; None adds a new one), `after` holds only the keys that change, a value of
+    None removing that key (`after` None removes the whole entry). Keys not named, and every
+    comment, stay exactly as written."""
+
+    before: str | None
+    after: Mapping[str, Any] | None
+
+
 def update_config(
     path: Path,
     values: Mapping[tuple[str, ...], Any],
-    tables: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    limits: Sequence[LimitEdit] = (),
 ) -> None:
-    """Set `values` (keyed by path, e.g. ("breaks", "eyes", "every")) and replace the arrays of
-    tables in `tables` (e.g. {"limits": [{"category": "Social media", "daily": "30m"}]}).
+    """Set `values` (keyed by path, e.g. ("breaks", "eyes", "every")) and apply `limits`.
+
+    Only those keys change; every other byte of the file stays as written. Raises
+    ConfigWriteError, changing nothing, when the file cannot be read or parsed, or when the
+    result would not load as the person's settings.
     """
     # Imported here: only saving settings needs it, and the tray app that never does is ~2 MB
     # smaller without it (settings are read with the standard library's tomllib).
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
+
+    from breather.settings.model import parse_settings
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -61,18 +78,53 @@ def update_config(
                 table[name] = tomlkit.table(is_super_table=len(parents) > 1 and name == parents[0])
             table = table[name]
         table[leaf] = value
-    for name, rows in (tables or {}).items():
-        array = tomlkit.aot()
-        for row in rows:
-            entry = tomlkit.table()
-            for key, value in row.items():
-                entry[key] = value
-            array.append(entry)
-        if name in document:
-            del document[name]
-        if rows:
-            document[name] = array
-    _write_private(path, tomlkit.dumps(document))
+    for edit in limits:
+        _edit_limit(document, edit)
+    new_text = tomlkit.dumps(document)
+    before = {(p.key, p.message) for p in parse_settings(text, path)[1]}
+    added = [p for p in parse_settings(new_text, path)[1] if (p.key, p.message) not in before]
+    if added:
+        raise ConfigWriteError(f"that would not load ({added[0]}); nothing was changed")
+    _write_private(path, new_text)
+
+
+def _limit_key(entry: Mapping[str, Any]) -> str | None:
+    if "app" in entry:
+        return f"app:{entry['app']}"
+    if "category" in entry:
+        return f"category:{entry['category']}"
+    return None
+
+
+def _edit_limit(document: Any, edit: LimitEdit) -> None:
+    import tomlkit
+
+    array = document.get("limits")
+    index = next(
+        (i for i, entry in enumerate(array or []) if _limit_key(entry) == edit.before), None
+    )
+    if edit.before is not None and index is None:
+        raise ConfigWriteError(
+            f"the limit for {edit.before.split(':', 1)[1]!r} is no longer in the file (was it "
+            "edited meanwhile?); nothing was changed"
+        )
+    if edit.after is None:
+        if index is not None:
+            del array[index]
+            if not len(array):
+                del document["limits"]
+        return
+    entry = tomlkit.table() if index is None else array[index]
+    for key, value in edit.after.items():
+        if value is None:
+            entry.pop(key, None)
+        else:
+            entry[key] = value
+    if index is None:
+        if array is None:
+            document["limits"] = tomlkit.aot()
+            array = document["limits"]
+        array.append(entry)
 
 
 def _write_private(path: Path, text: str) -> None:

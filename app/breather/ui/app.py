@@ -109,6 +109,7 @@ class BreatherApp(QObject):
         self._closers: list[Callable[[], object]] = []
         self._tracker_lock: object | None = None
         self._tracking_note = ""
+        self._quitting = False
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(STATUS_EVERY_MS)
         self._status_timer.timeout.connect(self.update_status)
@@ -215,12 +216,14 @@ class BreatherApp(QObject):
         from breather.ui.welcome import WelcomeDialog  # the first run only
 
         self.show_window()
-        dialog = WelcomeDialog(self.window)
+        dialog = WelcomeDialog(self.context.settings, self.window)
         dialog.finished.connect(lambda _result: self._welcomed(dialog))
         dialog.open()
         return dialog
 
     def _welcomed(self, dialog: WelcomeDialog) -> None:
+        if self._quitting:
+            return  # closed by quitting, never answered: welcome again at the next start
         from breather.desktop.autostart.base import AutostartError
         from breather.ui.welcome import apply_welcome
 
@@ -373,6 +376,7 @@ class BreatherApp(QObject):
         self.window.status.setText(note or QUIET_STATUS)
 
     def quit(self) -> None:
+        self._quitting = True
         self._status_timer.stop()
         if self.boundaries is not None:
             self.boundaries.stop()

@@ -7,11 +7,13 @@ saving and any problem is shown, never hidden.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import time
 from typing import Any
 
-from PySide6.QtCore import QTime, Signal
+from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtGui import QValidator, QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,28 +36,83 @@ from breather.desktop.autostart.base import Autostart, AutostartError
 from breather.desktop.entry import login_command
 from breather.rules.policy import Limit
 from breather.settings.model import Settings, load_settings
-from breather.settings.writer import ConfigWriteError, update_config
+from breather.settings.writer import ConfigWriteError, LimitEdit, update_config
 from breather.ui import theme
 from breather.ui.context import AppContext
 from breather.ui.widgets import Card
 
 MAX_LIMITS = 6
+NO_LIMIT = "(no limit)"
+#: "1 h 30 min", "1h30", "90 min", "90": what people type into a minutes box.
+_HOURS_MINUTES = re.compile(r"\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*(?:min|m)?)?\s*")
 
 
-def _minutes(label: str, seconds: float, low: int, high: int, suffix: str = " min") -> QSpinBox:
-    box = QSpinBox()
+class MinutesBox(QSpinBox):
+    """Minutes, shown as people say them ("45 min", "1 h", "1 h 30 min") and typed either way.
+
+    It takes the mouse wheel only once it has the focus, so scrolling the page past it never
+    changes a setting by accident."""
+
+    def __init__(self, suffix: str = "") -> None:
+        super().__init__()
+        self._after = suffix
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def textFromValue(self, value: int) -> str:
+        hours, minutes = divmod(value, 60)
+        parts = ([f"{hours} h"] if hours else []) + ([f"{minutes} min"] if minutes else [])
+        return " ".join(parts or ["0 min"]) + self._after
+
+    def valueFromText(self, text: str) -> int:
+        found = _HOURS_MINUTES.fullmatch(text.removesuffix(self._after))
+        if not found or not any(found.groups()):
+            return self.value()
+        return int(found.group(1) or 0) * 60 + int(found.group(2) or 0)
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        typed = text.removesuffix(self._after)
+        found = _HOURS_MINUTES.fullmatch(typed)
+        state = QValidator.State.Intermediate
+        if not re.fullmatch(r"[\dhmin ]*", typed):
+            state = QValidator.State.Invalid
+        elif found is not None and any(found.groups()):
+            state = QValidator.State.Acceptable
+        return state, text, pos
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()  # the page scrolls instead
+
+
+class SecondsBox(QSpinBox):
+    """Seconds; like MinutesBox, it takes the wheel only once it has the focus."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSuffix(" s")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
+def _minutes(label: str, seconds: float, low: int, high: int, suffix: str = "") -> QSpinBox:
+    box = MinutesBox(suffix)
     box.setRange(low, high)
     box.setValue(round(seconds / 60))
-    box.setSuffix(suffix)
     box.setAccessibleName(label)
     return box
 
 
 def _seconds(label: str, seconds: float, low: int, high: int) -> QSpinBox:
-    box = QSpinBox()
+    box = SecondsBox()
     box.setRange(low, high)
     box.setValue(round(seconds))
-    box.setSuffix(" s")
     box.setAccessibleName(label)
     return box
 
@@ -78,40 +135,66 @@ def _duration_text(seconds: float) -> str:
 
 
 class _LimitRow:
-    """One limit: what it applies to (a category or an app) and minutes a day."""
+    """One limit: what it applies to (a category or an app), minutes a day, and at weekends.
+
+    Only what the person changes is written back: a hand-written "60m" stays "60m" while its
+    value is unchanged, and keys the row does not show are never touched.
+    """
 
     def __init__(self, categories: tuple[str, ...], limit: Limit | None) -> None:
         self.target = QComboBox()
         self.target.setEditable(True)
-        self.target.addItem("(no limit)")
+        self.target.addItem(NO_LIMIT)
         self.target.addItems(list(categories))
         self.target.setAccessibleName("Limit applies to (a category, or type an app name)")
-        self.minutes = QSpinBox()
-        self.minutes.setRange(1, 24 * 60)
-        self.minutes.setSuffix(" min a day")
-        self.minutes.setAccessibleName("Minutes a day")
+        self.minutes = _limit_spin("Minutes on weekdays", " a day")
+        self.weekend = _limit_spin("Minutes at weekends", " at weekends")
+        self.weekend.setMinimum(0)
+        self.weekend.setSpecialValueText("same at weekends")
         self.original = limit
+        # Which key the first box edits: "weekday" where the person wrote weekdays apart.
+        self._days_key = "weekday" if limit is not None and limit.daily is None else "daily"
         if limit is not None:
             self.target.setCurrentText(limit.category or limit.app or "")
             self.minutes.setValue(round((limit.daily or limit.weekday or 1800) / 60))
+            self.weekend.setValue(round(limit.weekend / 60) if limit.weekend else 0)
         else:
             self.minutes.setValue(30)
+            self.weekend.setValue(0)
 
-    def entry(self, categories: tuple[str, ...]) -> dict[str, Any] | None:
+    def rebase(self, limit: Limit | None) -> None:
+        """The row now stands for `limit` as saved (None: no limit)."""
+        self.original = limit
+        self._days_key = "weekday" if limit is not None and limit.daily is None else "daily"
+
+    def edit(self, categories: tuple[str, ...]) -> LimitEdit | None:
+        """What changed in this row, as an edit of the file; None when nothing did."""
         name = self.target.currentText().strip()
-        if not name or name == "(no limit)":
-            return None
-        entry: dict[str, Any] = {"category": name} if name in categories else {"app": name}
         original = self.original
-        if original is not None and original.daily is None and original.key.endswith(name):
-            # Weekday/weekend values were written by hand: keep them as they are.
-            for key in ("weekday", "weekend"):
-                value = getattr(original, key)
-                if value is not None:
-                    entry[key] = _duration_text(value)
-            return entry
-        entry["daily"] = _duration_text(self.minutes.value() * 60)
-        return entry
+        if not name or name == NO_LIMIT:
+            return None if original is None else LimitEdit(original.key, None)
+        target = "category" if name in categories else "app"
+        after: dict[str, Any] = {}
+        if original is None or original.label != name or original.key.split(":")[0] != target:
+            after[target] = name
+            if original is not None:
+                after["app" if target == "category" else "category"] = None
+        days = self.minutes.value() * 60
+        if original is None or getattr(original, self._days_key) != days:
+            after[self._days_key] = _duration_text(days)
+        weekend = self.weekend.value() * 60 or None
+        if (original.weekend if original is not None else None) != weekend:
+            after["weekend"] = _duration_text(weekend) if weekend else None
+        if not after:
+            return None
+        return LimitEdit(original.key if original is not None else None, after)
+
+
+def _limit_spin(accessible: str, suffix: str) -> QSpinBox:
+    spin = MinutesBox(suffix)
+    spin.setRange(1, 24 * 60)
+    spin.setAccessibleName(accessible)
+    return spin
 
 
 class SettingsPage(QScrollArea):
@@ -186,9 +269,10 @@ class SettingsPage(QScrollArea):
             limit_row = _LimitRow(categories, existing[index] if index < len(existing) else None)
             grid.addWidget(limit_row.target, index, 0)
             grid.addWidget(limit_row.minutes, index, 1)
+            grid.addWidget(limit_row.weekend, index, 2)
             limit_row.target.setMinimumWidth(260)
             self.limit_rows.append(limit_row)
-        grid.setColumnStretch(2, 1)  # keep the rows compact on a wide window
+        grid.setColumnStretch(3, 1)  # keep the rows compact on a wide window
         limits.body.addLayout(grid)
         layout.addWidget(limits)
 
@@ -328,9 +412,16 @@ class SettingsPage(QScrollArea):
             ("privacy", "keep_days"): self.keep_days.value(),
             ("autostart",): self.autostart.isChecked(),
             ("limits",): [
-                e for e in (r.entry(self._categories) for r in self.limit_rows) if e is not None
+                e for e in (r.edit(self._categories) for r in self.limit_rows) if e is not None
             ],
         }
+
+    def _rebase(self, settings: Settings) -> dict[tuple[str, ...], Any]:
+        """After a save, each limit row edits what the file now holds."""
+        for row in self.limit_rows:
+            name = row.target.currentText().strip()
+            row.rebase(next((limit for limit in settings.limits if limit.label == name), None))
+        return self._values()
 
     def save(self) -> bool:
         """Write what changed; True when the file is saved and reads back without problems."""
@@ -339,9 +430,7 @@ class SettingsPage(QScrollArea):
         if not changed:
             self.status.setText("Nothing to save: everything is as it was.")
             return True
-        tables: dict[str, list[dict[str, Any]]] = {}
-        if ("limits",) in changed:
-            tables["limits"] = changed.pop(("limits",))
+        limit_edits = changed.pop(("limits",), [])
         if ("autostart",) in changed and not self._save_autostart(changed.pop(("autostart",))):
             return False
         if changed.get(("downtime", "categories")):
@@ -350,8 +439,8 @@ class SettingsPage(QScrollArea):
                 changed[key] = values[key]
         path = self._context.paths.config_file
         try:
-            if changed or tables:
-                update_config(path, changed, tables)
+            if changed or limit_edits:
+                update_config(path, changed, limit_edits)
         except ConfigWriteError as why:
             self.status.setText(str(why))
             return False
@@ -360,7 +449,7 @@ class SettingsPage(QScrollArea):
             self.status.setText("Saved, but please check: " + "; ".join(map(str, problems)))
             return False
         self._context.settings = settings
-        self._initial = values
+        self._initial = self._rebase(settings)
         self.status.setText("Saved. Everything applies now.")
         self.saved.emit(settings)
         return True

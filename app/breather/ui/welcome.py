@@ -23,8 +23,10 @@ from breather import APP_NAME
 from breather.desktop.autostart import for_this_system
 from breather.desktop.autostart.base import Autostart
 from breather.desktop.entry import login_command
+from breather.notify.presenter import spoken
+from breather.settings.model import Settings, load_settings
 from breather.settings.paths import WELCOMED_MARKER
-from breather.settings.writer import update_config
+from breather.settings.writer import LimitEdit, update_config
 from breather.ui import theme
 
 
@@ -39,8 +41,12 @@ class WelcomeChoices:
 class WelcomeDialog(QDialog):
     """Shows once; `choices()` tells what the person picked."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, parent: QWidget | None = None) -> None:
+        """`settings` are those in force: the text says the cadences they give."""
         super().__init__(parent)
+        settings = settings or Settings()
+        breaks = settings.breaks
+        away = spoken(settings.tracking.idle_after)
         self.setWindowTitle(f"Welcome to {APP_NAME}")
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
@@ -60,7 +66,7 @@ class WelcomeDialog(QDialog):
         facts = QLabel(
             "<ul style='margin-left:-20px'>"
             "<li><b>What it keeps:</b> app names, window titles, and when you are away "
-            "(no keyboard or mouse for 3 minutes).</li>"
+            f"(no keyboard or mouse for {away}).</li>"
             "<li><b>What it never keeps:</b> keystrokes, screenshots, "
             "or what you type or read.</li>"
             "<li><b>Where it goes:</b> nowhere. Everything stays on this computer; "
@@ -71,9 +77,11 @@ class WelcomeDialog(QDialog):
         facts.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(facts)
 
+        eyes, movement = breaks.eyes, breaks.movement
         self.breaks = QCheckBox(
-            "&Remind me to rest my eyes (20 seconds every 20 minutes)\n"
-            "and to get up and move (5 minutes every 45 minutes)"
+            f"&Remind me to rest my eyes ({spoken(eyes.duration)} every {spoken(eyes.every)})\n"
+            f"and to get up and move ({spoken(movement.duration)} every "
+            f"{spoken(movement.every)})"
         )
         self.breaks.setChecked(True)
         self.breaks.setAccessibleName("Break reminders")
@@ -120,14 +128,16 @@ def apply_welcome(
     there (AutostartError) costs neither the settings nor the welcome.
     """
     values: dict[tuple[str, ...], object] = {}
-    tables: dict[str, list[dict[str, object]]] = {}
+    limits: list[LimitEdit] = []
     if not choices.breaks:
         values[("breaks", "eyes", "enabled")] = False
         values[("breaks", "movement", "enabled")] = False
-    if choices.social_limit:
-        tables["limits"] = [{"category": "Social media", "daily": "30m"}]
-    if values or tables:
-        update_config(config_file, values, tables)
+    written, _problems = load_settings(config_file)
+    social = "Social media"
+    if choices.social_limit and all(limit.category != social for limit in written.limits):
+        limits.append(LimitEdit(None, {"category": social, "daily": "30m"}))
+    if values or limits:
+        update_config(config_file, values, limits)
     (data_dir / WELCOMED_MARKER).touch(mode=0o600)
     if choices.autostart:
         (autostart or for_this_system()).enable(login_command())
