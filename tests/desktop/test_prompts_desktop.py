@@ -211,3 +211,33 @@ def test_an_intention_prompt_holds_until_answered_from_the_keyboard(
         "the intention stored",
     )
     assert "left" not in dict(records(app.data, "intention"))
+
+
+def test_the_crisis_link_steps_a_break_aside_at_once(
+    desktop: Desktop, open_window: Callable[..., Window], start_app: Callable[[str], App]
+) -> None:
+    notes = open_window("Notes", "Shopping list")
+    desktop.focus(notes)
+    app = start_app(
+        '[tracking]\ninterval = "500ms"\n\n[breaks.eyes]\nevery = "40s"\nduration = "30s"\n\n'
+        "[breaks.movement]\nenabled = false\n\n[intention]\ncategories = []\n"
+    )
+    app.wait_ready()
+    # Work until the break is due, then pause typing: the break window comes up.
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        desktop.input()
+        time.sleep(0.25)
+    screen = wait_until(
+        lambda: [w for w in prompt_windows(desktop) if _size(desktop, w)[0] >= 1280],
+        30,
+        "the full-screen break",
+    )[0]
+    xdotool(desktop, "key", "alt+h")  # "Need to talk to someone?"
+    wait_until(lambda: screen not in prompt_windows(desktop), 5, "the break to step aside")
+    support = wait_until(lambda: prompt_windows(desktop), 5, "the Support page in front")[0]
+    assert desktop.active_window_id() == support
+    ARTIFACTS.mkdir(exist_ok=True)
+    desktop.screenshot(ARTIFACTS / "desktop-break-help.png")
+    # Stepping aside answers nothing: the break was due and is not skipped.
+    assert "skipped" not in dict(records(app.data, "eyes"))

@@ -290,3 +290,6 @@ def test_take_a_break_now_from_the_tray_opens_the_break_and_help_is_one_click(
     with qtbot.waitSignal(screens.help_requested):
         screens.main.help.click()
     assert app.window.pages.currentWidget() is app.support
+    # A crisis line must not wait behind a full-screen break: the break steps aside at once.
+    assert not any(window.isVisible() for window in screens.windows)
+    assert app.window.isVisible()

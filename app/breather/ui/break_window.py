@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from breather.notify.presenter import spoken
 from breather.rules.model import Action, Answer, BreakFinished, BreakPrompt, Choice, Withdraw
+from breather.ui.widgets import HELP_KEYS, help_link
 
 ACCENT = "#2a9d8f"
 ACCENT_DARK = "#1f7a6f"
@@ -199,11 +200,7 @@ class BreakWindow(QWidget):
         self.keys_hint = QLabel(card)
         self.keys_hint.setObjectName("muted")
         self.keys_hint.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.help = QPushButton("Need to talk to someone?", card)
-        self.help.setObjectName("link")
-        self.help.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.help.setAccessibleName("Need to talk to someone? Open self-help and crisis lines")
-        self.help.clicked.connect(self.help_requested.emit)
+        self.help = help_link(card, self, self.help_requested.emit)
         body.addWidget(self.keys_hint)
         body.addWidget(self.help, 0, Qt.AlignmentFlag.AlignHCenter)
 
@@ -241,7 +238,9 @@ class BreakWindow(QWidget):
         self.postpone.setVisible(self.interactive and can_postpone)
         self.skip.setVisible(self.interactive and can_skip)
         escape = "postpones" if can_postpone else "skips" if can_skip else "hides this"
-        self.keys_hint.setText(f"Enter takes the break · Esc {escape}")
+        self.keys_hint.setText(
+            f"Enter takes the break · Esc {escape} · {HELP_KEYS}: someone to talk to"
+        )
         self.setAccessibleName(f"{'Eye' if eyes else 'Movement'} break")
         self.setAccessibleDescription(f"{self.heading.text()}. {prompt.exercise.text}")
         self._clock.start()
@@ -299,7 +298,7 @@ class BreakScreens(QObject):
     keyboard; the others only show the countdown.
 
     Signals:
-        help_requested(): forwarded from the break window's "Need to talk to someone?".
+        help_requested(): "Need to talk to someone?" was pressed; the break has stepped aside.
     """
 
     help_requested = Signal()
@@ -318,6 +317,16 @@ class BreakScreens(QObject):
                 self._show(action)  # a shown break's update
         elif isinstance(action, BreakFinished | Withdraw) and action.prompt_id == self.prompt_id:
             self.close()
+
+    def step_aside(self) -> None:
+        """Hide the break at once (it goes on counting) so that what the person asked for,
+        someone to talk to, is in front of everything."""
+        for window in self.windows:
+            window.hide()
+
+    def _help(self) -> None:
+        self.step_aside()
+        self.help_requested.emit()
 
     def close(self) -> None:
         for window in self.windows:
@@ -344,7 +353,7 @@ class BreakScreens(QObject):
         for screen in screens:
             window = BreakWindow(interactive=screen is primary)
             window.answered.connect(self._answer)
-            window.help_requested.connect(self.help_requested.emit)
+            window.help_requested.connect(self._help)
             window.setScreen(screen)
             window.setGeometry(screen.geometry())
             self.windows.append(window)

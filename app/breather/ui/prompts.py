@@ -35,6 +35,7 @@ from breather.rules.model import (
     Withdraw,
 )
 from breather.ui.break_window import ACCENT, ACCENT_DARK, ACCENT_SOFT, INK, MUTED
+from breather.ui.widgets import help_link
 
 #: A breath before "Continue" works: the delay is what made the one sec prompt effective.
 INTENTION_PAUSE = 3.0
@@ -118,12 +119,7 @@ class BoundaryPrompt(QDialog):
 
         self.buttons = QHBoxLayout()
         self.buttons.setSpacing(10)
-        self.help = QPushButton("Need to talk to someone?", self.card)
-        self.help.setObjectName("link")
-        self.help.setAutoDefault(True)
-        self.help.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.help.setAccessibleName("Need to talk to someone? Open self-help and crisis lines")
-        self.help.clicked.connect(self.help_requested.emit)
+        self.help = help_link(self.card, self, self.help_requested.emit)
 
     def _finish_layout(self) -> None:
         self.body.addSpacing(8)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -31,6 +32,24 @@ def add_shortcut(
     shortcut = QShortcut(QKeySequence(keys), parent)
     shortcut.activated.connect(slot)
     return shortcut
+
+
+#: The key that opens someone to talk to, from every break and prompt.
+HELP_KEYS = "Alt+H"
+
+
+def help_link(parent: QWidget, window: QWidget, requested: Callable[[], object]) -> QPushButton:
+    """ "Need to talk to someone?": a link-like button in `parent`, also pressed with Alt+H
+    anywhere in `window`, that calls `requested`."""
+    link = QPushButton("Need to talk to someone?", parent)
+    link.setObjectName("link")
+    link.setAutoDefault(True)
+    link.setCursor(Qt.CursorShape.PointingHandCursor)
+    link.setToolTip(f"Self-help and crisis lines ({HELP_KEYS})")
+    link.setAccessibleName("Need to talk to someone? Open self-help and crisis lines")
+    link.clicked.connect(requested)
+    add_shortcut(window, HELP_KEYS, link.click)
+    return link
 
 
 class ScrollPage(QScrollArea):
