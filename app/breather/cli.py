@@ -212,7 +212,7 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
         from breather.monitor.select import open_desktop
 
         try:
-            windows, idle = open_desktop()
+            windows, idle = open_desktop(idle_thresholds=(settings.tracking.idle_after,))
         except BackendUnavailable as why:
             _say(f"cannot see the desktop: {why}")
             _say("`breather doctor` explains what works here; `breather track --demo` shows it")
