@@ -48,6 +48,7 @@ SCRIPT_INTERFACE = "org.kde.kwin.Script"
 TITLE_MAX_CHARS = 1024
 CALL_TIMEOUT = 5.0
 FIRST_REPORT_TIMEOUT = 5.0
+SWITCH_SETTLE = 0.05
 _DO_NOT_QUEUE = 4  # RequestName flag: fail at once when the name is taken
 _PRIMARY_OWNER = 1
 
@@ -348,11 +349,14 @@ class KWinWindows:
         """Handle what has arrived, waiting up to `timeout` s for the first message."""
         got = self._receive(timeout)
         while got:
-            self._handle_queued()
-            got = self._receive(0.0)
+            cleared = self._handle_queued()
+            # KWin announces "no window" just before each activation: give the activation
+            # a moment to follow, so a switch is not read as a gap without a window.
+            got = self._receive(SWITCH_SETTLE if cleared else 0.0)
         self._handle_queued()
 
-    def _handle_queued(self) -> None:
+    def _handle_queued(self) -> bool:
+        """Apply the reports that came in; True if the last one said no window is active."""
         from jeepney import new_method_return
         from jeepney.low_level import HeaderFields
 
@@ -360,6 +364,7 @@ class KWinWindows:
             _name, _old, new = self._owner_changes.popleft().body
             if new != self._kwin_owner:
                 raise SourceLost("KWin has left the session bus")
+        cleared = False
         while self._calls:
             message = self._calls.popleft()
             with contextlib.suppress(OSError):
@@ -370,6 +375,8 @@ class KWinWindows:
             if fields.get(HeaderFields.member) != METHOD:
                 continue
             self._window = KWinWindow.from_call(tuple(message.body))
+            cleared = self._window is None
+        return cleared
 
 
 def _write_private(text: str, environ: dict[str, str]) -> Path:
