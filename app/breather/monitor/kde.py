@@ -230,15 +230,17 @@ class KWinWindows:
     def wait_for_change(self, timeout: float) -> bool:
         """Block up to `timeout` s; True as soon as the active window or its title changed."""
         deadline = time.monotonic() + max(0.0, timeout)
+        pumped = False
         while True:
             current = self._focus_key()
             if current != self._seen:
                 self._seen = current
                 return True
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if remaining <= 0 and pumped:
                 return False
-            self._pump(remaining)
+            self._pump(max(0.0, remaining))  # with no time left, still what has arrived
+            pumped = True
 
     def close(self) -> None:
         """Unload the script, give up the bus name, disconnect. Safe to call twice."""

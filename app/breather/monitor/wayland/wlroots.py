@@ -197,15 +197,17 @@ class WlrootsWindows:
         """Block up to `timeout` s; True as soon as focus or the focused window's title changed
         since the last look (by this or `active_window`). Sleeps in select(), no polling."""
         deadline = time.monotonic() + max(0.0, timeout)
+        pumped = False
         while True:
             current = self.toplevels.focus_key()
             if current != self._seen:
                 self._seen = current
                 return True
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if remaining <= 0 and pumped:
                 return False
-            self._pump(remaining)
+            self._pump(max(0.0, remaining))  # with no time left, still what has arrived
+            pumped = True
 
     def close(self) -> None:
         """Disconnect. Safe to call twice and after the compositor went away."""
