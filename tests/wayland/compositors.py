@@ -50,6 +50,7 @@ class Compositor:
         self.session = session
         self.env: dict[str, str] = {}
         self.windows: list[Window] = []
+        self.process: UserProcess | None = None  # the compositor itself, once started
 
     def open_qt(self, app_id: str, title: str) -> Window:
         """A native Wayland window (Qt) whose app id is `app_id`; returns once it is shown."""
@@ -140,7 +141,7 @@ class Sway(Compositor):
         config = self.session.dir / "sway.conf"
         config.write_text(SWAY_CONFIG, encoding="utf-8")
         env = {"WLR_BACKENDS": "headless", "WLR_LIBINPUT_NO_DEVICES": "1", "WLR_RENDERER": "pixman"}
-        sway = self.session.spawn("sway", ["sway", "-c", str(config)], env=env)
+        sway = self.process = self.session.spawn("sway", ["sway", "-c", str(config)], env=env)
         runtime = self.session.runtime_dir
         sockets = wait_until(
             lambda: sorted(runtime.glob("sway-ipc.*.sock")) or not sway.running(),
@@ -207,7 +208,7 @@ class KWin(Compositor):
     def start(self) -> KWin:
         binary = _runnable_kwin(self.session)
         env = {"XDG_SESSION_TYPE": "wayland"}
-        kwin = self.session.spawn(
+        kwin = self.process = self.session.spawn(
             "kwin",
             [
                 *(binary, "--virtual", "--socket", KWIN_SOCKET, "--no-lockscreen"),

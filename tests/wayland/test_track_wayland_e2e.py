@@ -112,9 +112,9 @@ def test_a_day_on_wayland_is_reported_and_exported_as_it_happened(
     chat_until = person.marks["last input"]
     person.step_away(IDLE_AFTER + 3, back_to=notes)
     person.work(2)
+    stopped = time.monotonic()  # the tracker ends its day when told to, not when it has exited
     tracker.signal(signal.SIGTERM)
     status = tracker.wait(timeout=15)
-    stopped = time.monotonic()
     assert status == 0, tracker.output()
 
     marks = person.marks
@@ -125,10 +125,15 @@ def test_a_day_on_wayland_is_reported_and_exported_as_it_happened(
     }
     report = json.loads(run(desktop, "report", "--json"))
     totals = {entry["key"]: entry["seconds"] for entry in report["totals"]}
+    away = marks["back"] - chat_until
+    print(  # shown with -s or on failure: what happened against what was reported
+        f"{desktop.name}: scheduled {_rounded(expected)}, away {away:.2f}; "
+        f"reported {_rounded(totals)}, away {report['away_seconds']:.2f}"
+    )
     assert set(totals) == set(expected), totals
     for app, seconds in expected.items():
         assert totals[app] == pytest.approx(seconds, abs=2.0), (app, totals, expected)
-    assert report["away_seconds"] == pytest.approx(marks["back"] - chat_until, abs=2.0)
+    assert report["away_seconds"] == pytest.approx(away, abs=2.0)
 
     by_title = json.loads(run(desktop, "report", "--json", "--by", "title"))
     titles = {(entry["app"], entry["key"]) for entry in by_title["totals"]}
@@ -153,3 +158,7 @@ def test_a_day_on_wayland_is_reported_and_exported_as_it_happened(
         assert {row["process"] for row in rows if row["app"] == chat.app} == {"xterm"}
     jsonl = run(desktop, "export", "--format", "jsonl").splitlines()
     assert [json.loads(line)["title"] for line in jsonl] == [row["title"] for row in rows]
+
+
+def _rounded(seconds: dict[str, float]) -> dict[str, float]:
+    return {key: round(value, 2) for key, value in sorted(seconds.items())}
