@@ -15,9 +15,11 @@ import pytest
 from tests.wayland.compositors import Compositor, KWin, Sway
 from tests.wayland.session import TOOLS, UserSession, missing_tools
 
+SESSION_PACKAGES = "util-linux iproute2 passwd dbus"
 PACKAGES = {
-    "sway": "sway xwayland xterm xdotool x11-utils dbus",
-    "kwin": "kwin-wayland xwayland xterm xdotool x11-utils dbus",
+    "session": SESSION_PACKAGES,
+    "sway": f"sway xwayland xterm xdotool x11-utils {SESSION_PACKAGES}",
+    "kwin": f"kwin-wayland xwayland xterm xdotool x11-utils {SESSION_PACKAGES}",
 }
 
 
