@@ -112,7 +112,7 @@ class FakeConnection:
         if offers_manager:
             self.globals["zwlr_foreign_toplevel_manager_v1"] = (2, 3)
         self.manager = FakeHandle()
-        self.display = object()  # the pywayland Display the handles belong to
+        self.display: Any = object()  # the pywayland Display the handles belong to
         self.batches: deque[Callable[[], None]] = deque()
         self.closed = False
         self.lost = False
@@ -270,3 +270,25 @@ def test_close_frees_every_handle_and_disconnects_once() -> None:
     windows.close()
     assert conn.closed
     assert all(handle.destroyed for handle in handles.values())
+
+
+class FakeDisplay:
+    def __init__(self) -> None:
+        self._children: set[Any] = set()
+
+
+def test_a_handle_pywayland_gave_to_another_connection_is_taken_back() -> None:
+    # pywayland 0.4 hands new objects to the display of the first live registry in the
+    # process (here: the idle source's); they must die with the connection they came on.
+    conn = FakeConnection()
+    ours, theirs = FakeDisplay(), FakeDisplay()
+    conn.display = ours
+    windows, _ = opened(conn)
+    stray = FakeHandle()
+    stray._display = theirs  # type: ignore[attr-defined]
+    theirs._children.add(stray)
+    conn.manager.dispatcher["toplevel"](conn.manager, stray)
+    assert stray._display is ours  # type: ignore[attr-defined]
+    assert stray in ours._children and stray not in theirs._children
+    windows.close()
+    assert stray.destroyed
