@@ -68,7 +68,7 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     if lock is None:
         say(f"another Breather is already tracking with the data in {paths.data_dir}")
         return EXIT_PROBLEM
-    desktop = _open_desktop(clock, demo=getattr(args, "demo", False))
+    desktop = _open_desktop(clock, settings, demo=getattr(args, "demo", False))
     if desktop is None:
         return EXIT_PROBLEM
     windows, idle = desktop
@@ -118,7 +118,9 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     return EXIT_OK
 
 
-def _open_desktop(clock: Clock, *, demo: bool) -> tuple[WindowSource, IdleSource] | None:
+def _open_desktop(
+    clock: Clock, settings: Settings, *, demo: bool
+) -> tuple[WindowSource, IdleSource] | None:
     """The window and idle sources `track` samples; None (and why, said) when there are none."""
     if demo:
         from breather.monitor.fake import ScriptedDesktop, demo_script
@@ -129,7 +131,7 @@ def _open_desktop(clock: Clock, *, demo: bool) -> tuple[WindowSource, IdleSource
     from breather.monitor.select import open_desktop
 
     try:
-        return open_desktop()
+        return open_desktop(idle_thresholds=settings.idle_thresholds())
     except BackendUnavailable as why:
         say(f"cannot see the desktop: {why}")
         say("`breather doctor` explains what works here; `breather track --demo` shows it")

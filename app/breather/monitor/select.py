@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from breather.monitor.base import BackendUnavailable, IdleSource, WindowSource
+from breather.monitor.base import BackendUnavailable, IdleSource, SourceLost, WindowSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,8 +19,21 @@ class BackendReport:
     detail: str
 
 
-def open_desktop() -> tuple[WindowSource, IdleSource]:
-    """The best window and idle sources for this desktop; BackendUnavailable says why none."""
+def open_desktop(idle_thresholds: Sequence[float]) -> tuple[WindowSource, IdleSource]:
+    """The best window and idle sources for this desktop; BackendUnavailable says why none.
+
+    `idle_thresholds` are the idle times (seconds) the caller compares with (see
+    `Settings.idle_thresholds`); desktops that announce idleness instead of answering "how
+    long?" (Wayland) are asked about exactly these.
+    """
+    if os.environ.get("WAYLAND_DISPLAY"):
+        try:
+            return _open_wayland(idle_thresholds)
+        except BackendUnavailable:
+            if not os.environ.get("DISPLAY"):
+                raise
+            # No native backend for this compositor yet (GNOME): X11 apps under Xwayland
+            # are still seen, as before.
     if sys.platform.startswith("linux") or "DISPLAY" in os.environ:
         from breather.monitor.x11.desktop import open_x11
 
@@ -28,6 +42,57 @@ def open_desktop() -> tuple[WindowSource, IdleSource]:
     raise BackendUnavailable(
         f"Breather tracks X11 desktops so far; {sys.platform} is not supported yet"
     )
+
+
+class _UnknownIdle:
+    """Idle time where the desktop cannot tell: always 0.0 (the person counts as present)."""
+
+    name = "no idle"
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+    def idle_seconds(self) -> float:
+        return 0.0
+
+    def close(self) -> None:
+        pass
+
+
+def _open_wayland(idle_thresholds: Sequence[float]) -> tuple[WindowSource, IdleSource]:
+    """Windows from wlroots' toplevel list, else KWin; idle from the compositor's notifications.
+
+    A window backend counts only once it has really read the desktop (binding a global or
+    owning a bus name is not enough): the first that does is used.
+    """
+    from breather.monitor.kde import open_kwin
+    from breather.monitor.wayland.idle import WaylandIdle
+    from breather.monitor.wayland.wlroots import open_wlroots
+
+    reasons: list[str] = []
+    windows: WindowSource | None = None
+    for opener in (open_wlroots, open_kwin):
+        try:
+            candidate = opener()
+        except BackendUnavailable as why:
+            reasons.append(str(why))
+            continue
+        try:
+            candidate.active_window()
+        except SourceLost as lost:
+            candidate.close()
+            reasons.append(str(lost))
+            continue
+        windows = candidate
+        break
+    if windows is None:
+        raise BackendUnavailable("; ".join(reasons))
+    idle: IdleSource
+    try:
+        idle = WaylandIdle(idle_thresholds)
+    except BackendUnavailable as why:
+        idle = _UnknownIdle(str(why))
+    return windows, idle
 
 
 def diagnose() -> list[BackendReport]:

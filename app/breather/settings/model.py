@@ -20,7 +20,7 @@ from typing import Any
 
 from breather.categories.catalogue import Rule
 from breather.categories.patterns import Kind, Pattern, compile_pattern
-from breather.rules.policy import Breaks, Downtime, Intention, Limit, Policy
+from breather.rules.policy import TYPING_PAUSE, Breaks, Downtime, Intention, Limit, Policy
 from breather.settings.durations import parse_duration
 from breather.tracking.privacy import PrivacySettings
 
@@ -45,6 +45,16 @@ class Settings:
     limits: tuple[Limit, ...] = ()
     downtime: Downtime = field(default_factory=Downtime)
     intention: Intention = field(default_factory=Intention)
+
+    def idle_thresholds(self) -> tuple[float, ...]:
+        """Every idle time that tracking and the rules compare with: where a desktop only
+        announces idleness, it is asked to announce each of these (see monitor.idle_events)."""
+        breaks = (self.breaks.eyes, self.breaks.movement)
+        return (
+            self.tracking.idle_after,
+            TYPING_PAUSE,
+            *(rule.rest_threshold for rule in breaks if rule.enabled),
+        )
 
     def policy(self) -> Policy:
         """The boundaries as the rules engine applies them (in the system's time zone)."""

@@ -401,12 +401,13 @@ class BreatherApp(QObject):
             return
         store, tracking, clock = self.store, self.context.settings.tracking, self.context.clock
         privacy = self.context.settings.privacy
+        thresholds = self.context.settings.idle_thresholds()
         on_sample = self.boundaries.on_sample if self.boundaries is not None else None
 
         def make_recorder() -> Recorder:
             from breather.monitor.select import open_desktop
 
-            windows, idle = open_desktop()
+            windows, idle = open_desktop(idle_thresholds=thresholds)
             recorder = Recorder.for_store(
                 store,
                 tracking,
