@@ -98,7 +98,7 @@ def test_without_idle_notifications_idle_reads_as_zero(wayland: pytest.MonkeyPat
 def test_xwayland_is_the_fallback_while_the_compositor_has_no_native_backend(
     wayland: pytest.MonkeyPatch,
 ) -> None:
-    from breather.monitor import x11
+    from breather.monitor.x11 import desktop as x11
 
     wayland.setenv("DISPLAY", ":0")
     wayland.setattr(wlroots, "open_wlroots", unavailable("no wlroots window list"))
