@@ -131,3 +131,16 @@ def test_the_config_file_is_made_owner_only(tmp_path: Path, capsys) -> None:
     assert main(["--data-dir", str(tmp_path), "categories"]) == 0
     assert config.stat().st_mode & 0o777 == 0o600
     assert "Categories: " in capsys.readouterr().out
+
+
+def test_db_takes_a_plain_file_path_as_people_write_it(tmp_path: Path, capsys, monkeypatch) -> None:
+    from breather.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "elsewhere" / "my.db"
+    target.parent.mkdir()
+    assert main(["--data-dir", str(tmp_path), "--db", str(target), "report", "--json"]) == 0
+    assert target.exists()
+    assert main(["--data-dir", str(tmp_path), "--db", "x.db", "report"]) == 0
+    assert (tmp_path / "x.db").exists()
+    assert "Traceback" not in capsys.readouterr().err

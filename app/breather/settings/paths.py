@@ -44,8 +44,17 @@ def resolve_paths(
         config_path = data_path / "breather.toml"
     else:
         config_path = Path(platformdirs.user_config_dir(APP_NAME)) / "breather.toml"
-    url = db or os.environ.get("BREATHER_DB") or default_db_url(data_path)
+    given = db or os.environ.get("BREATHER_DB")
+    url = database_url(given) if given else default_db_url(data_path)
     return Paths(data_path, config_path, url)
+
+
+def database_url(given: str) -> str:
+    """A database URL as given (`postgresql+psycopg://…`), or a file path made into one: people
+    write `--db ~/breather.db` as often as `--db sqlite:////home/me/breather.db`."""
+    if "://" in given:
+        return given
+    return f"sqlite:///{Path(given).expanduser().resolve()}"
 
 
 def ensure_private_dir(path: Path) -> Path:
