@@ -157,9 +157,13 @@ def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
     from breather.monitor.select import BackendReport, diagnose
     from breather.notify.freedesktop import diagnose as diagnose_notifications
     from breather.settings.model import load_settings
+    from breather.ui.platform_check import chosen_platform, platform_problem
 
     reports = diagnose()
     reports.append(BackendReport("notifications", *diagnose_notifications()))
+    qt_problem = platform_problem()
+    qt_works = f"Qt's {chosen_platform()} platform plugin loads"
+    reports.append(BackendReport("app window", qt_problem is None, qt_problem or qt_works))
     width = max(len(report.name) for report in reports)
     print("Desktop backends:")
     for report in reports:
@@ -173,4 +177,4 @@ def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
     print(f"  config {paths.config_file} ({state if exists else 'not there: defaults'})")
     print(f"  db     {paths.db_url}")
     tracking_works = any(r.works for r in reports if r.name == "x11 windows")
-    return EXIT_OK if tracking_works else EXIT_PROBLEM
+    return EXIT_OK if tracking_works and qt_problem is None else EXIT_PROBLEM

@@ -548,8 +548,9 @@ def run_app(
     login session uses) starts in the tray alone."""
     from breather.settings.paths import device_identity
     from breather.store import DatabaseUnusable, open_store
+    from breather.ui.platform_check import platform_problem
 
-    problem = _no_display_problem()
+    problem = _no_display_problem() or platform_problem()
     if problem:
         print(f"breather: {problem}", file=sys.stderr)
         return 1
