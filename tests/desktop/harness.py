@@ -128,12 +128,18 @@ class Desktop:
         notifications: bool = True,
         window_manager: bool = True,
         xvfb_args: Sequence[str] = (),
-        first_display: int = 50,
+        first_display: int | None = None,
     ) -> None:
+        """`first_display` is the lowest X display number tried (default: the environment's
+        BREATHER_TEST_DISPLAY, else 50), for machines where some numbers are spoken for."""
         self.notifications = notifications and window_manager
         self.window_manager = window_manager
         self._xvfb_args = list(xvfb_args)
-        self._first_display = first_display
+        self._first_display = (
+            first_display
+            if first_display is not None
+            else int(os.environ.get("BREATHER_TEST_DISPLAY", "50"))
+        )
         self.display = ""
         self.run_dir = Path()
         self._started: list[_Started] = []

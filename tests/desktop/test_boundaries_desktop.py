@@ -166,6 +166,17 @@ def test_a_break_notification_arrives_with_its_actions_and_postpone_is_recorded(
     assert breaks["skipped"] == 0
 
 
+def test_quitting_takes_breathers_notifications_off_the_screen(
+    desktop: Desktop, notes: Window, tracker: Callable[[], Tracker]
+) -> None:
+    # A warning left behind would offer "Start now" and "Postpone" that answer nothing.
+    del notes
+    running = tracker()
+    keep_busy_until(desktop, lambda: displayed(desktop) >= 1, 45, "the break notification")
+    assert running.stop() == 0, "".join(running.lines)
+    wait_until(lambda: displayed(desktop) == 0, 10, "the notification to be taken away")
+
+
 def test_going_idle_through_a_break_counts_as_a_natural_break(
     desktop: Desktop, notes: Window, tracker: Callable[[], Tracker]
 ) -> None:

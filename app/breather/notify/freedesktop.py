@@ -68,6 +68,9 @@ class FreedesktopNotifier:
         self._dnd_checked = -1e9
         self._dnd = False
         self._dnd_sources = list(DND_PROPERTIES)
+        #: Notifications still on screen: closed at shutdown, so none is left with dead buttons.
+        self._showing: set[int] = set()
+        self._showing_lock = threading.Lock()
         try:
             self.server, self.capabilities = self._identify()
             bus_proxy = Proxy(message_bus, self._router, timeout=CALL_TIMEOUT)
@@ -113,11 +116,16 @@ class FreedesktopNotifier:
                 notification.timeout_ms,
             ),
         )
-        return int(self._call(message)[0])
+        shown = int(self._call(message)[0])
+        with self._showing_lock:
+            self._showing.add(shown)
+        return shown
 
     def close(self, notification_id: int) -> None:
         from jeepney import new_method_call
 
+        with self._showing_lock:
+            self._showing.discard(notification_id)
         message = new_method_call(self._address, "CloseNotification", "u", (notification_id,))
         try:
             self._call(message)
@@ -143,6 +151,12 @@ class FreedesktopNotifier:
         return self._dnd
 
     def shutdown(self) -> None:
+        """Take Breather's notifications off the screen (their buttons would answer nothing
+        once it has gone) and let go of the bus."""
+        with self._showing_lock:
+            showing = sorted(self._showing)
+        for notification_id in showing:
+            self.close(notification_id)
         self._signals.put(None)
         self._close_connection()
 
@@ -202,8 +216,11 @@ class FreedesktopNotifier:
         body = message.body
         if member == "ActionInvoked" and self._on_action is not None:
             self._on_action(int(body[0]), str(body[1]))
-        elif member == "NotificationClosed" and self._on_closed is not None:
-            self._on_closed(int(body[0]), int(body[1]))
+        elif member == "NotificationClosed":
+            with self._showing_lock:
+                self._showing.discard(int(body[0]))
+            if self._on_closed is not None:
+                self._on_closed(int(body[0]), int(body[1]))
 
     def _close_connection(self) -> None:
         for handle in self._filters:
