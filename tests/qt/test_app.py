@@ -284,9 +284,13 @@ def test_take_a_break_now_from_the_tray_opens_the_break_and_help_is_one_click(
     assert app.tray is not None
     assert "Next break in 20m" in app.tray.icon.toolTip()  # eyes: 20 min of screen time
 
-    app.tray.break_action.trigger()
+    assert app.tray.break_actions["eyes"].text() == "Rest my &eyes (20 seconds)"
+    app.tray.break_actions["movement"].trigger()
     screens = app._presenters[0]
     qtbot.waitUntil(lambda: screens.main is not None and screens.main.isVisible())
+    # A break the person asked for has nothing to postpone.
+    assert not screens.main.postpone.isVisible()
+    assert screens.main.heading.text() == "Time to move"
     with qtbot.waitSignal(screens.help_requested):
         screens.main.help.click()
     assert app.window.pages.currentWidget() is app.support

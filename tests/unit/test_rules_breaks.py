@@ -338,6 +338,8 @@ def test_a_break_asked_for_runs_at_once_and_covers_the_eye_break() -> None:
         )
     )
     assert starts(person, "movement") == [person.t]
+    shown = person.break_prompts("movement", "running")[-1].item
+    assert Choice.POSTPONE not in shown.choices  # nothing to put off: it was asked for
     person.pause(minutes(5) + 1)
     # Asked for, not due: taken without a "due"; the eye timer starts again as well.
     assert person.outcomes("movement") == [Outcome.TAKEN]

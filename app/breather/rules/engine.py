@@ -82,6 +82,7 @@ class BreakTimer:
     prompt_id: int | None = None
     announced: bool = False  # "due" is recorded once per break, however often it is shown
     postponed: bool = False
+    asked: bool = False  # the person asked for this break: nothing to postpone
     warned_at: float | None = None
     due_since: float | None = None
     ready_since: float | None = None
@@ -258,6 +259,7 @@ def take_break_now(
     if timer.prompt_id is None:
         timer.prompt_id = call.new_id()
     timer.announced = True  # asked for, not due: no "due" record
+    timer.asked = True
     _start(call, rule, timer, quiet=False)
     timer.rest_from = call.t
     return call.result()
@@ -496,7 +498,7 @@ def _choices(call: _Call, rule: BreakRule, timer: BreakTimer) -> tuple[Choice, .
     early = timer.phase != RUNNING or (
         timer.started_at is not None and call.t - timer.started_at < rule.postpone_window
     )
-    if early and not timer.postponed:
+    if early and not timer.postponed and not timer.asked:
         return (Choice.TAKE, Choice.POSTPONE)
     if call.state.skips_in_a_row < 2:
         return (Choice.TAKE, Choice.SKIP)

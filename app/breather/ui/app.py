@@ -25,6 +25,7 @@ from breather import APP_ID, APP_NAME, __version__
 from breather.categories.catalogue import Categorizer
 from breather.clock import Clock, SystemClock
 from breather.desktop.entry import WINDOW_CLASS
+from breather.notify.presenter import spoken
 from breather.resources import resource
 from breather.runtime.recorder import Recorder, windows_of
 from breather.runtime.sampler import SamplerThread
@@ -319,10 +320,10 @@ class BreatherApp(QObject):
         self.boundaries = runtime
         return runtime
 
-    def take_break_now(self) -> None:
-        """The tray's "Take a break now": a movement break, on the person's terms."""
+    def take_break_now(self, kind: str = "movement") -> None:
+        """The tray's "Take a break now": the break the person chose, on their terms."""
         if self.boundaries is not None:
-            self.boundaries.take_break_now()
+            self.boundaries.take_break_now("eyes" if kind == "eyes" else "movement")
 
     def next_break_in(self) -> float | None:
         """Seconds of screen time until the next break, or None without break reminders."""
@@ -371,6 +372,10 @@ class BreatherApp(QObject):
             text += f"\n{note}"
         if self.tray is not None:
             self.tray.set_status(text, paused)
+            breaks = self.context.settings.breaks
+            self.tray.set_break_lengths(
+                spoken(breaks.eyes.duration), spoken(breaks.movement.duration)
+            )
         if self.window.isVisible():
             self._catch_up()  # an open page keeps up with the day
         self.window.status.setText(note or QUIET_STATUS)

@@ -16,7 +16,7 @@ class Tray(QObject):
     open_requested(): show the main window.
     pause_requested(object): pause tracking for the given minutes (int) or until tomorrow (None).
     resume_requested(): resume tracking now.
-    break_requested(): take a break now.
+    break_requested(str): take a break now, of this kind ("eyes" or "movement").
     self_help_requested(): show the self-help page.
     quit_requested(): quit Breather.
     """
@@ -24,7 +24,7 @@ class Tray(QObject):
     open_requested = Signal()
     pause_requested = Signal(object)
     resume_requested = Signal()
-    break_requested = Signal()
+    break_requested = Signal(str)
     self_help_requested = Signal()
     quit_requested = Signal()
 
@@ -43,7 +43,13 @@ class Tray(QObject):
             self.pause_actions.append(action)
         self.resume_action = self._add("&Resume tracking", self.resume_requested.emit)
         self.resume_action.setVisible(False)
-        self.break_action = self._add("Take a &break now", self.break_requested.emit)
+        self.break_menu = self.menu.addMenu("Take a &break now")
+        self.break_action = self.break_menu.menuAction()
+        self.break_actions: dict[str, QAction] = {}
+        for kind, label in (("eyes", "Rest my &eyes"), ("movement", "Get up and &move")):
+            action = self.break_menu.addAction(label)
+            action.triggered.connect(lambda _=False, k=kind: self.break_requested.emit(k))
+            self.break_actions[kind] = action
         self.menu.addSeparator()
         self.help_action = self._add("&Self-help and crisis lines", self.self_help_requested.emit)
         self.menu.addSeparator()
@@ -62,6 +68,11 @@ class Tray(QObject):
 
     def hide(self) -> None:
         self.icon.hide()
+
+    def set_break_lengths(self, eyes: str, movement: str) -> None:
+        """Say in the menu how long each break lasts, as the settings have it."""
+        self.break_actions["eyes"].setText(f"Rest my &eyes ({eyes})")
+        self.break_actions["movement"].setText(f"Get up and &move ({movement})")
 
     def set_status(self, text: str, paused_until: datetime | None) -> None:
         """Tooltip text, and whether the menu offers pausing or resuming."""
