@@ -132,6 +132,25 @@ def test_weekly_review_saves_a_png(app: BreatherApp, qtbot, tmp_path: Path, monk
     monkeypatch.setattr(type(app.week), "ask_save_path", classmethod(lambda cls, p, s: target))
     qtbot.mouseClick(app.week.save_button, Qt.MouseButton.LeftButton)
     assert target.read_bytes().startswith(b"\x89PNG")
+    assert f"saved as {target}" in app.week.subtitle.text()  # said, not silent
+    assert app.week.save_button.isVisible()  # hidden only while the picture was taken
+
+
+def test_an_empty_week_says_so_instead_of_drawing_empty_axes(app: BreatherApp, qtbot) -> None:
+    app.show_window()
+    app.window.show_page(app.window.page_index("This week"))
+    week = app.week
+    week.show_week(MONDAY + timedelta(days=7))  # nothing tracked in the week after
+    assert week.days_empty.isVisible()
+    assert not week.hours_card.isVisible()
+    week.show_week(MONDAY)
+    assert not week.days_empty.isVisible()
+    charts = week._charts
+    assert charts is not None
+    details = charts.day_details(5)  # Saturday, as hovering its bar shows
+    assert details.startswith("Saturday 21 November: ")
+    assert "Social media" in details
+    assert "darkest" in week.heat_note.text()
 
 
 def test_screenshots_at_1280x800(app: BreatherApp, store: Store, qtbot) -> None:

@@ -27,9 +27,16 @@ from breather.store.review import WeekUsage, monday_of, week_usage
 from breather.ui import theme
 from breather.ui.boundaries import BoundariesCard, limit_uses
 from breather.ui.context import AppContext
-from breather.ui.widgets import BarList, BarRow, Card, ScrollPage, add_shortcut
+from breather.ui.widgets import (
+    WEEKDAY_NAMES,
+    BarList,
+    BarRow,
+    Card,
+    ScrollPage,
+    add_shortcut,
+)
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAYS = WEEKDAY_NAMES
 
 
 class WeekPage(ScrollPage):
@@ -71,7 +78,15 @@ class WeekPage(ScrollPage):
         self.legend = QHBoxLayout()
         self.legend.setSpacing(14)
         self.days_card.body.addLayout(self.legend)
+        self.days_empty = QLabel(
+            "Nothing tracked this week yet: each day's bar fills in as it goes."
+        )
+        self.days_empty.setObjectName("muted")
+        self.days_card.body.addWidget(self.days_empty)
         self.hours_card = Card("When you were at the screen")
+        self.heat_note = QLabel()
+        self.heat_note.setObjectName("muted")
+        self.heat_note.setWordWrap(True)
         self.boundaries = BoundariesCard("Breaks and limits this week")
         apps_card = Card("Most used this week")
         self.apps = BarList(empty_text="Nothing tracked this week.")
@@ -131,8 +146,14 @@ class WeekPage(ScrollPage):
             self._charts = _Charts(self)
             self.days_card.body.addWidget(self._charts.bars)
             self.hours_card.body.addWidget(self._charts.heatmap)
+            self.hours_card.body.addWidget(self.heat_note)
         keys = self._charts.draw(usage, self._context.color)
         self._set_legend(keys)
+        empty = total <= 0  # a Monday morning: say so rather than draw empty axes
+        self.days_empty.setVisible(empty)
+        self._charts.bars.setVisible(not empty)
+        self.hours_card.setVisible(not empty)
+        self.heat_note.setText(self._charts.heat_scale())
         self.week_shown.emit(self._monday)
 
     def _set_legend(self, keys: list[str]) -> None:
@@ -151,9 +172,19 @@ class WeekPage(ScrollPage):
         return self._charts.stack_tops() if self._charts else []
 
     def save_png(self, path: Path) -> bool:
-        """Save the page as it looks now; True on success."""
+        """Save the week as it looks now, without the page's own buttons; True on success."""
         page = self.widget()
-        return page is not None and page.grab().save(str(path), "PNG")
+        if page is None:
+            return False
+        buttons = [self.previous_button, self.next_button, self.save_button]
+        shown = [button.isVisible() for button in buttons]
+        for button in buttons:
+            button.hide()
+        try:
+            return page.grab().save(str(path), "PNG")
+        finally:
+            for button, visible in zip(buttons, shown, strict=True):
+                button.setVisible(visible)
 
     @classmethod
     def ask_save_path(cls, parent: QWidget, suggested: str) -> Path | None:
@@ -165,8 +196,14 @@ class WeekPage(ScrollPage):
 
     def _save_clicked(self) -> None:
         target = self.ask_save_path(self, str(Path.home() / f"breather-week-{self._monday}.png"))
-        if target is not None:
-            self.save_png(target)
+        if target is None:
+            return
+        sunday = self._monday + timedelta(6)
+        week = f"{self._monday:%A %d %B} – {sunday:%A %d %B %Y}"
+        if self.save_png(target):
+            self.subtitle.setText(f"{week} · saved as {target}")
+        else:
+            self.subtitle.setText(f"{week} · could not save {target}: is the folder writable?")
 
 
 def _same_days_last_week(usage: WeekUsage, today: date, now: datetime) -> tuple[datetime, datetime]:
@@ -197,6 +234,8 @@ class _Charts:
         palette = owner.palette()
         background = palette.color(QPalette.ColorRole.Base)
         foreground = palette.color(QPalette.ColorRole.WindowText)
+        self._foreground = foreground
+        self._usage: WeekUsage | None = None
         self.bars = pg.PlotWidget(background=background)
         self.bars.setFixedHeight(240)
         self.bars.setAccessibleName("Active time per day, stacked by category")
@@ -204,14 +243,17 @@ class _Charts:
         self.bars.setMouseEnabled(x=False, y=False)
         self.bars.hideButtons()
         plot = self.bars.getPlotItem()
-        plot.showGrid(x=False, y=True, alpha=0.15)
         plot.getAxis("bottom").setTicks([list(enumerate(WEEKDAYS))])
-        plot.getAxis("left").setLabel("hours")
         for axis in ("left", "bottom"):
             plot.getAxis(axis).setTextPen(foreground)
             plot.getAxis(axis).setPen(
                 QColor(foreground.red(), foreground.green(), foreground.blue(), 90)
             )
+        plot.getAxis("bottom").setStyle(tickLength=0)
+        # Hovering a day says what its bar is made of (values a chart alone cannot give).
+        self._hover = pg.SignalProxy(
+            self.bars.scene().sigMouseMoved, rateLimit=20, slot=self._hovered
+        )
 
         self.heatmap = pg.PlotWidget(background=background)
         self.heatmap.setFixedHeight(190)
@@ -226,6 +268,7 @@ class _Charts:
         for axis in ("left", "bottom"):
             heat.getAxis(axis).setTextPen(foreground)
             heat.getAxis(axis).setPen(QColor(0, 0, 0, 0))
+            heat.getAxis(axis).setStyle(tickLength=0)  # labels only: no stray tick dashes
         self._image = pg.ImageItem(axisOrder="row-major")
         heat.addItem(self._image)
         accent = QColor(theme.ACCENT)
@@ -244,6 +287,46 @@ class _Charts:
     def stack_tops(self) -> list[float]:
         return list(self._tops)
 
+    def day_details(self, index: int) -> str:
+        """What a day's bar holds, as the hover tip says it."""
+        if self._usage is None or not 0 <= index < len(self._usage.days):
+            return ""
+        day = self._usage.days[index]
+        parts = sorted(self._usage.categories[index].items(), key=lambda item: -item[1])
+        lines = [f"{day.day:%A %d %B}: {format_duration(day.summary.active_seconds)}"]
+        lines += [f"  {name}: {format_duration(seconds)}" for name, seconds in parts if seconds]
+        return "\n".join(lines)
+
+    def _hovered(self, event: tuple[object, ...]) -> None:
+        from PySide6.QtCore import QPointF
+        from PySide6.QtGui import QCursor
+        from PySide6.QtWidgets import QToolTip
+
+        position = event[0]
+        assert isinstance(position, QPointF)
+        view = self.bars.getPlotItem().vb
+        if not view.sceneBoundingRect().contains(position):
+            QToolTip.hideText()
+            return
+        index = round(view.mapSceneToView(position).x())
+        text = self.day_details(index)
+        if text:
+            QToolTip.showText(QCursor.pos(), text, self.bars)
+        else:
+            QToolTip.hideText()
+
+    def heat_scale(self) -> str:
+        """What the darkest square of the hour map means."""
+        if self._usage is None:
+            return ""
+        darkest = max((max(row) for row in self._usage.grid), default=0.0)
+        if darkest <= 0:
+            return ""
+        return (
+            "Each square is one hour of one day; the darker, the longer at the screen. "
+            f"The darkest: {format_duration(darkest)} in an hour."
+        )
+
     def draw(self, usage: WeekUsage, color_of: Callable[[str], QColor]) -> list[str]:
         """Draw the week stacked by category; returns the categories drawn, biggest first."""
         import numpy as np
@@ -252,6 +335,20 @@ class _Charts:
         plot = self.bars.getPlotItem()
         plot.clear()
         keys = [name for name, seconds in usage.category_totals() if seconds > 0]
+        self._usage = usage
+        totals = [day.active_seconds for day in usage.days]
+        top_hours = max(totals, default=0.0) / 3600
+        step = 1 if top_hours <= 6 else 2 if top_hours <= 12 else 4
+        ceiling = max(1, int(np.ceil(top_hours * 1.2 / step)) * step)
+        faint = QColor(self._foreground)
+        faint.setAlpha(35)
+        for hours in range(0, ceiling + 1, step):
+            line = pg.InfiniteLine(pos=hours, angle=0, pen=pg.mkPen(faint, width=1))
+            line.setZValue(-10)  # beneath the bars, not drawn over them
+            plot.addItem(line)
+        plot.getAxis("left").setTicks(
+            [[(h, f"{h} h" if h else "0") for h in range(0, ceiling + 1, step)]]
+        )
         base = np.zeros(7)
         for key in keys:
             heights = np.array([day.get(key, 0.0) / 3600 for day in usage.categories])
@@ -268,9 +365,15 @@ class _Charts:
                 )
             )
             base = base + heights
-        top = float(base.max()) if len(base) else 0.0
         self._tops = [float(value) for value in base]
-        plot.setYRange(0, max(1.0, top * 1.15), padding=0)
+        for index, seconds in enumerate(totals):
+            if seconds > 0:  # each day's total, written on its bar
+                label = pg.TextItem(
+                    format_duration(seconds), color=self._foreground, anchor=(0.5, 1)
+                )
+                label.setPos(index, base[index])
+                plot.addItem(label)
+        plot.setYRange(0, ceiling * 1.08, padding=0)
         plot.setXRange(-0.6, 6.6, padding=0)
         grid = np.array(usage.grid, dtype=float) / 3600
         self._image.setImage(grid, levels=(0, max(1e-9, float(grid.max()) or 1.0)))

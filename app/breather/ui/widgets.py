@@ -252,13 +252,18 @@ class DayTimeline(QWidget):
             tick += timedelta(hours=step)
 
 
+#: Room under a week's limit bars for the day names.
+LIMIT_STRIP_LABELS = 16
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
 class LimitStrip(QWidget):
     """Seven small bars, one a day, against a dashed line at the day's allowance."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._days: list[tuple[float, float | None]] = []
-        self.setMinimumHeight(44)
+        self.setMinimumHeight(44 + LIMIT_STRIP_LABELS)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def set_days(self, days: Sequence[tuple[float, float | None]]) -> None:
@@ -270,15 +275,20 @@ class LimitStrip(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:
-        return QSize(280, 44)
+        return QSize(280, 44 + LIMIT_STRIP_LABELS)
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         if not self._days:
             return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        height = self.height() - 4
+        height = self.height() - 4 - LIMIT_STRIP_LABELS
         slot = self.width() / len(self._days)
+        if len(self._days) == len(WEEKDAY_NAMES):  # a week: name the days under the bars
+            painter.setPen(theme.muted(self))
+            for index, name in enumerate(WEEKDAY_NAMES):
+                cell = QRectF(index * slot, height + 2, slot, LIMIT_STRIP_LABELS)
+                painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, name)
         line_y = height * (1 - 1 / 1.5)  # the allowance sits at two thirds of the height
         for index, (used, allowed) in enumerate(self._days):
             ratio = min(1.5, used / allowed) if allowed else 0.0
