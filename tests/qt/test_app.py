@@ -95,7 +95,12 @@ def test_today_shows_the_stored_day(app: BreatherApp, written, qtbot) -> None:
     assert written[today] == 2 * 3600 + 6 * 60  # Sunday of the generated week
     assert app.today.active_value.text() == "2h 06m"
     assert app.today.away_value.text() == "30m"
-    assert app.today.apps.accessibleDescription() == "firefox: 1h 54m; Slack: 12m"
+    # Apps go by the names their menu entries give, coloured by what they were used for:
+    # the browser was mostly social media, not "Other".
+    assert app.today.apps.accessibleDescription() == "Firefox Web Browser: 1h 54m; Slack: 12m"
+    browser = app.today.apps._rows[0]
+    assert browser.color == app.context.color("Social media")
+    assert not app.today.more_apps.isVisible()  # two apps: nothing more to show
 
 
 def test_weekly_bars_add_up_to_the_store_totals(app: BreatherApp, store: Store, qtbot) -> None:

@@ -125,7 +125,9 @@ class BreatherApp(QObject):
         if settings_file is not None:
             self.context.settings_state = settings_file.current
             self.window.show_settings_problems(settings_file.current)
-            self._settings_watcher = _watch_settings(settings_file.path, self.reload_settings)
+            self._settings_watcher = _watch_settings(
+                settings_file.path, self.reload_settings, owner=self.window
+            )
         if track:
             self.start_boundaries(notifier)
             self._start_tracking()
@@ -439,10 +441,13 @@ class BreatherApp(QObject):
             self.update_status()
 
 
-def _watch_settings(path: Path, changed: Callable[[], None]) -> QFileSystemWatcher:
+def _watch_settings(
+    path: Path, changed: Callable[[], None], *, owner: QObject
+) -> QFileSystemWatcher:
     """Calls `changed` shortly after the settings file is written, created, replaced or
-    removed: its folder is watched too, since editors and the Settings page replace it."""
-    watcher = QFileSystemWatcher()
+    removed: its folder is watched too, since editors and the Settings page replace it.
+    The watch ends with `owner` (the main window)."""
+    watcher = QFileSystemWatcher(owner)
     settle = QTimer(watcher)
     settle.setSingleShot(True)
     settle.setInterval(SETTINGS_SETTLE_MS)

@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon
 
 from breather.categories.catalogue import Categorizer
 from breather.clock import Clock
+from breather.desktop.apps import AppDirectory
 from breather.settings.live import LoadedSettings
 from breather.settings.model import Settings
 from breather.settings.paths import Paths
+from breather.store.queries import summarize
 from breather.store.sql import Database
+from breather.ui.widgets import BarRow
 
 
 @dataclass
@@ -24,6 +27,8 @@ class AppContext:
     categorizer: Categorizer
     #: What was wrong with the settings file when it was last read, and what follows.
     settings_state: LoadedSettings = field(default_factory=lambda: LoadedSettings(Settings()))
+    #: The desktop's application entries: names and icons people know their apps by.
+    apps: AppDirectory = field(default_factory=AppDirectory)
 
     def today(self) -> date:
         """The person's current day: before `day_starts` it is still yesterday."""
@@ -41,3 +46,32 @@ class AppContext:
     def app_color(self, app: str) -> QColor:
         """An app's colour: that of the category its name alone falls in."""
         return self.color(self.categorizer.category(app, ""))
+
+    def app_rows(self, start: datetime, end: datetime, limit: int | None = None) -> list[BarRow]:
+        """Time per app in [start, end), biggest first, each with the name and icon its
+        desktop entry gives and the colour of what it was mostly used for (a browser is
+        Video or News by its pages, not grey)."""
+        by_title = summarize(self.db, start, end, "title").totals
+        per_app: dict[str, dict[str, float]] = {}
+        for total in by_title:
+            app = total.app or ""
+            category = self.categorizer.category(app, total.key)
+            kinds = per_app.setdefault(app, {})
+            kinds[category] = kinds.get(category, 0.0) + total.seconds
+        ranked = sorted(per_app.items(), key=lambda item: -sum(item[1].values()))
+        rows = []
+        for app, kinds in ranked[:limit]:
+            info = self.apps.lookup(app)
+            icon = QIcon()
+            if info is not None and info.icon:
+                icon = QIcon(info.icon) if info.icon.startswith("/") else QIcon.fromTheme(info.icon)
+            mostly = max(kinds.items(), key=lambda item: item[1])[0]
+            rows.append(
+                BarRow(
+                    info.name if info is not None else app,
+                    sum(kinds.values()),
+                    self.color(mostly),
+                    icon=icon if not icon.isNull() else None,
+                )
+            )
+        return rows

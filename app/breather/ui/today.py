@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from breather.settings.durations import format_duration
 from breather.store.boundaries import break_counts
 from breather.store.by_category import category_summary
 from breather.store.queries import day_range, iter_spans, summarize
+from breather.ui import theme
 from breather.ui.boundaries import BoundariesCard, limit_uses
 from breather.ui.context import AppContext
 from breather.ui.widgets import BarList, BarRow, Card, DayTimeline, ScrollPage, TimelineBlock
@@ -34,6 +35,12 @@ class TodayPage(ScrollPage):
         timeline_card = Card("The shape of your day")
         self.timeline = DayTimeline(context.color)
         timeline_card.body.addWidget(self.timeline)
+        legend = QLabel(
+            f"<span style='color:{theme.AWAY}'>■</span> away (no keyboard or mouse for a while) "
+            "· the colours are the kinds of activity below"
+        )
+        legend.setObjectName("muted")
+        timeline_card.body.addWidget(legend)
         layout.addWidget(timeline_card)
 
         categories_card = Card("By kind of activity")
@@ -49,8 +56,17 @@ class TodayPage(ScrollPage):
         self.apps = BarList(empty_text="Nothing yet today. Breather is keeping count quietly.")
         self.apps.setAccessibleName("Time per app today")
         apps_card.body.addWidget(self.apps)
+        self._all_apps = False
+        self.more_apps = QPushButton()
+        self.more_apps.setFlat(True)
+        self.more_apps.clicked.connect(self._toggle_all_apps)
+        apps_card.body.addWidget(self.more_apps, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(apps_card)
         layout.addStretch(1)
+
+    def _toggle_all_apps(self) -> None:
+        self._all_apps = not self._all_apps
+        self.refresh()
 
     def refresh(self) -> None:
         context = self._context
@@ -62,8 +78,14 @@ class TodayPage(ScrollPage):
         self.away_value.setText(format_duration(summary.away_seconds))
         self.switches_value.setText(str(len(summary.totals)))
         categorizer = context.categorizer
-        self.apps.set_rows(
-            [BarRow(t.key, t.seconds, context.app_color(t.key)) for t in summary.totals[:TOP_APPS]]
+        rows = context.app_rows(start, end)
+        self.apps.set_rows(rows if self._all_apps else rows[:TOP_APPS])
+        hidden = len(rows) - TOP_APPS
+        self.more_apps.setVisible(hidden > 0)
+        self.more_apps.setText(
+            f"Show the other {hidden} app{'s' if hidden > 1 else ''}"
+            if not self._all_apps
+            else f"Show the top {TOP_APPS} only"
         )
         by_category = category_summary(context.db, start, end, categorizer)
         self.boundaries.show_boundaries(

@@ -30,7 +30,6 @@ from breather.ui.context import AppContext
 from breather.ui.widgets import (
     WEEKDAY_NAMES,
     BarList,
-    BarRow,
     Card,
     ScrollPage,
     add_shortcut,
@@ -128,9 +127,7 @@ class WeekPage(ScrollPage):
         self.total_value.setText(format_duration(total))
         self.average_value.setText(format_duration(total / elapsed_days))
         self.change_value.setText(_change_text(total, previous.active_seconds))
-        self.apps.set_rows(
-            [BarRow(t.key, t.seconds, context.app_color(t.key)) for t in usage.total.totals[:8]]
-        )
+        self.apps.set_rows(context.app_rows(usage.total.start, usage.total.end, limit=8))
         self.boundaries.show_boundaries(
             break_counts(context.db, usage.total.start, usage.total.end),
             limit_uses(

@@ -6,8 +6,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QPaintEvent, QPalette, QShortcut
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -110,6 +118,8 @@ class BarRow:
     seconds: float
     color: QColor
     note: str = ""
+    #: The app's own icon, drawn instead of the colour dot where there is one.
+    icon: QIcon | None = None
 
 
 class BarList(QWidget):
@@ -158,11 +168,16 @@ class BarList(QWidget):
             mid = y + self.ROW / 2
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(row.color)
-            painter.drawEllipse(QRectF(0, mid - 5, 10, 10))
+            indent = 18
+            if row.icon is not None:
+                row.icon.paint(painter, QRect(0, int(mid - 9), 18, 18))
+                indent = 24
+            else:
+                painter.drawEllipse(QRectF(0, mid - 5, 10, 10))
             painter.setPen(text_color)
-            label = metrics.elidedText(row.label, Qt.TextElideMode.ElideRight, name_w - 18)
+            label = metrics.elidedText(row.label, Qt.TextElideMode.ElideRight, name_w - indent)
             painter.drawText(
-                QRectF(18, y, name_w - 18, self.ROW), Qt.AlignmentFlag.AlignVCenter, label
+                QRectF(indent, y, name_w - indent, self.ROW), Qt.AlignmentFlag.AlignVCenter, label
             )
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(track)
