@@ -153,3 +153,28 @@ def test_scrolling_past_a_setting_does_not_change_it(app: BreatherApp, qtbot) ->
     )
     QApplication.sendEvent(page.idle_after, wheel)
     assert page.idle_after.value() == before
+
+
+def test_the_settings_page_says_what_is_unsaved_and_saved_at_the_top(
+    app: BreatherApp, qtbot
+) -> None:
+    app.show_window()
+    app.window.show_page(app.window.page_index("Settings"))
+    page = app.settings_page
+    assert page.top_status.text() == ""
+    page.idle_after.setValue(7)
+    assert page.top_status.text() == "Not saved yet (Alt+S saves)"
+    qtbot.keyClick(page.save_button, Qt.Key.Key_Space)
+    assert page.top_status.text() == "Saved. Everything applies now."
+    assert page.idle_after.text() == "7 min"
+
+
+def test_quiet_hours_controls_follow_their_switch(app: BreatherApp, qtbot) -> None:
+    app.show_window()
+    app.window.show_page(app.window.page_index("Settings"))
+    page = app.settings_page
+    assert not page.downtime_on.isChecked()
+    assert not page.downtime_from.isEnabled()
+    assert not next(iter(page.downtime_categories.values())).isEnabled()
+    page.downtime_on.setChecked(True)
+    assert page.downtime_from.isEnabled()

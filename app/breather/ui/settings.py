@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtGui import QValidator, QWheelEvent
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -190,6 +191,13 @@ class _LimitRow:
         return LimitEdit(original.key if original is not None else None, after)
 
 
+def _compact_form() -> QFormLayout:
+    """A form whose fields keep their natural width, like the Breaks card's."""
+    form = QFormLayout()
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+    return form
+
+
 def _limit_spin(accessible: str, suffix: str) -> QSpinBox:
     spin = MinutesBox(suffix)
     spin.setRange(1, 24 * 60)
@@ -227,11 +235,20 @@ class SettingsPage(QScrollArea):
         layout.setSpacing(18)
         heading = QLabel("Settings")
         heading.setFont(theme.heading_font(self.font(), 1.8))
-        layout.addWidget(heading)
-        where = QLabel(f"Saved in {context.paths.config_file}, with your own notes kept.")
-        where.setObjectName("muted")
-        where.setWordWrap(True)
-        layout.addWidget(where)
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        # Where the outcome of Save shows first: Alt+S from the top must not look like nothing.
+        self.top_status = QLabel()
+        self.top_status.setObjectName("muted")
+        self.top_status.setAccessibleName("Save status")
+        top.addWidget(self.top_status)
+        layout.addLayout(top)
+        self.where = QLabel()
+        self.where.setObjectName("muted")
+        self.where.setWordWrap(True)
+        layout.addWidget(self.where)
+        self._say_where()
 
         settings = context.settings
         breaks = Card("Breaks")
@@ -280,6 +297,7 @@ class SettingsPage(QScrollArea):
         downtime = settings.downtime
         self.downtime_on = QCheckBox("&Quiet hours from")
         self.downtime_on.setChecked(downtime.enabled)
+        self.downtime_on.toggled.connect(self._quiet_hours_on)
         self.downtime_from = _time_edit("Quiet hours start", downtime.start, time(22, 0))
         self.downtime_to = _time_edit("Quiet hours end", downtime.end, time(7, 0))
         row = QHBoxLayout()
@@ -297,10 +315,11 @@ class SettingsPage(QScrollArea):
         self.intention_categories = self._category_checks(
             quiet, "Ask what I came for when I switch to:", settings.intention.categories
         )
+        self._quiet_hours_on(self.downtime_on.isChecked())
         layout.addWidget(quiet)
 
         tracking = Card("Tracking")
-        form = QFormLayout()
+        form = _compact_form()
         self.idle_after = _minutes("Away after", settings.tracking.idle_after, 1, 60)
         self.day_starts = _time_edit("My day starts at", settings.tracking.day_starts, time(4, 0))
         form.addRow("Count me as away after", self.idle_after)
@@ -314,10 +333,11 @@ class SettingsPage(QScrollArea):
         layout.addWidget(tracking)
 
         privacy = Card("Privacy")
-        form = QFormLayout()
+        form = _compact_form()
         self.exclude_apps = QLineEdit(", ".join(p.text for p in settings.privacy.exclude_apps))
         self.exclude_apps.setPlaceholderText("for example: keepassxc, signal")
         self.exclude_apps.setAccessibleName("Apps never recorded")
+        self.exclude_apps.setMinimumWidth(360)
         self.titles = QCheckBox("Record &window titles (they make categories precise)")
         self.titles.setChecked(settings.privacy.titles)
         self.keep_days = QSpinBox()
@@ -344,6 +364,44 @@ class SettingsPage(QScrollArea):
         layout.addStretch(1)
         self.setWidget(page)
         self._initial = self._values()
+        self._watch_edits(page)
+
+    def _say_where(self) -> None:
+        path = self._context.paths.config_file
+        if path.exists():
+            self.where.setText(f"Saved in {path}, with your own notes kept.")
+        else:
+            self.where.setText(f"All defaults so far: the first save writes {path}.")
+
+    def _quiet_hours_on(self, on: bool) -> None:
+        for widget in (self.downtime_from, self.downtime_to, *self.downtime_categories.values()):
+            widget.setEnabled(on)
+
+    def _watch_edits(self, page: QWidget) -> None:
+        """Say, at the top, when something is changed and not saved yet."""
+        for box in page.findChildren(QAbstractSpinBox):
+            box.editingFinished.connect(self._edited)
+            if isinstance(box, QSpinBox):
+                box.valueChanged.connect(self._edited)
+            elif isinstance(box, QTimeEdit):
+                box.timeChanged.connect(self._edited)
+        for check in page.findChildren(QCheckBox):
+            check.toggled.connect(self._edited)
+        for line in page.findChildren(QLineEdit):
+            line.textChanged.connect(self._edited)
+        for combo in page.findChildren(QComboBox):
+            combo.currentTextChanged.connect(self._edited)
+
+    def _edited(self, *_args: object) -> None:
+        changed = self._values() != self._initial
+        self.top_status.setText("Not saved yet (Alt+S saves)" if changed else "")
+        if changed:
+            self.status.setText("")
+
+    def _report(self, text: str) -> None:
+        self.status.setText(text)
+        self.top_status.setText(text if len(text) <= 60 else text[:57] + "…")
+        self.top_status.setToolTip(text)
 
     def _read_autostart(self) -> bool:
         try:
@@ -359,7 +417,7 @@ class SettingsPage(QScrollArea):
         try:
             state = self._autostart.enable(login_command()) if on else self._autostart.disable()
         except AutostartError as why:
-            self.status.setText(str(why))
+            self._report(str(why))
             return False
         self.autostart.setToolTip(state.note)
         return True
@@ -428,7 +486,7 @@ class SettingsPage(QScrollArea):
         values = self._values()
         changed = {k: v for k, v in values.items() if self._initial.get(k) != v}
         if not changed:
-            self.status.setText("Nothing to save: everything is as it was.")
+            self._report("Nothing to save: everything is as it was.")
             return True
         limit_edits = changed.pop(("limits",), [])
         if ("autostart",) in changed and not self._save_autostart(changed.pop(("autostart",))):
@@ -442,14 +500,15 @@ class SettingsPage(QScrollArea):
             if changed or limit_edits:
                 update_config(path, changed, limit_edits)
         except ConfigWriteError as why:
-            self.status.setText(str(why))
+            self._report(str(why))
             return False
         settings, problems = load_settings(path)
         if problems:
-            self.status.setText("Saved, but please check: " + "; ".join(map(str, problems)))
+            self._report("Saved, but please check: " + "; ".join(map(str, problems)))
             return False
         self._context.settings = settings
         self._initial = self._rebase(settings)
-        self.status.setText("Saved. Everything applies now.")
+        self._report("Saved. Everything applies now.")
+        self._say_where()
         self.saved.emit(settings)
         return True
