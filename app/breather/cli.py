@@ -86,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", nargs="?", help="the file to check (default: the one in use)")
 
     sub.add_parser("doctor", help="which desktop backends work here, and why not")
+    gnome = sub.add_parser(
+        "install-gnome-extension",
+        help="let Breather see windows on GNOME (Wayland): install its GNOME Shell extension",
+    )
+    gnome.add_argument("--remove", action="store_true", help="disable and delete it instead")
     from breather.cli_data import add_commands
     from breather.cli_desktop import add_commands as add_desktop_commands
 
@@ -112,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         "export": cmd_export,
         "config": cmd_config,
         "doctor": cmd_doctor,
+        "install-gnome-extension": cmd_install_gnome_extension,
         **args.data_handlers,
     }
     handler = handlers.get(args.command or "", cmd_app)
@@ -212,7 +218,7 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
         from breather.monitor.select import open_desktop
 
         try:
-            windows, idle = open_desktop()
+            windows, idle = open_desktop(idle_thresholds=_idle_thresholds(settings))
         except BackendUnavailable as why:
             _say(f"cannot see the desktop: {why}")
             _say("`breather doctor` explains what works here; `breather track --demo` shows it")
@@ -249,10 +255,20 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
         if boundaries is not None:
             boundaries.close()
         windows.close()
+        if idle is not windows:  # type: ignore[comparison-overlap]  # X11 is both
+            idle.close()
         store.close()
     if ended:
         _say(f"stopped: {ended}; everything up to then is saved")
     return EXIT_OK
+
+
+def _idle_thresholds(settings: Settings) -> tuple[float, ...]:
+    """Every idle time tracking and breaks compare with: where event-based idle is exact."""
+    from breather.rules.policy import TYPING_PAUSE
+
+    rests = (rule.rest_threshold for rule in settings.breaks.rules())
+    return (settings.tracking.idle_after, TYPING_PAUSE, *rests)
 
 
 def _start_boundaries(
@@ -382,3 +398,14 @@ def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
     print(f"  db     {paths.db_url}")
     tracking_works = any(r.works for r in reports if r.name == "x11 windows")
     return EXIT_OK if tracking_works else EXIT_PROBLEM
+
+
+def cmd_install_gnome_extension(args: argparse.Namespace, paths: Paths) -> int:
+    from breather.monitor.gnome import ExtensionInstallError, install_extension
+
+    try:
+        print(install_extension(remove=args.remove))
+    except ExtensionInstallError as why:
+        _say(str(why))
+        return EXIT_PROBLEM
+    return EXIT_OK

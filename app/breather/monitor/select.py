@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from breather.monitor.base import BackendUnavailable, IdleSource, WindowSource
@@ -18,8 +19,20 @@ class BackendReport:
     detail: str
 
 
-def open_desktop() -> tuple[WindowSource, IdleSource]:
-    """The best window and idle sources for this desktop; BackendUnavailable says why none."""
+#: Idle thresholds when the caller names none: the typing pause and the default `idle_after`.
+FALLBACK_IDLE_THRESHOLDS = (2.0, 180.0)
+
+
+def open_desktop(
+    idle_thresholds: Sequence[float] | None = None,
+) -> tuple[WindowSource, IdleSource]:
+    """The best window and idle sources for this desktop; BackendUnavailable says why none.
+
+    `idle_thresholds` (seconds) are the idle times the caller compares with; desktops that
+    announce idleness instead of reporting it (GNOME on Wayland) are exact at these.
+    """
+    if sys.platform.startswith("linux") and _gnome_on_wayland():
+        return _open_gnome(idle_thresholds or FALLBACK_IDLE_THRESHOLDS)
     if sys.platform.startswith("linux") or "DISPLAY" in os.environ:
         from breather.monitor.x11 import open_x11
 
@@ -28,6 +41,32 @@ def open_desktop() -> tuple[WindowSource, IdleSource]:
     raise BackendUnavailable(
         f"Breather tracks X11 desktops so far; {sys.platform} is not supported yet"
     )
+
+
+def _gnome_on_wayland() -> bool:
+    """A Wayland session whose compositor is GNOME Shell (by name, else on the bus)."""
+    wayland = os.environ.get("WAYLAND_DISPLAY") or os.environ.get("XDG_SESSION_TYPE") == "wayland"
+    if not wayland:
+        return False
+    desktops = os.environ.get("XDG_CURRENT_DESKTOP", "").upper().split(":")
+    if "GNOME" in desktops:
+        return True
+    from breather.monitor.gnome import shell_on_bus
+
+    return shell_on_bus()
+
+
+def _open_gnome(idle_thresholds: Sequence[float]) -> tuple[WindowSource, IdleSource]:
+    """The GNOME Shell extension's windows and Mutter's idle, each proven by a first read."""
+    from breather.monitor.gnome import open_gnome_windows, open_mutter_idle
+
+    windows = open_gnome_windows()
+    try:
+        idle = open_mutter_idle(idle_thresholds)
+    except BaseException:
+        windows.close()
+        raise
+    return windows, idle
 
 
 def diagnose() -> list[BackendReport]:
