@@ -529,11 +529,9 @@ def running_shell_version(connect: Connect | None = None, run: Run | None = None
             _close_quietly(conn)
         if version:
             return version
-    if shutil.which("gnome-shell") is None:
-        return None
     try:
         result = (run or _run)(["gnome-shell", "--version"])
-    except OSError:
+    except (OSError, subprocess.SubprocessError):  # not installed, or hung
         return None
     match = re.search(r"(\d+(?:\.\w+)*)", result.stdout or "")
     return match.group(1) if match else None
@@ -610,12 +608,9 @@ def _set_enabled(enabled: bool, run: Run) -> str | None:
     what the next log-in reads, so it is written whenever the command did not do it.
     """
     action = "enable" if enabled else "disable"
-    if shutil.which("gnome-extensions"):
-        with contextlib.suppress(OSError, subprocess.SubprocessError):
-            if run(["gnome-extensions", action, EXTENSION_UUID]).returncode == 0:
-                return None
-    if shutil.which("gsettings") is None:
-        return "neither `gnome-extensions` nor `gsettings` is installed"
+    with contextlib.suppress(OSError, subprocess.SubprocessError):  # not installed, or hung
+        if run(["gnome-extensions", action, EXTENSION_UUID]).returncode == 0:
+            return None
     try:
         got = run(["gsettings", "get", "org.gnome.shell", "enabled-extensions"])
         if got.returncode != 0:
@@ -626,6 +621,8 @@ def _set_enabled(enabled: bool, run: Run) -> str | None:
         uuids = [*uuids, EXTENSION_UUID] if enabled else [u for u in uuids if u != EXTENSION_UUID]
         value = "[" + ", ".join(json.dumps(u) for u in uuids) + "]"
         put = run(["gsettings", "set", "org.gnome.shell", "enabled-extensions", value])
+    except FileNotFoundError:
+        return "neither `gnome-extensions` nor `gsettings` is installed"
     except (OSError, subprocess.SubprocessError) as exc:
         return str(exc)
     if put.returncode != 0:
