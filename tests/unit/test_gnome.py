@@ -211,7 +211,22 @@ def test_a_pause_is_measured_when_noticed_and_input_ends_it(bus: FakeSessionBus)
     assert idle.idle_seconds() == pytest.approx(10.05, abs=0.1)
     assert bus.members().count("AddUserActiveWatch") == 1  # armed once per pause
     mutter.fire(mutter.watch("active"))
-    assert idle.idle_seconds() == 0.0
+    mutter.idle_ms = 700  # the hand came back 0.7 s before the sampler looked
+    assert idle.idle_seconds() == pytest.approx(0.7)
+    assert idle.idle_seconds() == 0.0  # typing since, as far as anyone can tell
+    idle.close()
+
+
+def test_one_touch_then_away_again_is_still_a_pause(bus: FakeSessionBus) -> None:
+    mutter = Mutter(bus)
+    idle = gnome.open_mutter_idle([2], bus.connect)
+    mutter.idle_ms = 2000
+    mutter.fire(mutter.watch("idle 2000"))
+    assert idle.idle_seconds() == pytest.approx(2.0, abs=0.1)
+    mutter.fire(mutter.watch("active"))
+    mutter.idle_ms = 3500  # a single touch, then nothing for 3.5 s
+    assert idle.idle_seconds() == pytest.approx(3.5, abs=0.1)
+    assert bus.members().count("AddUserActiveWatch") == 2  # re-armed for the next touch
     idle.close()
 
 

@@ -110,7 +110,8 @@ def wait_until(condition: Callable[[], T], timeout: float, what: str, interval: 
         time.sleep(interval)
 
 
-def _ensure_user() -> pwd.struct_passwd:
+def ensure_user() -> pwd.struct_passwd:
+    """The unprivileged test user, created (without a home) if missing."""
     try:
         return pwd.getpwnam(USER)
     except KeyError:
@@ -150,7 +151,8 @@ class GnomeSession:
         self._spawned: list[subprocess.Popen[Any]] = []
         self._bus: Any = None
         self._remote: Any = None
-        self._user = _ensure_user()
+        self._user = ensure_user()
+        self.install_output = ""
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -168,7 +170,7 @@ class GnomeSession:
             self._start_namespaces()
             self._start_session_bus()
             if self._install:
-                self.run(self._install)
+                self.install_output = self.run(self._install)
             self._install_test_driver()
             self._start_shell()
         except BaseException:
@@ -189,7 +191,7 @@ class GnomeSession:
                 os.kill(self._holder_pid, signal.SIGKILL)  # takes the whole namespace along
         if self._holder is not None:
             with contextlib.suppress(subprocess.TimeoutExpired):
-                self._holder.wait(timeout=10)
+                self._holder.communicate(timeout=10)  # reaps it and closes its pipes
         for process in self._spawned:
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
@@ -249,14 +251,37 @@ class GnomeSession:
         titles: list[str] = json.loads(self._driver("Windows")[0])
         return titles
 
+    def open_window(
+        self, argv: Sequence[str], title: str, env: Mapping[str, str] | None = None, **options: Any
+    ) -> subprocess.Popen[Any]:
+        """Start a client and return once its window titled `title` is up and focused.
+
+        A new window takes focus when it is shown; waiting for that means it can no longer
+        take focus away from a window the test focuses later.
+        """
+        process = self.spawn(argv, env, **options)
+        self.wait_for_window(title)
+        try:
+            wait_until(lambda: self.focused() == title, 5, f"{title!r} to take focus")
+        except SessionError:
+            self.activate(title)  # it did not ask for focus; it is shown all the same
+        return process
+
     def wait_for_window(self, title: str, timeout: float = 20.0) -> None:
         """Wait until a window with exactly this title is mapped."""
         wait_until(lambda: title in self.windows(), timeout, f"a window titled {title!r}")
 
     def activate(self, title: str) -> None:
-        """Focus the window with exactly this title, as a click on it would."""
+        """Focus the window with exactly this title, as a click on it would; returns once
+        the Shell says it has focus."""
         if not self._driver("Activate", "s", (title,))[0]:
             raise SessionError(f"no window titled {title!r}: {self.windows()}")
+        wait_until(lambda: self.focused() == title, 5, f"{title!r} to have focus")
+
+    def focused(self) -> str:
+        """The title of the focused window, "" when none has focus."""
+        title: str = self._driver("Focused")[0]
+        return title
 
     def input(self) -> None:
         """Move the pointer a little: input that ends idleness, as a person's hand would."""
@@ -372,6 +397,9 @@ class GnomeSession:
             return True
 
         wait_until(driver_answers, STARTUP_TIMEOUT, "GNOME Shell and the test extension")
+        # A headless Shell starts in the overview, where windows take no focus; the animation
+        # out of it would move focus to the top window after a test chose one.
+        wait_until(lambda: not self._driver("HideOverview")[0], 10, "the overview to close")
         auth = wait_until(
             lambda: sorted(self.runtime_dir.glob(".mutter-Xwaylandauth.*")), 10, "Xwayland"
         )

@@ -413,9 +413,10 @@ class MutterIdle:
         return f"Mutter IdleMonitor watches at {at}; input is not hooked"
 
     def idle_seconds(self) -> float:
-        """Seconds since the last input, exact from the smallest threshold on, else 0.0."""
+        """Seconds since the last input: exact from the smallest threshold on, and at the
+        read that notices a pause has ended; 0.0 otherwise."""
         _pump(self._conn, "Mutter's IdleMonitor")
-        pause_started = False
+        pause_started = pause_ended = False
         while self._fired:
             message = self._fired.popleft()
             if _is_name_lost(message):
@@ -426,11 +427,19 @@ class MutterIdle:
             if watch == self._active_watch:
                 self._active_watch = None
                 self._events.resumed()
-                pause_started = False
+                pause_started, pause_ended = False, True
             elif watch in self._idle_watches:
                 pause_started = True
         if pause_started:
             self._measure_pause()
+        elif pause_ended:
+            # Read when the sampler comes by, the input may be a second old: say how old,
+            # so tracking puts the person's return where it happened, as on X11.
+            since_input = self._idle_seconds_now()
+            if since_input >= self._events.thresholds[0]:  # touched once, and away again
+                self._measure_pause()
+            else:
+                return since_input
         return self._events.idle_seconds()
 
     def close(self) -> None:
@@ -444,6 +453,14 @@ class MutterIdle:
     def _idle_ms(self) -> int:
         return int(_call(self._conn, self._call_of("GetIdletime"))[0])
 
+    def _idle_seconds_now(self) -> float:
+        from jeepney.wrappers import DBusErrorResponse
+
+        try:
+            return self._idle_ms() / 1000
+        except (DBusErrorResponse, TimeoutError, OSError) as exc:
+            raise SourceLost(f"Mutter's IdleMonitor stopped answering ({exc!s})") from exc
+
     def _measure_pause(self) -> None:
         """A pause reached a threshold: arm the resume watch, then measure the pause.
 
@@ -456,9 +473,9 @@ class MutterIdle:
             if self._active_watch is None:
                 (watch,) = _call(self._conn, self._call_of("AddUserActiveWatch"))
                 self._active_watch = int(watch)
-            idle = self._idle_ms() / 1000
         except (DBusErrorResponse, TimeoutError, OSError) as exc:
             raise SourceLost(f"Mutter's IdleMonitor stopped answering ({exc!s})") from exc
+        idle = self._idle_seconds_now()
         if idle >= self._events.thresholds[0]:
             # Mutter's own measure of this pause: "idle for at least `idle` seconds".
             self._events.idled(idle)
