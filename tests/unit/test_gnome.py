@@ -329,9 +329,16 @@ def test_a_version_that_is_not_one_is_refused() -> None:
 class Commands:
     """gnome-extensions and gsettings, recorded; `gnome_extensions` False: not installed."""
 
-    def __init__(self, *, gnome_extensions: bool = True, enabled: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        gnome_extensions: bool = True,
+        enabled: Sequence[str] = (),
+        user_extensions: bool = True,
+    ) -> None:
         self.gnome_extensions = gnome_extensions
         self.enabled = list(enabled)
+        self.user_extensions = user_extensions
         self.ran: list[list[str]] = []
 
     def __call__(self, argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
@@ -341,6 +348,8 @@ class Commands:
         if argv[0] == "gnome-extensions":
             if not self.gnome_extensions:
                 raise FileNotFoundError(argv[0])
+        elif argv[3] == "disable-user-extensions":
+            out = "false" if self.user_extensions else "true"
         elif argv[1] == "get":
             out = (
                 "[" + ", ".join(f"'{uuid}'" for uuid in self.enabled) + "]"
@@ -364,8 +373,9 @@ def test_install_writes_the_flavour_for_the_release_and_enables_it(tmp_path: Pat
     for item in target.iterdir():
         assert stat.S_IMODE(item.stat().st_mode) == 0o644
     assert stat.S_IMODE((tmp_path / "gnome-shell").stat().st_mode) == 0o700
-    assert commands.ran == [["gnome-extensions", "enable", gnome.EXTENSION_UUID]]
+    assert commands.ran[0] == ["gnome-extensions", "enable", gnome.EXTENSION_UUID]
     assert "log out and in once" in said
+    assert "switched off" not in said
     assert str(target) in said
 
 
@@ -382,6 +392,15 @@ def test_without_gnome_extensions_the_setting_is_written(tmp_path: Path) -> None
         shell_version="43.9", environ={"XDG_DATA_HOME": str(tmp_path)}, run=commands
     )
     assert commands.enabled == ["other@example.org", gnome.EXTENSION_UUID]  # not twice
+
+
+def test_user_extensions_switched_off_are_pointed_out(tmp_path: Path) -> None:
+    said = gnome.install_extension(
+        shell_version="45",
+        environ={"XDG_DATA_HOME": str(tmp_path)},
+        run=Commands(user_extensions=False),
+    )
+    assert "User extensions are switched off" in said
 
 
 def test_remove_disables_and_deletes(tmp_path: Path) -> None:

@@ -87,6 +87,14 @@ def gnome() -> Iterator[GnomeSession]:
         yield g
 
 
+@pytest.fixture
+def bare_gnome() -> Iterator[GnomeSession]:
+    """A headless GNOME Shell without Breather's extension."""
+    _require_gnome()
+    with GnomeSession() as g:
+        yield g
+
+
 class Person:
     """Acts on the desktop and notes when each thing really happened (monotonic seconds)."""
 
@@ -228,3 +236,27 @@ def test_a_gnome_wayland_session_is_reported_and_exported_as_it_happened(
     assert {row["process"] for row in rows if row["app"] == XTERM_APP} == {"xterm"}
     jsonl = gnome.run([*breather, "export", "--format", "jsonl"]).splitlines()
     assert [json.loads(line)["title"] for line in jsonl] == [row["title"] for row in rows]
+
+
+def test_installed_while_gnome_runs_it_asks_for_one_log_in(bare_gnome: GnomeSession) -> None:
+    breather = [sys.executable, "-m", "breather", "--data-dir", str(bare_gnome.work / "data")]
+    said = bare_gnome.run([*breather, "install-gnome-extension"])
+    assert "log out and in once" in said
+    # A running Shell cannot load a new extension on Wayland; the setting waits for next time.
+    enabled = bare_gnome.run(["gsettings", "get", "org.gnome.shell", "enabled-extensions"])
+    assert "breather@breather.github.io" in enabled
+
+    track = subprocess.run(
+        bare_gnome.command([*breather, "track"]),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert track.returncode == 1
+    first = track.stderr.splitlines()[0]
+    assert first == (
+        "breather: cannot see the desktop: GNOME Shell does not have Breather's extension "
+        "enabled: run `breather install-gnome-extension`, then log out and in once"
+    ), track.stderr
+    assert "Traceback" not in track.stderr

@@ -140,14 +140,15 @@ def _pump(conn: Any, what: str) -> None:
         raise SourceLost(f"the session bus closed the connection to {what}") from exc
 
 
-def _is_name_lost(message: Any) -> bool:
-    return message.header.fields.get(_member_field()) == "NameOwnerChanged" and not message.body[2]
-
-
-def _member_field() -> Any:
+def _member(message: Any) -> str:
     from jeepney.low_level import HeaderFields
 
-    return HeaderFields.member
+    return str(message.header.fields.get(HeaderFields.member, ""))
+
+
+def _is_name_lost(message: Any) -> bool:
+    """Whether `message` says a watched name's owner left the bus (new owner "")."""
+    return _member(message) == "NameOwnerChanged" and not message.body[2]
 
 
 def _close_quietly(conn: Any) -> None:
@@ -191,7 +192,6 @@ class _Focus:
 
     window: WindowInfo | None
     fullscreen: bool = False
-    client: str = ""
 
 
 def _process_info(pid: int) -> tuple[str, str]:
@@ -231,7 +231,7 @@ class GnomeShellWindows:
 
         self._conn = conn
         self._pids: dict[int, tuple[str, str]] = {}
-        # Only the newest focus matters, and the Shell quitting must not be pushed out.
+        # Bounded: only the newest focus matters, and nothing follows the Shell quitting.
         self._changes: collections.deque[Any] = collections.deque(maxlen=64)
         self._closed = False
         address = DBusAddress(
@@ -315,7 +315,7 @@ class GnomeShellWindows:
             message = self._changes.popleft()
             if _is_name_lost(message):
                 raise SourceLost("GNOME Shell has quit")
-            if message.header.fields.get(_member_field()) == FOCUS_SIGNAL:
+            if _member(message) == FOCUS_SIGNAL:
                 self._focus = self._parse(message.body[0])
 
     def _parse(self, text: str) -> _Focus:
@@ -334,7 +334,6 @@ class GnomeShellWindows:
         return _Focus(
             WindowInfo(app, title, process, exe),
             fullscreen=bool(data.get("fullscreen")),
-            client=str(data.get("client") or ""),
         )
 
     def _process(self, pid: int) -> tuple[str, str]:
@@ -379,17 +378,12 @@ class MutterIdle:
     def __init__(self, conn: Any, idle_thresholds: Sequence[float]) -> None:
         """Register the watches; raises BackendUnavailable if Mutter's IdleMonitor does not
         answer a first GetIdletime, and ValueError without a threshold."""
-        from jeepney import DBusAddress, new_method_call
         from jeepney.wrappers import DBusErrorResponse
 
         self._conn = conn
         self._events = IdleFromEvents(idle_thresholds)
         self._fired: collections.deque[Any] = collections.deque()
         self._closed = False
-        address = DBusAddress(IDLE_PATH, bus_name=IDLE_BUS_NAME, interface=IDLE_INTERFACE)
-        self._call_of: Callable[..., Any] = lambda method, *args: new_method_call(
-            address, method, "t" if args else None, args
-        )
         self._idle_watches: dict[int, float] = {}
         self._active_watch: int | None = None
         try:
@@ -397,14 +391,17 @@ class MutterIdle:
             _subscribe(conn, IDLE_INTERFACE, "WatchFired", IDLE_PATH, self._fired)
             idle_ms = self._idle_ms()  # the first real call: Mutter is there and answers
             for threshold in self._events.thresholds:
-                (watch,) = _call(conn, self._call_of("AddIdleWatch", round(threshold * 1000)))
+                milliseconds = round(threshold * 1000)
+                (watch,) = _call(conn, _idle_monitor("AddIdleWatch", "t", milliseconds))
                 self._idle_watches[int(watch)] = threshold
         except DBusErrorResponse as exc:
             self._remove_watches()
             raise BackendUnavailable(f"Mutter's IdleMonitor does not answer ({exc.name})") from exc
         except (TimeoutError, OSError) as exc:
             raise BackendUnavailable(f"Mutter's IdleMonitor did not answer ({exc!s})") from exc
-        if idle_ms / 1000 >= self._events.thresholds[0]:  # already in a pause: no watch fires
+        if idle_ms / 1000 >= self._events.thresholds[0]:
+            # Already in a pause: measure it now; Mutter does not promise to fire a watch
+            # whose time has already passed.
             self._measure_pause()
 
     def describe(self) -> str:
@@ -421,7 +418,7 @@ class MutterIdle:
             message = self._fired.popleft()
             if _is_name_lost(message):
                 raise SourceLost("Mutter's IdleMonitor has quit (GNOME Shell ended)")
-            if message.header.fields.get(_member_field()) != "WatchFired":
+            if _member(message) != "WatchFired":
                 continue
             watch = int(message.body[0])
             if watch == self._active_watch:
@@ -451,7 +448,7 @@ class MutterIdle:
         _close_quietly(self._conn)
 
     def _idle_ms(self) -> int:
-        return int(_call(self._conn, self._call_of("GetIdletime"))[0])
+        return int(_call(self._conn, _idle_monitor("GetIdletime"))[0])
 
     def _idle_seconds_now(self) -> float:
         from jeepney.wrappers import DBusErrorResponse
@@ -471,7 +468,7 @@ class MutterIdle:
 
         try:
             if self._active_watch is None:
-                (watch,) = _call(self._conn, self._call_of("AddUserActiveWatch"))
+                (watch,) = _call(self._conn, _idle_monitor("AddUserActiveWatch"))
                 self._active_watch = int(watch)
         except (DBusErrorResponse, TimeoutError, OSError) as exc:
             raise SourceLost(f"Mutter's IdleMonitor stopped answering ({exc!s})") from exc
@@ -483,16 +480,21 @@ class MutterIdle:
             self._events.resumed()
 
     def _remove_watches(self) -> None:
-        from jeepney import DBusAddress, new_method_call
-
-        address = DBusAddress(IDLE_PATH, bus_name=IDLE_BUS_NAME, interface=IDLE_INTERFACE)
         watches = [*self._idle_watches, *([self._active_watch] if self._active_watch else [])]
         self._idle_watches.clear()
         self._active_watch = None
         for watch in watches:
             # The watches die with our connection anyway; removing them is good manners.
             with contextlib.suppress(Exception):
-                _call(self._conn, new_method_call(address, "RemoveWatch", "u", (watch,)))
+                _call(self._conn, _idle_monitor("RemoveWatch", "u", watch))
+
+
+def _idle_monitor(method: str, signature: str | None = None, *body: Any) -> Any:
+    """A method call to Mutter's IdleMonitor."""
+    from jeepney import DBusAddress, new_method_call
+
+    address = DBusAddress(IDLE_PATH, bus_name=IDLE_BUS_NAME, interface=IDLE_INTERFACE)
+    return new_method_call(address, method, signature, body)
 
 
 def open_mutter_idle(
@@ -601,6 +603,11 @@ def install_extension(
         )
     else:
         said.append("It is enabled.")
+    if _user_extensions_off(run):
+        said.append(
+            "User extensions are switched off in GNOME (the Extensions app, or "
+            "`gsettings set org.gnome.shell disable-user-extensions false`, turns them on)."
+        )
     if major not in supported:
         said.append(
             f"GNOME {major} is not among the releases it was made for "
@@ -645,6 +652,15 @@ def _set_enabled(enabled: bool, run: Run) -> str | None:
     if put.returncode != 0:
         return (put.stderr or "gsettings failed").strip().splitlines()[0]
     return None
+
+
+def _user_extensions_off(run: Run) -> bool:
+    """Whether GNOME is set to load no user extensions at all."""
+    try:
+        got = run(["gsettings", "get", "org.gnome.shell", "disable-user-extensions"])
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return got.returncode == 0 and got.stdout.strip() == "true"
 
 
 def _parse_string_list(text: str) -> list[str]:
