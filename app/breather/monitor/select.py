@@ -44,9 +44,12 @@ def open_desktop(
 
 
 def _gnome_on_wayland() -> bool:
-    """A Wayland session whose compositor is GNOME Shell (by name, else on the bus)."""
-    wayland = os.environ.get("WAYLAND_DISPLAY") or os.environ.get("XDG_SESSION_TYPE") == "wayland"
-    if not wayland:
+    """A Wayland session whose compositor is GNOME Shell (by name, else on the bus).
+
+    WAYLAND_DISPLAY decides, as it does for every Wayland client; XDG_SESSION_TYPE can say
+    "wayland" in a process that has no Wayland display (a nested X11 desktop, a service).
+    """
+    if not os.environ.get("WAYLAND_DISPLAY"):
         return False
     desktops = os.environ.get("XDG_CURRENT_DESKTOP", "").upper().split(":")
     if "GNOME" in desktops:
