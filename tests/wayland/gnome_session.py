@@ -235,6 +235,11 @@ class GnomeSession:
             raise SessionError(f"{' '.join(argv)} failed ({result.returncode}): {result.stderr}")
         return result.stdout
 
+    def give(self, *paths: Path) -> None:
+        """Make files the test made the test user's."""
+        for path in paths:
+            os.chown(path, self._user.pw_uid, self._user.pw_gid)
+
     @staticmethod
     def pid_in_session(process: subprocess.Popen[Any], timeout: float = 5.0) -> int:
         """The pid (as seen from here) of the program `spawn` started in `process`.

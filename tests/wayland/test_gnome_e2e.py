@@ -13,6 +13,7 @@ import io
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -52,11 +53,12 @@ def _unusable(reason: str) -> None:
 
 def _require_gnome() -> None:
     """Skip (fail under CI) unless GNOME Shell, the clients and root are all here."""
-    missing = missing_requirements() + [t for t in CLIENTS if not _on_path(t)]
+    missing = missing_requirements() + [t for t in CLIENTS if shutil.which(t) is None]
     if missing:
+        packages = f" (Debian packages: {PACKAGES} xterm gtk-3-examples)"
+        only_root = all(item.startswith("root") for item in missing)
         _unusable(
-            f"the GNOME end-to-end test needs {', '.join(missing)} "
-            f"(Debian packages: {PACKAGES} xterm gtk-3-examples)"
+            f"the GNOME end-to-end test needs {', '.join(missing)}{'' if only_root else packages}"
         )
     user = ensure_user()
     probe = subprocess.run(
@@ -71,12 +73,6 @@ def _require_gnome() -> None:
             f"the test user {USER} cannot run {sys.executable} ({probe.stderr.strip()}); "
             "make .venv from a Python every user can run, such as /usr/bin/python3"
         )
-
-
-def _on_path(program: str) -> bool:
-    import shutil
-
-    return shutil.which(program) is not None
 
 
 @pytest.fixture
@@ -142,12 +138,12 @@ def test_a_gnome_wayland_session_is_reported_and_exported_as_it_happened(
 ) -> None:
     assert "log out and in once" in gnome.install_output
     data = gnome.work / "data"
-    gnome.run(["mkdir", "-m", "700", str(data)])
+    data.mkdir(mode=0o700)
     config = data / "breather.toml"
-    gnome.run(
-        ["sh", "-c", f'printf \'[tracking]\\ninterval = "1s"\\nidle_after = "{IDLE_AFTER}s"\\n\''
-         f" > {config}"]
-    )  # fmt: skip
+    config.write_text(
+        f'[tracking]\ninterval = "1s"\nidle_after = "{IDLE_AFTER}s"\n', encoding="utf-8"
+    )
+    gnome.give(data, config)
     breather = [sys.executable, "-m", "breather", "--data-dir", str(data), "--config", str(config)]
 
     wayland_qt = {"QT_QPA_PLATFORM": "wayland"}
