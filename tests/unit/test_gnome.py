@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
 import time
@@ -457,3 +458,15 @@ def test_the_command_prints_one_line_when_it_cannot(
     monkeypatch.setattr(gnome, "install_extension", refuse)
     assert cli.main(["--data-dir", str(tmp_path), "install-gnome-extension"]) == 1
     assert capsys.readouterr().err == "breather: GNOME Shell was not found\n"
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node, to parse JavaScript")
+@pytest.mark.parametrize(("flavour", "suffix"), [("legacy", ".js"), ("esm", ".mjs")])
+def test_each_flavour_is_valid_javascript(flavour: str, suffix: str, tmp_path: Path) -> None:
+    # GNOME 45+ is not on this test machine: parsing is the check the ES module flavour gets.
+    copy = tmp_path / f"extension{suffix}"
+    copy.write_text(_extension(flavour), encoding="utf-8")
+    result = subprocess.run(
+        ["node", "--check", str(copy)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
