@@ -72,6 +72,7 @@ set -e
 mount -t tmpfs -o mode=1777 none /tmp
 mkdir -m 1777 /tmp/.X11-unix /tmp/.ICE-unix
 ip link set lo up 2>/dev/null || true
+mkdir -p /run/systemd
 mount -t tmpfs -o mode=755 none /run/systemd
 mkdir -p /run/dbus
 mount -t tmpfs -o mode=755 none /run/dbus
@@ -346,7 +347,10 @@ class GnomeSession:
 
     def _start_namespaces(self) -> None:
         self._holder = subprocess.Popen(
-            ["unshare", "--mount", "--net", "--pid", "--fork", "--mount-proc",
+            # If this test process dies without stopping the session, unshare and then the
+            # namespace's first process get SIGKILL: nothing is left running.
+            ["setpriv", "--pdeathsig=KILL", "--",
+             "unshare", "--mount", "--net", "--pid", "--fork", "--mount-proc", "--kill-child",
              "--propagation", "private", "bash", "-c", NAMESPACE_SETUP],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -408,6 +412,7 @@ class GnomeSession:
         auth = wait_until(
             lambda: sorted(self.runtime_dir.glob(".mutter-Xwaylandauth.*")), 10, "Xwayland"
         )
+        # /tmp is the namespace's own, so the first display number, Mutter's first choice, is free.
         self.env.update(
             {"WAYLAND_DISPLAY": WAYLAND_DISPLAY, "DISPLAY": ":0", "XAUTHORITY": str(auth[0])}
         )
