@@ -255,8 +255,7 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
         if boundaries is not None:
             boundaries.close()
         windows.close()
-        if idle is not windows:  # type: ignore[comparison-overlap]  # X11 is both
-            idle.close()
+        idle.close()  # often the same object as windows (X11): closing twice is safe
         store.close()
     if ended:
         _say(f"stopped: {ended}; everything up to then is saved")
