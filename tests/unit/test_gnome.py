@@ -470,3 +470,40 @@ def test_each_flavour_is_valid_javascript(flavour: str, suffix: str, tmp_path: P
         ["node", "--check", str(copy)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+# -- choosing the backend ------------------------------------------------------------------
+
+
+def test_gnome_on_wayland_is_tracked_through_gnome_and_told_the_thresholds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from breather.monitor import select
+
+    opened: dict[str, object] = {}
+    monkeypatch.setattr(gnome, "open_gnome_windows", lambda: opened.setdefault("windows", "w"))
+    monkeypatch.setattr(
+        gnome, "open_mutter_idle", lambda thresholds: opened.setdefault("idle", tuple(thresholds))
+    )
+    monkeypatch.setattr(gnome, "shell_on_bus", lambda: True)
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "ubuntu:GNOME")
+    assert select.open_desktop(idle_thresholds=[10, 2]) == ("w", (10, 2))
+    monkeypatch.delenv("XDG_CURRENT_DESKTOP")  # not named: GNOME Shell on the bus tells
+    opened.clear()
+    assert select.open_desktop() == ("w", select.FALLBACK_IDLE_THRESHOLDS)
+
+
+def test_an_x11_session_with_gnome_named_stays_on_x11(monkeypatch: pytest.MonkeyPatch) -> None:
+    from breather.monitor import select
+
+    def not_here(*_: object) -> object:
+        raise AssertionError("GNOME's backend must not be opened without a Wayland display")
+
+    monkeypatch.setattr(gnome, "open_gnome_windows", not_here)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("XDG_SESSION_TYPE", "wayland")  # leaked from a Wayland session
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "GNOME")
+    monkeypatch.setenv("DISPLAY", "")
+    with pytest.raises(BackendUnavailable, match="DISPLAY is not set"):
+        select.open_desktop()
