@@ -135,16 +135,23 @@ def hold_with_input(desktop: Desktop, prompt: int, seconds: float) -> None:
         time.sleep(0.25)
 
 
-def wait_for_prompt(desktop: Desktop, timeout: float, what: str) -> int:
+def wait_for_window(
+    desktop: Desktop, wanted: Callable[[int], bool], timeout: float, what: str
+) -> int:
+    """Keep the person busy (so the time counts) until one of Breather's windows is `wanted`."""
     deadline = time.monotonic() + timeout
     while True:
-        windows = prompt_windows(desktop)
+        windows = [window for window in prompt_windows(desktop) if wanted(window)]
         if windows:
             return windows[0]
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-        desktop.input()  # the person is busy in the app, so the time counts
+        desktop.input()
         time.sleep(0.25)
+
+
+def wait_for_prompt(desktop: Desktop, timeout: float, what: str) -> int:
+    return wait_for_window(desktop, lambda _window: True, timeout, what)
 
 
 def seed_use(data: Path, app: str, title: str, seconds: float) -> None:
@@ -223,16 +230,10 @@ def test_the_crisis_link_steps_a_break_aside_at_once(
         "[breaks.movement]\nenabled = false\n\n[intention]\ncategories = []\n"
     )
     app.wait_ready()
-    # Work until the break is due, then pause typing: the break window comes up.
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        desktop.input()
-        time.sleep(0.25)
-    screen = wait_until(
-        lambda: [w for w in prompt_windows(desktop) if _size(desktop, w)[0] >= 1280],
-        30,
-        "the full-screen break",
-    )[0]
+    # Work until the break is due: it starts at a pause in typing, or after a short wait.
+    screen = wait_for_window(
+        desktop, lambda w: _size(desktop, w)[0] >= 1280, 120, "the full-screen break"
+    )
     xdotool(desktop, "key", "alt+h")  # "Need to talk to someone?"
     wait_until(lambda: screen not in prompt_windows(desktop), 5, "the break to step aside")
     support = wait_until(lambda: prompt_windows(desktop), 5, "the Support page in front")[0]

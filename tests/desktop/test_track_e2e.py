@@ -113,6 +113,9 @@ def test_a_real_session_is_reported_and_exported_as_it_happened(
     chat = open_window("Chat", "Emoji ☕ café 🎉 — Chat", program="chat")
     person = Person(desktop)
     person.focus(notes)
+    # The person is at the keyboard when tracking starts: opening three windows on a busy
+    # machine can take longer than IDLE_AFTER, which would make the start look like a pause.
+    desktop.input()
     tracker = start_tracker()
     started = time.monotonic()
     person.work(6)

@@ -76,6 +76,8 @@ def test_the_wheel_holds_the_package_its_resources_and_migrations(wheel: Path) -
         "breather/resources/categories.toml",
         "breather/resources/breather.toml",
         "breather/resources/icons/breather.svg",
+        "breather/resources/gnome-shell-extension/legacy/extension.js",
+        "breather/resources/gnome-shell-extension/esm/metadata.json",
         "breather/store/migrations/env.py",
         "breather/store/migrations/versions/0001_initial.py",
     ):

@@ -49,6 +49,8 @@ def wayland(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-1")
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.setattr(wayland_idle, "WaylandIdle", Idle)
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "sway")
+    monkeypatch.setattr("breather.monitor.gnome.shell_on_bus", lambda *args, **kwargs: False)
     return monkeypatch
 
 
@@ -84,7 +86,10 @@ def test_a_backend_that_fails_its_first_read_is_closed_and_skipped(
 def test_no_native_backend_says_why_each_failed(wayland: pytest.MonkeyPatch) -> None:
     wayland.setattr(wlroots, "open_wlroots", unavailable("no wlroots window list"))
     wayland.setattr(kde, "open_kwin", unavailable("KWin is not running"))
-    with pytest.raises(BackendUnavailable, match="no wlroots window list; KWin is not running"):
+    with pytest.raises(
+        BackendUnavailable,
+        match="wlroots windows: no wlroots window list; kwin windows: KWin is not running",
+    ):
         select.open_desktop(idle_thresholds=(180.0,))
 
 
@@ -95,7 +100,7 @@ def test_without_idle_notifications_idle_reads_as_zero(wayland: pytest.MonkeyPat
     assert idle.idle_seconds() == 0.0
 
 
-def test_xwayland_is_the_fallback_while_the_compositor_has_no_native_backend(
+def test_xwayland_alone_is_not_taken_for_seeing_the_desktop(
     wayland: pytest.MonkeyPatch,
 ) -> None:
     from breather.monitor.x11 import desktop as x11
@@ -105,5 +110,5 @@ def test_xwayland_is_the_fallback_while_the_compositor_has_no_native_backend(
     wayland.setattr(kde, "open_kwin", unavailable("KWin is not running"))
     xwayland = Windows("x11")
     wayland.setattr(x11, "open_x11", lambda: xwayland)
-    windows, idle = select.open_desktop(idle_thresholds=(180.0,))
-    assert windows is xwayland and idle is xwayland
+    with pytest.raises(BackendUnavailable, match="Xwayland would see only X11 apps"):
+        select.open_desktop(idle_thresholds=(180.0,))

@@ -1,7 +1,11 @@
 """A native Wayland test window (Qt, QT_QPA_PLATFORM=wayland) that retitles itself on request.
 
-Usage: qt_client.py APP_ID TITLE. The app id is Qt's desktop file name. Prints "shown" once
-the window is mapped; each line on stdin, a JSON object {"title": "…"}, retitles it.
+    QT_QPA_PLATFORM=wayland python qt_client.py APP_ID TITLE
+
+The app id is the Wayland xdg_toplevel app_id (Qt's desktop file name). It prints "shown"
+once the window is mapped. Each line on stdin retitles it: a JSON object {"title": "…"}, or
+the new title as plain text. The window closes when stdin closes, so it never outlives the
+test that started it.
 """
 
 from __future__ import annotations
@@ -14,9 +18,13 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel
 
 
-def main() -> int:
-    app_id, title = sys.argv[1], sys.argv[2]
-    app = QApplication(sys.argv[:1])
+def main(argv: list[str]) -> int:
+    """Show the window until stdin closes."""
+    if len(argv) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    app_id, title = argv[1], argv[2]
+    app = QApplication(argv[:1])
     QGuiApplication.setDesktopFileName(app_id)
     window = QLabel(app_id)
     window.setWindowTitle(title)
@@ -24,25 +32,25 @@ def main() -> int:
     window.show()
 
     def announce() -> None:
-        if window.windowHandle() is not None and window.windowHandle().isExposed():
+        handle = window.windowHandle()
+        if handle is not None and handle.isExposed():
             print("shown", QGuiApplication.platformName(), flush=True)
         else:
             QTimer.singleShot(20, announce)
 
-    def command() -> None:
-        line = sys.stdin.readline()
+    def read_title() -> None:
+        line = sys.stdin.buffer.readline().decode("utf-8")
         if not line:
             app.quit()
             return
-        request = json.loads(line)
-        if "title" in request:
-            window.setWindowTitle(request["title"])
+        text = line.rstrip("\n")
+        window.setWindowTitle(json.loads(text)["title"] if text.startswith("{") else text)
 
     notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
-    notifier.activated.connect(command)
+    notifier.activated.connect(read_title)
     QTimer.singleShot(0, announce)
     return app.exec()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv))

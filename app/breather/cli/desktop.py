@@ -1,4 +1,5 @@
-"""`breather autostart` and `install-desktop-entry`: fitting Breather into the desktop."""
+"""`breather autostart`, `install-desktop-entry` and `install-gnome-extension`: fitting
+Breather into the desktop."""
 
 from __future__ import annotations
 
@@ -34,7 +35,16 @@ def add_commands(sub: Subcommands) -> dict[str, Handler]:
         "($XDG_DATA_HOME, usually ~/.local/share) that start this installation.",
     )
     entry.add_argument("--remove", action="store_true", help="take them out again")
-    return {"autostart": cmd_autostart, "install-desktop-entry": cmd_install_desktop_entry}
+    gnome = sub.add_parser(
+        "install-gnome-extension",
+        help="let Breather see windows on GNOME (Wayland): install its GNOME Shell extension",
+    )
+    gnome.add_argument("--remove", action="store_true", help="disable and delete it instead")
+    return {
+        "autostart": cmd_autostart,
+        "install-desktop-entry": cmd_install_desktop_entry,
+        "install-gnome-extension": cmd_install_gnome_extension,
+    }
 
 
 def cmd_autostart(args: argparse.Namespace, paths: Paths) -> int:
@@ -96,4 +106,15 @@ def cmd_install_desktop_entry(args: argparse.Namespace, paths: Paths) -> int:
         return EXIT_PROBLEM
     print(f"Breather is in your applications menu: {written[-1]}")
     print(f"icons: {len(written) - 1} files under {data / 'icons' / 'hicolor'}")
+    return EXIT_OK
+
+
+def cmd_install_gnome_extension(args: argparse.Namespace, paths: Paths) -> int:
+    from breather.monitor.gnome import ExtensionInstallError, install_extension
+
+    try:
+        print(install_extension(remove=args.remove))
+    except ExtensionInstallError as why:
+        say(str(why))
+        return EXIT_PROBLEM
     return EXIT_OK

@@ -112,6 +112,7 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
         if boundaries is not None:
             boundaries.close()
         windows.close()
+        idle.close()  # often the same object as windows (X11): closing twice is safe
         store.close()
     if ended:
         say(f"stopped: {ended}; everything up to then is saved")
@@ -154,12 +155,13 @@ def _start_boundaries(
 
 
 def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
-    from breather.monitor.select import BackendReport, diagnose
+    from breather.monitor.select import BackendReport, chosen, diagnose
     from breather.notify.freedesktop import diagnose as diagnose_notifications
     from breather.settings.model import load_settings
     from breather.ui.platform_check import chosen_platform, platform_problem
 
-    reports = diagnose()
+    settings, problems = load_settings(paths.config_file)
+    reports = diagnose(settings.idle_thresholds())
     reports.append(BackendReport("notifications", *diagnose_notifications()))
     qt_problem = platform_problem()
     qt_works = f"Qt's {chosen_platform()} platform plugin loads"
@@ -169,12 +171,15 @@ def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
     for report in reports:
         mark = "ok " if report.works else "no "
         print(f"  {mark} {report.name:<{width}}  {report.detail}")
-    _settings_found, problems = load_settings(paths.config_file)
+    windows, idle = chosen(reports)
+    print(f"\nTracking uses: windows from {windows or 'nothing'}, idle from {idle or 'nothing'}")
+    if windows is None and any(r.name == "gnome windows" for r in reports):
+        print("To fix it: breather install-gnome-extension, then log out and in once.")
     print("\nFiles:")
     print(f"  data   {paths.data_dir}")
     state = f"{len(problems)} problem(s), see `breather config check`" if problems else "OK"
     exists = paths.config_file.exists()
     print(f"  config {paths.config_file} ({state if exists else 'not there: defaults'})")
     print(f"  db     {paths.db_url}")
-    tracking_works = any(r.works for r in reports if r.name == "x11 windows")
-    return EXIT_OK if tracking_works and qt_problem is None else EXIT_PROBLEM
+    works = windows is not None and idle is not None and qt_problem is None
+    return EXIT_OK if works else EXIT_PROBLEM

@@ -1,22 +1,45 @@
-"""Choosing the desktop backend at run time, and explaining the choice for `breather doctor`."""
+"""Choosing the desktop backend at run time, and explaining the choice for `breather doctor`.
+
+A backend counts as working only once it has really read the desktop: binding a Wayland
+global or owning a bus name is not enough (peers chose a backend that then saw nothing). On
+a Wayland session the order is the compositor's own way (GNOME Shell's extension, wlroots'
+window list, a KWin script); X11 through Xwayland sees only X11 apps and no idle, so it is
+never taken for working there: `open_desktop` says why instead of tracking a part of the day
+as if it were all of it.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from breather.monitor.base import BackendUnavailable, IdleSource, SourceLost, WindowSource
+
+Role = Literal["windows", "idle", "session", "other"]
 
 
 @dataclass(frozen=True, slots=True)
 class BackendReport:
-    """Whether one backend works here, and in a sentence why (not)."""
+    """Whether one backend works here, and in a sentence why (not). `role` says what it
+    reads: `breather doctor` passes only when some windows and some idle backend work."""
 
     name: str
     works: bool
     detail: str
+    role: Role = "other"
+
+
+def session_kind(environ: dict[str, str] | None = None) -> str:
+    """ "wayland", "x11" or the platform's own name, as far as the environment tells."""
+    env = os.environ if environ is None else environ
+    if not sys.platform.startswith("linux"):
+        return sys.platform
+    if env.get("WAYLAND_DISPLAY"):
+        return "wayland"
+    return "x11" if env.get("DISPLAY") else "none"
 
 
 def open_desktop(idle_thresholds: Sequence[float]) -> tuple[WindowSource, IdleSource]:
@@ -24,27 +47,97 @@ def open_desktop(idle_thresholds: Sequence[float]) -> tuple[WindowSource, IdleSo
 
     `idle_thresholds` are the idle times (seconds) the caller compares with (see
     `Settings.idle_thresholds`); desktops that announce idleness instead of answering "how
-    long?" (Wayland) are asked about exactly these.
+    long?" (Wayland, GNOME) are asked about exactly these.
     """
-    if os.environ.get("WAYLAND_DISPLAY"):
-        try:
-            return _open_wayland(idle_thresholds)
-        except BackendUnavailable:
-            if not os.environ.get("DISPLAY"):
-                raise
-            # No native backend for this compositor yet (GNOME): X11 apps under Xwayland
-            # are still seen, as before.
-    if sys.platform.startswith("linux") or "DISPLAY" in os.environ:
+    kind = session_kind()
+    if kind == "wayland":
+        return _open_wayland(idle_thresholds)
+    if kind == "x11":
         from breather.monitor.x11.desktop import open_x11
 
         desktop = open_x11()
         return desktop, desktop
-    raise BackendUnavailable(
-        f"Breather tracks X11 desktops so far; {sys.platform} is not supported yet"
-    )
+    if kind == "none":
+        raise BackendUnavailable("no desktop session here (neither WAYLAND_DISPLAY nor DISPLAY)")
+    raise BackendUnavailable(f"Breather tracks Linux desktops so far; {kind} is not supported yet")
 
 
-class _UnknownIdle:
+def gnome_session() -> bool:
+    """A Wayland session whose compositor is GNOME Shell (by name, else on the bus)."""
+    desktops = os.environ.get("XDG_CURRENT_DESKTOP", "").upper().split(":")
+    if "GNOME" in desktops:
+        return True
+    from breather.monitor.gnome import shell_on_bus
+
+    return shell_on_bus()
+
+
+def _window_openers() -> list[tuple[str, Callable[[], WindowSource]]]:
+    """The Wayland window backends to try here, in order."""
+    from breather.monitor.gnome import open_gnome_windows
+    from breather.monitor.kde import open_kwin
+    from breather.monitor.wayland.wlroots import open_wlroots
+
+    openers: list[tuple[str, Callable[[], WindowSource]]] = [
+        ("wlroots windows", open_wlroots),
+        ("kwin windows", open_kwin),
+    ]
+    if gnome_session():
+        openers.insert(0, ("gnome windows", open_gnome_windows))
+    return openers
+
+
+def _first_read(opener: Callable[[], WindowSource]) -> WindowSource:
+    """Open a window source and prove it with one real read."""
+    source = opener()
+    try:
+        source.active_window()
+    except SourceLost as lost:
+        source.close()
+        raise BackendUnavailable(str(lost)) from None
+    return source
+
+
+def _idle_openers(
+    idle_thresholds: Sequence[float],
+) -> list[tuple[str, Callable[[], IdleSource]]]:
+    from breather.monitor.wayland.idle import WaylandIdle
+
+    openers: list[tuple[str, Callable[[], IdleSource]]] = [
+        ("wayland idle", lambda: WaylandIdle(idle_thresholds))
+    ]
+    if gnome_session():
+        from breather.monitor.gnome import open_mutter_idle
+
+        openers.insert(0, ("mutter idle", lambda: open_mutter_idle(idle_thresholds)))
+    return openers
+
+
+def _open_wayland(idle_thresholds: Sequence[float]) -> tuple[WindowSource, IdleSource]:
+    reasons: list[str] = []
+    windows: WindowSource | None = None
+    for name, opener in _window_openers():
+        try:
+            windows = _first_read(opener)
+            break
+        except BackendUnavailable as why:
+            reasons.append(f"{name}: {why}")
+    if windows is None:
+        raise BackendUnavailable(
+            "no native Wayland window source works here ("
+            + "; ".join(reasons)
+            + "); X11 through Xwayland would see only X11 apps and no idle"
+        )
+    for name, idle_opener in _idle_openers(idle_thresholds):
+        try:
+            return windows, idle_opener()
+        except BackendUnavailable as why:
+            reasons.append(f"{name}: {why}")
+    # Windows without idle still count the day; `doctor` says that time away cannot be told.
+    return windows, UnknownIdle("; ".join(reasons))
+
+
+class UnknownIdle:
     """Idle time where the desktop cannot tell: always 0.0 (the person counts as present)."""
 
     name = "no idle"
@@ -59,72 +152,92 @@ class _UnknownIdle:
         pass
 
 
-def _open_wayland(idle_thresholds: Sequence[float]) -> tuple[WindowSource, IdleSource]:
-    """Windows from wlroots' toplevel list, else KWin; idle from the compositor's notifications.
-
-    A window backend counts only once it has really read the desktop (binding a global or
-    owning a bus name is not enough): the first that does is used.
-    """
-    from breather.monitor.kde import open_kwin
-    from breather.monitor.wayland.idle import WaylandIdle
-    from breather.monitor.wayland.wlroots import open_wlroots
-
-    reasons: list[str] = []
-    windows: WindowSource | None = None
-    for opener in (open_wlroots, open_kwin):
-        try:
-            candidate = opener()
-        except BackendUnavailable as why:
-            reasons.append(str(why))
-            continue
-        try:
-            candidate.active_window()
-        except SourceLost as lost:
-            candidate.close()
-            reasons.append(str(lost))
-            continue
-        windows = candidate
-        break
-    if windows is None:
-        raise BackendUnavailable("; ".join(reasons))
-    idle: IdleSource
-    try:
-        idle = WaylandIdle(idle_thresholds)
-    except BackendUnavailable as why:
-        idle = _UnknownIdle(str(why))
-    return windows, idle
+def diagnose(idle_thresholds: Sequence[float] = (180.0,)) -> list[BackendReport]:
+    """One report per backend Breather knows for this session, tried for real."""
+    kind = session_kind()
+    detail = {
+        "wayland": f"Wayland ({os.environ.get('XDG_CURRENT_DESKTOP') or 'desktop unnamed'})",
+        "x11": f"X11 (display {os.environ.get('DISPLAY', '')})",
+        "none": "no desktop session (neither WAYLAND_DISPLAY nor DISPLAY is set)",
+    }.get(kind, kind)
+    reports = [BackendReport("session", kind in ("wayland", "x11"), detail, "session")]
+    if kind == "wayland":
+        reports += _diagnose_wayland(idle_thresholds)
+    reports += _diagnose_x11(xwayland=kind == "wayland")
+    reports.append(BackendReport("demo", True, "scripted windows for `breather track --demo`"))
+    return reports
 
 
-def diagnose() -> list[BackendReport]:
-    """One report per backend Breather knows, tried for real."""
+def _diagnose_wayland(idle_thresholds: Sequence[float]) -> list[BackendReport]:
     reports: list[BackendReport] = []
+    for name, opener in _window_openers():
+        try:
+            source = _first_read(opener)
+        except BackendUnavailable as why:
+            reports.append(BackendReport(name, False, str(why), "windows"))
+            continue
+        try:
+            reports.append(BackendReport(name, True, _describe(source), "windows"))
+        finally:
+            source.close()
+    for name, idle_opener in _idle_openers(idle_thresholds):
+        try:
+            idle = idle_opener()
+        except BackendUnavailable as why:
+            reports.append(BackendReport(name, False, str(why), "idle"))
+            continue
+        try:
+            reports.append(BackendReport(name, True, _describe(idle), "idle"))
+        finally:
+            idle.close()
+    return reports
+
+
+def _diagnose_x11(*, xwayland: bool) -> list[BackendReport]:
+    label = "x11 via xwayland" if xwayland else "x11"
     try:
         from breather.monitor.x11.desktop import open_x11
 
         desktop = open_x11()
     except BackendUnavailable as why:
-        reports.append(BackendReport("x11 windows", False, str(why)))
-        reports.append(BackendReport("x11 idle", False, "needs the X11 window backend"))
-    else:
-        try:
-            reports.append(BackendReport("x11 windows", True, desktop.describe()))
-            problem = desktop.idle_problem
-            reports.append(
+        if xwayland:
+            return [BackendReport(label, False, str(why))]
+        return [
+            BackendReport(f"{label} windows", False, str(why), "windows"),
+            BackendReport(f"{label} idle", False, "needs the X11 window backend", "idle"),
+        ]
+    try:
+        if xwayland:
+            # Seeing X11 apps only is not seeing the desktop: never counted as working.
+            return [
                 BackendReport(
-                    "x11 idle",
-                    problem is None,
-                    problem or "MIT-SCREEN-SAVER extension: idle time is polled, input not hooked",
+                    label,
+                    False,
+                    "sees only X11 apps (none of the native Wayland windows) and no idle; "
+                    "not used on a Wayland session",
                 )
-            )
-        finally:
-            desktop.close()
-    if os.environ.get("WAYLAND_DISPLAY"):
-        reports.append(
+            ]
+        problem = desktop.idle_problem
+        return [
+            BackendReport(f"{label} windows", True, desktop.describe(), "windows"),
             BackendReport(
-                "wayland",
-                False,
-                "native Wayland tracking is not supported yet; X11 apps under XWayland are seen",
-            )
-        )
-    reports.append(BackendReport("demo", True, "scripted windows for `breather track --demo`"))
-    return reports
+                f"{label} idle",
+                problem is None,
+                problem or "MIT-SCREEN-SAVER extension: idle time is polled, input not hooked",
+                "idle",
+            ),
+        ]
+    finally:
+        desktop.close()
+
+
+def _describe(source: object) -> str:
+    describe = getattr(source, "describe", None)
+    return str(describe()) if callable(describe) else str(getattr(source, "name", "works"))
+
+
+def chosen(reports: Sequence[BackendReport]) -> tuple[str | None, str | None]:
+    """The windows and idle backends `open_desktop` takes here: the first that work."""
+    windows = next((r.name for r in reports if r.role == "windows" and r.works), None)
+    idle = next((r.name for r in reports if r.role == "idle" and r.works), None)
+    return windows, idle
