@@ -178,3 +178,30 @@ def test_quiet_hours_controls_follow_their_switch(app: BreatherApp, qtbot) -> No
     assert not next(iter(page.downtime_categories.values())).isEnabled()
     page.downtime_on.setChecked(True)
     assert page.downtime_from.isEnabled()
+
+
+def test_on_gnome_without_the_extension_the_app_offers_the_fix(
+    app: BreatherApp, qtbot, monkeypatch
+) -> None:
+    from breather.monitor import gnome
+
+    installed: list[bool] = []
+
+    def install(remove: bool = False) -> str:
+        installed.append(remove)
+        return "Installed and enabled. Log out and in once: GNOME finds it when it starts."
+
+    monkeypatch.setattr(gnome, "install_extension", install)
+    app.show_window()
+    app._sampler_stopped(
+        "cannot see the desktop: no native Wayland window source works here (gnome windows: "
+        "Breather's GNOME Shell extension is not enabled; run `breather install-gnome-extension`"
+        ", then log out and in once)"
+    )
+    banner = app.window.tracking_banner
+    assert banner.isVisible()
+    assert "log out and in once" in banner.text.text()
+    qtbot.keyClick(banner.fix, Qt.Key.Key_Space)
+    assert installed == [False]
+    assert banner.text.text().startswith("Installed and enabled.")
+    assert not banner.fix.isVisible()

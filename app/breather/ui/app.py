@@ -121,6 +121,7 @@ class BreatherApp(QObject):
             self.tray.pause_requested.connect(self.pause)
             self.tray.resume_requested.connect(self.resume)
             self.tray.break_requested.connect(self.take_break_now)
+        self.window.tracking_banner.fix_requested.connect(self._install_gnome_extension)
         self._settings_watcher: QFileSystemWatcher | None = None
         if settings_file is not None:
             self.context.settings_state = settings_file.current
@@ -439,6 +440,29 @@ class BreatherApp(QObject):
             log.warning("tracking stopped: %s", reason)
             self._tracking_note = f"Not tracking: {reason}"
             self.update_status()
+            self.show_tracking_problem(reason)
+
+    def show_tracking_problem(self, reason: str) -> None:
+        """Say above every page why nothing is tracked; on GNOME, offer the one fix."""
+        gnome = "install-gnome-extension" in reason
+        text = f"Breather is not tracking: {reason}."
+        if gnome:
+            text = (
+                "Breather cannot see your windows yet: on GNOME it needs its small Shell "
+                "extension. Install it, then log out and in once (GNOME finds a new extension "
+                "only when it starts)."
+            )
+        banner = self.window.tracking_banner
+        banner.show_problem(text, "&Install the GNOME extension" if gnome else "")
+
+    def _install_gnome_extension(self) -> None:
+        from breather.monitor.gnome import ExtensionInstallError, install_extension
+
+        try:
+            said = install_extension()
+        except ExtensionInstallError as why:
+            said = str(why)
+        self.window.tracking_banner.show_problem(said)
 
 
 def _watch_settings(

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -58,9 +58,11 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleName("Sections")
         self.pages = QStackedWidget()
         self.banner = SettingsBanner()
+        self.tracking_banner = TrackingBanner()
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(0)
+        right.addWidget(self.tracking_banner)
         right.addWidget(self.banner)
         right.addWidget(self.pages, 1)
         layout.addWidget(self.nav)
@@ -167,6 +169,40 @@ class MainWindow(QMainWindow):
             self.hide()
         else:
             super().closeEvent(event)
+
+
+class TrackingBanner(QFrame):
+    """Why tracking cannot see this desktop, and the one thing that fixes it when there is one.
+
+    Signals:
+        fix_requested(): the person pressed the fix (on GNOME: install Breather's extension).
+    """
+
+    fix_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("banner")
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fix = QPushButton()
+        self.fix.clicked.connect(self.fix_requested.emit)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 10)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.fix, 0, Qt.AlignmentFlag.AlignTop)
+        self.setAccessibleName("Tracking problem")
+        self.hide()
+
+    def show_problem(self, text: str, fix: str = "") -> None:
+        """Show `text` (empty: hide the banner), with a button labelled `fix` if given."""
+        self.text.setText(text)
+        self.setAccessibleDescription(text)
+        self.fix.setText(fix)
+        self.fix.setVisible(bool(fix))
+        self.setVisible(bool(text))
 
 
 class SettingsBanner(QFrame):
