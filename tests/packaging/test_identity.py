@@ -149,3 +149,18 @@ def test_the_flatpak_keeps_breathers_promises() -> None:
     assert "--share=network" not in args  # nothing leaves the machine
     assert not [a for a in args if a.startswith("--filesystem")]  # only its own data
     assert "--talk-name=org.kde.StatusNotifierWatcher" in args  # the tray
+
+
+def test_the_flatpak_can_reach_every_desktop_backend() -> None:
+    # fallback-x11 alone gives no X11 at all on a Wayland session, and no backend there.
+    args = flatpak()["finish-args"]
+    assert isinstance(args, list)
+    assert "--socket=fallback-x11" not in args
+    for needed in (
+        "--socket=wayland",  # wlroots window list, Wayland idle protocols
+        "--socket=x11",  # X11 sessions
+        "--talk-name=org.gnome.Shell",  # Breather's GNOME Shell extension
+        "--talk-name=org.gnome.Mutter.IdleMonitor",
+        "--talk-name=org.kde.KWin",  # the KWin script
+    ):
+        assert needed in args
