@@ -38,3 +38,41 @@ def test_the_persons_own_entries_win_and_broken_ones_are_skipped(tmp_path: Path)
     apps = AppDirectory([mine, system])
     assert apps.display_name("firefox") == "My browser"
     assert apps.display_name("latin1") == "latin1"
+
+
+def test_a_report_counts_one_app_once_under_its_class_and_its_app_id(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    from breather.cli.main import main
+    from breather.monitor.base import WindowInfo
+    from breather.store import open_store, sqlite_url
+    from breather.tracking.spans import Span
+
+    share = tmp_path / "share"
+    entry(share, "org.mozilla.firefox.desktop", "Name=Firefox\nStartupWMClass=firefox\n")
+    monkeypatch.setenv("XDG_DATA_HOME", str(share))
+    monkeypatch.setenv("XDG_DATA_DIRS", str(share))
+    monkeypatch.setattr("breather.desktop.apps.FLATPAK_EXPORTS", ())
+    store = open_store(sqlite_url(tmp_path / "breather.db"), device_uuid="d", device_name="d")
+    noon = datetime.now().astimezone().replace(hour=12, minute=0, second=0, microsecond=0)
+    start = (noon - timedelta(days=1)).astimezone(UTC)  # yesterday, well inside the day
+    writer = store.writer()
+    writer.record(
+        [
+            Span(start, start + timedelta(minutes=10), WindowInfo("firefox", "News")),  # X11
+            Span(
+                start + timedelta(minutes=10),
+                start + timedelta(minutes=15),
+                WindowInfo("org.mozilla.firefox", "News"),  # the same app on Wayland
+            ),
+        ]
+    )
+    writer.flush(None, 0.0)
+    store.close()
+    day = (noon - timedelta(days=1)).date().isoformat()
+    assert main(["--data-dir", str(tmp_path), "report", "--day", day, "--json"]) == 0
+    totals = json.loads(capsys.readouterr().out)["totals"]
+    assert totals == [{"key": "firefox", "seconds": 900.0}]

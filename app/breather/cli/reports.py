@@ -79,6 +79,13 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
             summary = category_summary(store.db, start, end, categorizer)
         else:
             summary = summarize(store.db, start, end, args.by)
+        if args.by == "app":
+            from breather.data.report import merge_same_apps
+            from breather.desktop.apps import AppDirectory
+
+            # One app tracked under its X11 class and its Wayland app id is one app.
+            same = AppDirectory().same_app(total.key for total in summary.totals)
+            summary = merge_same_apps(summary, same)
         figures = boundary_figures(store.db, days, day_starts, settings.limits, categorizer)
     finally:
         store.close()

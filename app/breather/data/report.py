@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 from typing import TYPE_CHECKING, Any
 
 from breather.rules.policy import Limit
 from breather.settings.durations import format_duration
 from breather.store.boundaries import BREAK_OUTCOMES, break_counts, limit_outcomes
-from breather.store.queries import Summary, day_range, summarize
+from breather.store.queries import Summary, Total, day_range, summarize
 
 if TYPE_CHECKING:
     from breather.categories.catalogue import Categorizer
@@ -86,6 +86,21 @@ def boundary_figures(
         for index, limit in enumerate(limits)
     )
     return BoundaryFigures(break_counts(db, start, end), figures)
+
+
+def merge_same_apps(summary: Summary, same: Mapping[str, str]) -> Summary:
+    """Per-app totals with the names of one app added together: `same` maps each tracked
+    name to what identifies its app (the X11 class "firefox" and the Wayland app id
+    "org.mozilla.firefox" share their desktop file). The biggest name keeps the total."""
+    groups: dict[str, list[Total]] = {}
+    for total in summary.totals:
+        groups.setdefault(same.get(total.key, total.key), []).append(total)
+    merged = [
+        Total(max(members, key=lambda t: t.seconds).key, sum(t.seconds for t in members))
+        for members in groups.values()
+    ]
+    merged.sort(key=lambda t: (-t.seconds, t.key))
+    return replace(summary, totals=tuple(merged))
 
 
 def summary_json(summary: Summary, figures: BoundaryFigures | None = None) -> dict[str, Any]:

@@ -56,12 +56,14 @@ class AppContext:
         for total in by_title:
             app = total.app or ""
             category = self.categorizer.category(app, total.key)
-            kinds = per_app.setdefault(app, {})
+            # One app tracked under its X11 class and its Wayland app id is one app.
+            info = self.apps.lookup(app)
+            kinds = per_app.setdefault(info.entry_id if info is not None else app, {})
             kinds[category] = kinds.get(category, 0.0) + total.seconds
         ranked = sorted(per_app.items(), key=lambda item: -sum(item[1].values()))
         rows = []
         for app, kinds in ranked[:limit]:
-            info = self.apps.lookup(app)
+            info = self.apps.lookup(app)  # by entry id, or the tracked name without one
             icon = QIcon()
             if info is not None and info.icon:
                 icon = QIcon(info.icon) if info.icon.startswith("/") else QIcon.fromTheme(info.icon)
