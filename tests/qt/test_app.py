@@ -271,7 +271,8 @@ def test_breaks_and_limits_stand_beside_the_usage(app: BreatherApp, store: Store
     app.show_window()
     app.window.show_page(app.window.page_index("Today"))
     today = app.today.boundaries
-    assert today.breaks.text() == "Breaks: 2 due · 1 taken · 1 postponed"
+    # Every part adds up: 2 came due, 1 ended taken, 1 is still open after its postpone.
+    assert today.breaks.text() == "Breaks: 2 came due: 1 taken; 1 postponed once first"
     bars = today.findChildren(QProgressBar)
     assert [b.format() for b in bars] == ["1h 16m of 30m"]  # Sunday's "(3) Home / X" time
     app.window.show_page(app.window.page_index("This week"))

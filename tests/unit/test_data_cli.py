@@ -144,3 +144,30 @@ def test_db_takes_a_plain_file_path_as_people_write_it(tmp_path: Path, capsys, m
     assert main(["--data-dir", str(tmp_path), "--db", "x.db", "report"]) == 0
     assert (tmp_path / "x.db").exists()
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_break_counts_read_as_a_sentence_whose_parts_add_up() -> None:
+    from breather.data.report import break_sentence
+
+    assert break_sentence({}) == ""
+    counts = {"due": 4, "taken": 2, "natural": 1, "skipped": 0, "ignored": 1, "postponed": 1}
+    assert break_sentence(counts) == (
+        "Breaks: 4 came due: 2 taken, 1 taken on your own, 1 worked through; 1 postponed once first"
+    )
+    # A break from the tray ends without having come due.
+    assert break_sentence({"due": 0, "taken": 1}) == (
+        "Breaks: 0 came due: 1 taken (with 1 you asked for)"
+    )
+
+
+def test_csv_says_true_and_false_as_spreadsheets_do(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from breather.data.export import write_export
+    from breather.store.queries import ExportRow
+
+    moment = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    row = ExportRow(moment, moment, None, "", "", "", "laptop")
+    out = io.StringIO()
+    write_export([row], out, "csv")
+    assert out.getvalue().splitlines()[1].split(",")[3] == "true"

@@ -139,7 +139,8 @@ def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
         found = measure(store.db, lo, hi)
         nothing = "Nothing is recorded." if args.all else f"Nothing recorded in {what}."
         if not args.yes:
-            amount = f"{format_duration(found.seconds)} of recorded time ({found.spans} pieces)"
+            pieces = f"{found.spans} piece{'s' if found.spans != 1 else ''}"
+            amount = f"{format_duration(found.seconds)} of recorded time ({pieces})"
             print(
                 f"This would delete {amount}: {what}. Run again with --yes to delete it."
                 if found

@@ -46,7 +46,9 @@ def write_export(
         writer = csv.DictWriter(out, fieldnames=FIELDS)
         writer.writeheader()
         for row in rows:
-            writer.writerow(_record(row, categorizer))
+            record = _record(row, categorizer)
+            record["away"] = "true" if record["away"] else "false"  # as spreadsheets and JSON say
+            writer.writerow(record)
             count += 1
     else:
         for row in rows:

@@ -164,19 +164,40 @@ def summary_text(
     return "\n".join(lines + _boundary_lines(figures))
 
 
+#: How each way a break ended is said, in the order said.
+BREAK_ENDINGS = (
+    ("taken", "taken"),
+    ("natural", "taken on your own"),
+    ("skipped", "skipped"),
+    ("ignored", "worked through"),
+)
+
+
+def break_sentence(counts: Mapping[str, int]) -> str:
+    """The breaks of a period in one line whose parts add up: how many came due, how each
+    ended, then the ones asked for and the postpones (a postponed break still ends one way)."""
+    due = counts.get("due", 0)
+    endings = [(counts.get(key, 0), word) for key, word in BREAK_ENDINGS]
+    ended = sum(count for count, _ in endings)
+    if not due and not ended:
+        return ""
+    text = f"Breaks: {due} came due"
+    said = [f"{count} {word}" for count, word in endings if count]
+    if said:
+        text += ": " + ", ".join(said)
+    asked = max(0, ended - due)  # "Take a break now": ended, never due
+    if asked:
+        text += f" (with {asked} you asked for)"
+    postponed = counts.get("postponed", 0)
+    if postponed:
+        text += f"; {postponed} postponed once first"
+    return text
+
+
 def _boundary_lines(figures: BoundaryFigures | None) -> list[str]:
     if figures is None:
         return []
-    counts = figures.breaks
-    lines = [""]
-    if counts.get("due") or counts.get("natural"):
-        lines.append(
-            f"Breaks: {counts['due']} due · {counts['taken']} taken · "
-            f"{counts['natural']} natural · {counts['postponed']} postponed · "
-            f"{counts['skipped']} skipped · {counts.get('ignored', 0)} worked through"
-        )
-    else:
-        lines.append("Breaks: none came due in this period.")
+    lines = ["", break_sentence(figures.breaks) or "Breaks: none came due in this period."]
     for item in figures.limits:
         name = item.limit.label
         over = f", over on {item.days_over} day{'s' if item.days_over != 1 else ''}"

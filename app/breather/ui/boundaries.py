@@ -8,6 +8,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QWidget
 
+from breather.data.report import break_sentence
 from breather.rules.policy import Limit
 from breather.settings.durations import format_duration
 from breather.ui.widgets import Card, LimitStrip
@@ -47,14 +48,6 @@ def limit_uses(
     return uses
 
 
-BREAK_WORDS = (
-    ("taken", "taken"),
-    ("natural", "taken naturally"),
-    ("postponed", "postponed"),
-    ("skipped", "skipped"),
-)
-
-
 class BoundariesCard(Card):
     """Break counts, then one row per limit: a bar for a day, a strip of days for a week."""
 
@@ -70,12 +63,7 @@ class BoundariesCard(Card):
         self._rows: list[QWidget] = []
 
     def show_boundaries(self, breaks: Mapping[str, int], limits: Sequence[LimitUse]) -> None:
-        due = breaks.get("due", 0)
-        parts = [f"{breaks.get(key, 0)} {word}" for key, word in BREAK_WORDS if breaks.get(key)]
-        if due or parts:
-            self.breaks.setText(f"Breaks: {due} due · " + (" · ".join(parts) or "none taken yet"))
-        else:
-            self.breaks.setText("No breaks were due.")
+        self.breaks.setText(break_sentence(breaks) or "No breaks were due.")
         for widget in self._rows:
             self._grid.removeWidget(widget)
             widget.deleteLater()

@@ -217,7 +217,8 @@ def _change_text(this_week: float, last_week: float) -> str:
         return "–"
     delta = this_week - last_week
     sign = "+" if delta >= 0 else "−"
-    return f"{sign}{format_duration(abs(delta))} ({delta / last_week:+.0%})"
+    percent = f"{abs(delta) / last_week:.0%}"
+    return f"{sign}{format_duration(abs(delta))} ({sign}{percent})"  # one minus sign, both times
 
 
 class _Charts:
