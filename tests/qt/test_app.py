@@ -322,3 +322,67 @@ def test_take_a_break_now_from_the_tray_opens_the_break_and_help_is_one_click(
     # A crisis line must not wait behind a full-screen break: the break steps aside at once.
     assert not any(window.isVisible() for window in screens.windows)
     assert app.window.isVisible()
+
+
+def test_a_dark_desktop_gets_dark_pages_and_a_dark_break(
+    store: Store, tmp_path: Path, written, qtbot
+) -> None:
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from breather.rules.exercises import suggest
+    from breather.rules.model import BreakPrompt, Choice
+    from breather.ui.break_window import BreakWindow
+
+    qt_app = QApplication.instance()
+    assert isinstance(qt_app, QApplication)
+    before = qt_app.palette()
+    dark = QPalette()  # as a dark desktop theme sets it, before Breather starts
+    for role, color in (
+        (QPalette.ColorRole.Window, "#2b2b2b"),
+        (QPalette.ColorRole.Base, "#1e1e1e"),
+        (QPalette.ColorRole.AlternateBase, "#262626"),
+        (QPalette.ColorRole.WindowText, "#e8e8e8"),
+        (QPalette.ColorRole.Text, "#e8e8e8"),
+        (QPalette.ColorRole.Button, "#353535"),
+        (QPalette.ColorRole.ButtonText, "#e8e8e8"),
+        (QPalette.ColorRole.PlaceholderText, "#9a9a9a"),
+        (QPalette.ColorRole.Mid, "#5a5a5a"),
+        (QPalette.ColorRole.Midlight, "#444444"),
+        (QPalette.ColorRole.Highlight, "#2a9d8f"),
+    ):
+        dark.setColor(role, QColor(color))
+    qt_app.setPalette(dark)
+    try:
+        paths = Paths(tmp_path, tmp_path / "breather.toml", store.url)
+        clock = FakeClock(datetime(2026, 11, 22, 15, 0, tzinfo=UTC))
+        night = BreatherApp(
+            store=store,
+            settings=Settings(),
+            paths=paths,
+            clock=clock,
+            tray_available=True,
+            track=False,
+        )
+        qtbot.addWidget(night.window)
+        ARTIFACTS.mkdir(exist_ok=True)
+        night.window.resize(1280, 800)
+        night.show_window()
+        for title, name in (("Today", "today-dark"), ("This week", "weekly-review-dark")):
+            night.window.show_page(night.window.page_index(title))
+            qtbot.wait(50)  # let the layout settle before grabbing
+            assert night.window.grab().save(str(ARTIFACTS / f"{name}.png"))
+        screen = BreakWindow()
+        qtbot.addWidget(screen)
+        screen.resize(1280, 800)
+        choices = (Choice.TAKE, Choice.POSTPONE)
+        screen.show_prompt(
+            BreakPrompt(1, "eyes", "running", 20.0, 0.0, 20.0, choices, suggest("eyes", 0))
+        )
+        picture = screen.grab()
+        assert picture.save(str(ARTIFACTS / "break-dark.png"))
+        corner = picture.toImage().pixelColor(5, 5)
+        assert corner.lightness() < 60, corner.name()  # not a bright page in a dark room
+        night.window.hide()
+    finally:
+        qt_app.setPalette(before)

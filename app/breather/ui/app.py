@@ -66,6 +66,8 @@ STATUS_EVERY_MS = 60_000
 #: How long after asking the sampler to write the page is drawn again (a sample is ≤ 1 s).
 CATCH_UP_MS = 1500
 QUIET_STATUS = "Tracking quietly. Nothing leaves this machine."
+#: Present once the person was told that closing the window leaves Breather in the tray.
+TRAY_HINT_MARKER = "told-about-tray"
 #: A burst of writes to the settings file (an editor's save) is read once, this long after.
 SETTINGS_SETTLE_MS = 250
 #: The self-help region the person picked by hand (absent: follow the system locale).
@@ -122,6 +124,7 @@ class BreatherApp(QObject):
             self.tray.resume_requested.connect(self.resume)
             self.tray.break_requested.connect(self.take_break_now)
         self.window.tracking_banner.fix_requested.connect(self._install_gnome_extension)
+        self.window.hidden_to_tray.connect(self._hidden_to_tray)
         self._settings_watcher: QFileSystemWatcher | None = None
         if settings_file is not None:
             self.context.settings_state = settings_file.current
@@ -441,6 +444,20 @@ class BreatherApp(QObject):
             self._tracking_note = f"Not tracking: {reason}"
             self.update_status()
             self.show_tracking_problem(reason)
+
+    def _hidden_to_tray(self) -> None:
+        """The first time the window is closed, say that Breather goes on in the tray."""
+        told = self.context.paths.data_dir / TRAY_HINT_MARKER
+        if self.tray is None or told.exists():
+            return
+        self.tray.icon.showMessage(
+            APP_NAME,
+            "Breather goes on in the tray, counting quietly. Quit it from the tray's menu.",
+            self.icon,
+            8000,
+        )
+        with contextlib.suppress(OSError):
+            told.touch(mode=0o600)
 
     def show_tracking_problem(self, reason: str) -> None:
         """Say above every page why nothing is tracked; on GNOME, offer the one fix."""

@@ -11,9 +11,18 @@ the break, Esc postpones or skips it (whichever is offered), and every button ha
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QElapsedTimer, QObject, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QKeyEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -30,36 +39,57 @@ from breather.ui.widgets import HELP_KEYS, help_link
 
 ACCENT = "#2a9d8f"
 ACCENT_DARK = "#1f7a6f"
-ACCENT_SOFT = "#d8eeea"
-PAGE = "#eef4f2"
-INK = "#1f2d2b"
-MUTED = "#5d6f6b"
 
-STYLE = f"""
-QWidget#breakPage {{ background: {PAGE}; }}
+
+@dataclass(frozen=True, slots=True)
+class Tones:
+    """The calm colours of breaks and prompts, for a light or a dark desktop."""
+
+    page: str
+    card: str
+    line: str  # borders of cards, fields and secondary buttons
+    ink: str
+    muted: str
+    soft: str  # the countdown's track, chips, hover
+    link: str
+
+
+LIGHT = Tones("#eef4f2", "white", "#c9dcd8", "#1f2d2b", "#5d6f6b", "#d8eeea", ACCENT_DARK)
+DARK = Tones("#141c1a", "#1f2a28", "#3a514c", "#e4eeeb", "#a3b6b1", "#24413b", "#7fd1c4")
+
+
+def tones(widget: QWidget) -> Tones:
+    """Light or dark, following the desktop's palette as the rest of the app does."""
+    window = widget.palette().color(QPalette.ColorRole.Window)
+    return DARK if window.lightness() < 128 else LIGHT
+
+
+def break_style(c: Tones) -> str:
+    return f"""
+QWidget#breakPage {{ background: {c.page}; }}
 QFrame#breakCard {{
-    background: white; border: 1px solid #d5e3df; border-radius: 22px;
+    background: {c.card}; border: 1px solid {c.line}; border-radius: 22px;
 }}
-QLabel {{ color: {INK}; background: transparent; }}
-QLabel#kind {{ color: {ACCENT_DARK}; font-weight: 600; letter-spacing: 1px; }}
-QLabel#muted {{ color: {MUTED}; }}
+QLabel {{ color: {c.ink}; background: transparent; }}
+QLabel#kind {{ color: {c.link}; font-weight: 600; letter-spacing: 1px; }}
+QLabel#muted {{ color: {c.muted}; }}
 QPushButton {{
     border-radius: 10px; padding: 10px 22px; font-size: 11pt; min-height: 22px;
 }}
 QPushButton#primary {{ background: {ACCENT}; color: white; border: 2px solid {ACCENT}; }}
 QPushButton#primary:hover {{ background: {ACCENT_DARK}; border-color: {ACCENT_DARK}; }}
 QPushButton#secondary {{
-    background: white; color: {ACCENT_DARK}; border: 2px solid #b7d8d1;
+    background: {c.card}; color: {c.link}; border: 2px solid {c.line};
 }}
-QPushButton#secondary:hover {{ background: {ACCENT_SOFT}; }}
+QPushButton#secondary:hover {{ background: {c.soft}; }}
 QPushButton:focus, QPushButton#primary:focus, QPushButton#secondary:focus {{
-    border: 2px solid {INK};
+    border: 2px solid {c.ink};
 }}
 QPushButton#link {{
-    background: transparent; border: 2px solid transparent; color: {ACCENT_DARK};
+    background: transparent; border: 2px solid transparent; color: {c.link};
     padding: 4px 8px; text-decoration: underline; font-size: 10pt;
 }}
-QPushButton#link:focus {{ border: 2px solid {INK}; }}
+QPushButton#link:focus {{ border: 2px solid {c.ink}; }}
 """
 
 
@@ -90,7 +120,7 @@ class CountdownRing(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         side = min(self.width(), self.height()) - 16
         rect = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
-        track = QPen(QColor(ACCENT_SOFT), 10)
+        track = QPen(QColor(tones(self).soft), 10)
         painter.setPen(track)
         painter.drawEllipse(rect)
         arc = QPen(QColor(ACCENT), 10)
@@ -101,7 +131,7 @@ class CountdownRing(QWidget):
         font.setPointSizeF(30 if len(self._text) < 4 else 26)
         font.setWeight(font.Weight.DemiBold)
         painter.setFont(font)
-        painter.setPen(QColor(INK))
+        painter.setPen(QColor(tones(self).ink))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._text)
         painter.end()
 
@@ -127,7 +157,7 @@ class BreakWindow(QWidget):
         self._ticker.timeout.connect(self._tick)
         self.setObjectName("breakPage")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet(STYLE)
+        self.setStyleSheet(break_style(tones(self)))
         self.setWindowTitle("Breather: break")
         self.setWindowFlags(
             Qt.WindowType.Window

@@ -42,6 +42,9 @@ class MainWindow(QMainWindow):
     idle process small. Each page may have a `refresh()`, called whenever it is shown.
     """
 
+    #: Closing the window only hid it: Breather goes on in the tray.
+    hidden_to_tray = Signal()
+
     def __init__(self, icon: QIcon, *, hide_on_close: bool) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
@@ -167,6 +170,7 @@ class MainWindow(QMainWindow):
             # The tray keeps Breather running; closing the window only hides it.
             event.ignore()
             self.hide()
+            self.hidden_to_tray.emit()
         else:
             super().closeEvent(event)
 

@@ -34,42 +34,44 @@ from breather.rules.model import (
     LimitPrompt,
     Withdraw,
 )
-from breather.ui.break_window import ACCENT, ACCENT_DARK, ACCENT_SOFT, INK, MUTED
+from breather.ui.break_window import ACCENT, ACCENT_DARK, Tones, tones
 from breather.ui.widgets import help_link
 
 #: A breath before "Continue" works: the delay is what made the one sec prompt effective.
 INTENTION_PAUSE = 3.0
 
-STYLE = f"""
-QDialog#prompt {{ background: white; }}
-QFrame#promptCard {{ background: white; border: none; }}
-QLabel {{ color: {INK}; background: transparent; }}
-QLabel#muted {{ color: {MUTED}; font-size: 10.5pt; }}
+
+def prompt_style(c: Tones) -> str:
+    return f"""
+QDialog#prompt {{ background: {c.card}; }}
+QFrame#promptCard {{ background: {c.card}; border: none; }}
+QLabel {{ color: {c.ink}; background: transparent; }}
+QLabel#muted {{ color: {c.muted}; font-size: 10.5pt; }}
 QPushButton {{ border-radius: 10px; padding: 9px 18px; font-size: 10.5pt; min-height: 20px; }}
 QPushButton#primary {{ background: {ACCENT}; color: white; border: 2px solid {ACCENT}; }}
 QPushButton#primary:hover {{ background: {ACCENT_DARK}; border-color: {ACCENT_DARK}; }}
 QPushButton#primary:disabled {{ background: #9fcfc7; border-color: #9fcfc7; }}
-QPushButton#secondary {{ background: white; color: {ACCENT_DARK}; border: 2px solid #b7d8d1; }}
-QPushButton#secondary:hover {{ background: {ACCENT_SOFT}; }}
+QPushButton#secondary {{ background: {c.card}; color: {c.link}; border: 2px solid {c.line}; }}
+QPushButton#secondary:hover {{ background: {c.soft}; }}
 QPushButton#secondary:disabled {{ color: #8fa8a3; border-color: #dbe7e4; }}
 QPushButton#chip {{
-    background: {ACCENT_SOFT}; color: {INK}; border: 2px solid {ACCENT_SOFT};
+    background: {c.soft}; color: {c.ink}; border: 2px solid {c.soft};
     border-radius: 15px; padding: 5px 14px; font-size: 10pt;
 }}
 QPushButton#chip:hover {{ border-color: #9fcfc7; }}
-QPushButton#chip:focus {{ border-color: {INK}; }}
+QPushButton#chip:focus {{ border-color: {c.ink}; }}
 QPushButton:focus, QPushButton#primary:focus, QPushButton#secondary:focus {{
-    border: 2px solid {INK};
+    border: 2px solid {c.ink};
 }}
 QPushButton#link {{
-    background: transparent; border: 2px solid transparent; color: {ACCENT_DARK};
+    background: transparent; border: 2px solid transparent; color: {c.link};
     padding: 2px 0px; text-decoration: underline; font-size: 9.5pt;
 }}
 QLabel#field {{ font-size: 10.5pt; font-weight: 600; }}
-QPushButton#link:focus {{ border: 2px solid {INK}; }}
+QPushButton#link:focus {{ border: 2px solid {c.ink}; }}
 QLineEdit {{
-    border: 2px solid #c9dcd8; border-radius: 10px; padding: 8px 10px; font-size: 11pt;
-    background: white; color: {INK};
+    border: 2px solid {c.line}; border-radius: 10px; padding: 8px 10px; font-size: 11pt;
+    background: {c.card}; color: {c.ink};
 }}
 QLineEdit:focus {{ border-color: {ACCENT}; }}
 """
@@ -90,7 +92,7 @@ class BoundaryPrompt(QDialog):
         super().__init__(parent)
         self.prompt_id = prompt_id
         self.setObjectName("prompt")
-        self.setStyleSheet(STYLE)
+        self.setStyleSheet(prompt_style(tones(self)))
         self.setWindowTitle("Breather")
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         self.setModal(False)

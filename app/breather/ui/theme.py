@@ -31,7 +31,7 @@ QListWidget#nav {{
 QListWidget#nav::item {{ padding: 9px 14px; border-radius: 8px; margin: 2px 4px; }}
 QListWidget#nav::item:selected {{ background: {ACCENT}; color: white; }}
 QFrame#card {{
-    border-radius: 12px; border: 1px solid palette(midlight); background: palette(base);
+    border-radius: 12px; border: 1px solid palette(mid); background: palette(base);
 }}
 QPushButton#primary {{
     background: {ACCENT}; color: white; border: none; border-radius: 8px; padding: 8px 18px;

@@ -270,15 +270,14 @@ class _Charts:
         self._image = pg.ImageItem(axisOrder="row-major")
         heat.addItem(self._image)
         accent = QColor(theme.ACCENT)
-        self._image.setLookupTable(
-            pg.ColorMap(
-                [0.0, 1.0],
-                [
-                    (background.red(), background.green(), background.blue()),
-                    (accent.red(), accent.green(), accent.blue()),
-                ],
-            ).getLookupTable(nPts=64)
+        # The faintest hour with any use still shows, in light and dark palettes alike.
+        faintest = QColor(
+            round(0.75 * background.red() + 0.25 * accent.red()),
+            round(0.75 * background.green() + 0.25 * accent.green()),
+            round(0.75 * background.blue() + 0.25 * accent.blue()),
         )
+        rgb = [(c.red(), c.green(), c.blue()) for c in (background, faintest, accent)]
+        self._image.setLookupTable(pg.ColorMap([0.0, 0.01, 1.0], rgb).getLookupTable(nPts=101))
         heat.setXRange(0, 24, padding=0.01)
         heat.setYRange(0, 7, padding=0.02)
 
