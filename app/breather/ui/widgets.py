@@ -150,6 +150,10 @@ class BarList(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         text_color = self.palette().color(QPalette.ColorRole.WindowText)
+        if self.hasFocus():  # where the keyboard is, as on every other control
+            painter.setPen(self.palette().color(QPalette.ColorRole.Highlight))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
         if not self._rows:
             painter.setPen(theme.muted(self))
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignLeft, self._empty_text)
