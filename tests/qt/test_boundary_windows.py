@@ -268,3 +268,23 @@ def test_every_choice_has_a_mnemonic(qtbot: QtBot, desk_for: type[Desk]) -> None
         else:
             assert isinstance(prompt, IntentionPromptWindow)
             assert prompt.go_on.shortcut() == QKeySequence("Alt+O")
+
+
+def test_the_break_says_why_its_countdown_goes_back_up_and_answers_take(qtbot) -> None:
+    from breather.rules.exercises import suggest
+    from breather.rules.model import BreakPrompt, Choice
+    from breather.ui.break_window import BreakWindow
+
+    window = BreakWindow()
+    qtbot.addWidget(window)
+    choices = (Choice.TAKE, Choice.POSTPONE)
+    exercise = suggest("eyes", 0)
+    window.show_prompt(BreakPrompt(7, "eyes", "running", 20.0, 0.0, 8.0, choices, exercise))
+    assert window.status.text() == ""
+    # The person moved the mouse: the rest starts again from 20 s.
+    window.show_prompt(BreakPrompt(7, "eyes", "running", 20.0, 0.0, 20.0, choices, exercise))
+    assert "waits while you type" in window.status.text()
+    with qtbot.waitSignal(window.answered):
+        window.take.click()
+    assert window.take.isHidden()  # nothing left to choose but the rest
+    assert window.status.text().startswith("Good. Step away")

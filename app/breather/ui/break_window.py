@@ -151,6 +151,7 @@ class BreakWindow(QWidget):
         super().__init__(parent)
         self.interactive = interactive
         self.prompt: BreakPrompt | None = None
+        self._taking = False
         self._clock = QElapsedTimer()
         self._ticker = QTimer(self)
         self._ticker.setInterval(250)
@@ -205,6 +206,12 @@ class BreakWindow(QWidget):
         body.addSpacing(8)
         body.addWidget(self.exercise_title)
         body.addWidget(self.exercise_text)
+        # Why the countdown went back up, or what happens now that the break is taken.
+        self.status = QLabel(card)
+        self.status.setObjectName("muted")
+        self.status.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.status.setWordWrap(True)
+        body.addWidget(self.status)
         body.addSpacing(14)
 
         self.take = QPushButton(card)
@@ -249,7 +256,17 @@ class BreakWindow(QWidget):
 
     def show_prompt(self, prompt: BreakPrompt) -> None:
         """Show (or update to) this moment of the break."""
+        previous, left_before = self.prompt, self.seconds_left()
         self.prompt = prompt
+        same_break = previous is not None and previous.prompt_id == prompt.prompt_id
+        if not same_break:
+            self._taking = False
+            self.status.setText("")
+        elif prompt.phase == "running" and prompt.remaining > left_before + 0.5:
+            self.status.setText(
+                "The countdown waits while you type or move the mouse: "
+                "the rest counts once you are away from the keys."
+            )
         eyes = prompt.kind == "eyes"
         self.kind.setText("EYE BREAK" if eyes else "MOVEMENT BREAK")
         if prompt.phase == "warning":
@@ -271,6 +288,9 @@ class BreakWindow(QWidget):
         self.keys_hint.setText(
             f"Enter takes the break · Esc {escape} · {HELP_KEYS}: someone to talk to"
         )
+        self.take.setVisible(True)
+        if self._taking:
+            self._show_taking()  # an update of a break already taken keeps saying so
         self.setAccessibleName(f"{'Eye' if eyes else 'Movement'} break")
         self.setAccessibleDescription(f"{self.heading.text()}. {prompt.exercise.text}")
         self._clock.start()
@@ -300,7 +320,16 @@ class BreakWindow(QWidget):
 
     def _answer(self, choice: Choice) -> None:
         if self.prompt is not None and self.interactive:
+            if choice == Choice.TAKE and self.prompt.phase == "running":
+                self._taking = True
+                self._show_taking()
             self.answered.emit(Answer(self.prompt.prompt_id, choice))
+
+    def _show_taking(self) -> None:
+        """The person said yes: nothing left to choose, only the rest to have."""
+        self.take.hide()
+        self.postpone.hide()
+        self.status.setText("Good. Step away from the screen: the break ends by itself.")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.prompt is not None:
