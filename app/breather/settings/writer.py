@@ -122,6 +122,8 @@ def _edit_limit(document: Any, edit: LimitEdit) -> None:
             entry[key] = value
     if index is None:
         if array is None:
+            if document.body:
+                document.add(tomlkit.nl())  # a blank line before the first limit, as people write
             document["limits"] = tomlkit.aot()
             array = document["limits"]
         array.append(entry)
