@@ -78,13 +78,9 @@ def _window_openers() -> list[tuple[str, Callable[[], WindowSource]]]:
     from breather.monitor.kde import open_kwin
     from breather.monitor.wayland.wlroots import open_wlroots
 
-    openers: list[tuple[str, Callable[[], WindowSource]]] = [
-        ("wlroots windows", open_wlroots),
-        ("kwin windows", open_kwin),
-    ]
-    if gnome_session():
-        openers.insert(0, ("gnome windows", open_gnome_windows))
-    return openers
+    if gnome_session():  # GNOME offers neither of the others: its extension or nothing
+        return [("gnome windows", open_gnome_windows)]
+    return [("wlroots windows", open_wlroots), ("kwin windows", open_kwin)]
 
 
 def _first_read(opener: Callable[[], WindowSource]) -> WindowSource:
@@ -101,26 +97,26 @@ def _first_read(opener: Callable[[], WindowSource]) -> WindowSource:
 def _idle_openers(
     idle_thresholds: Sequence[float],
 ) -> list[tuple[str, Callable[[], IdleSource]]]:
-    from breather.monitor.wayland.idle import WaylandIdle
-
-    openers: list[tuple[str, Callable[[], IdleSource]]] = [
-        ("wayland idle", lambda: WaylandIdle(idle_thresholds))
-    ]
     if gnome_session():
         from breather.monitor.gnome import open_mutter_idle
 
-        openers.insert(0, ("mutter idle", lambda: open_mutter_idle(idle_thresholds)))
-    return openers
+        return [("mutter idle", lambda: open_mutter_idle(idle_thresholds))]
+    from breather.monitor.wayland.idle import WaylandIdle
+
+    return [("wayland idle", lambda: WaylandIdle(idle_thresholds))]
 
 
 def _open_wayland(idle_thresholds: Sequence[float]) -> tuple[WindowSource, IdleSource]:
     reasons: list[str] = []
     windows: WindowSource | None = None
-    for name, opener in _window_openers():
+    openers = _window_openers()
+    for name, opener in openers:
         try:
             windows = _first_read(opener)
             break
         except BackendUnavailable as why:
+            if len(openers) == 1:
+                raise  # the one way this desktop offers: its own words say what to do
             reasons.append(f"{name}: {why}")
     if windows is None:
         raise BackendUnavailable(
