@@ -257,3 +257,28 @@ def test_installed_while_gnome_runs_it_asks_for_one_log_in(bare_gnome: GnomeSess
         "enabled: run `breather install-gnome-extension`, then log out and in once"
     ), track.stderr
     assert "Traceback" not in track.stderr
+
+
+def test_doctor_on_gnome_without_the_extension_says_xwayland_is_not_enough(
+    bare_gnome: GnomeSession,
+) -> None:
+    # Xwayland is there (an X11 display answers), but it sees only X11 apps and no idle:
+    # doctor must not call that working, and must name the one command that fixes it.
+    breather = [sys.executable, "-m", "breather", "--data-dir", str(bare_gnome.work / "data")]
+    done = subprocess.run(
+        bare_gnome.command([*breather, "doctor"]),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert any(line.strip().startswith("ok  session") and "Wayland" in line for line in lines)
+    assert any(line.strip().startswith("no  gnome windows") for line in lines)
+    xwayland = [line for line in lines if "x11 via xwayland" in line]
+    assert xwayland and xwayland[0].strip().startswith("no ")
+    assert "sees only X11 apps" in xwayland[0]
+    assert "Tracking uses: windows from nothing" in done.stdout
+    assert "To fix it: breather install-gnome-extension, then log out and in once." in done.stdout
+    assert "Traceback" not in done.stderr
