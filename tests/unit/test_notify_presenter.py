@@ -182,3 +182,17 @@ def test_the_tray_takes_over_while_there_is_no_notification_server() -> None:
     desktop.broken = False
     shown.present(BreakFinished(7, "eyes", Outcome.TAKEN))
     assert [n.summary for n in desktop.open] == ["Break done. Welcome back."]
+
+
+def test_gnome_do_not_disturb_is_its_banners_switch(tmp_path, monkeypatch) -> None:
+    # A stand-in gsettings on PATH: GNOME's own command answers this on a real desktop.
+    from breather.notify.freedesktop import gnome_banners_off
+
+    tool = tmp_path / "gsettings"
+    tool.write_text("#!/bin/sh\necho false\n")
+    tool.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert gnome_banners_off({"XDG_CURRENT_DESKTOP": "ubuntu:GNOME"})
+    assert not gnome_banners_off({"XDG_CURRENT_DESKTOP": "KDE"})
+    tool.write_text("#!/bin/sh\necho true\n")
+    assert not gnome_banners_off({"XDG_CURRENT_DESKTOP": "GNOME"})

@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from breather.cli.common import (
@@ -84,7 +85,13 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    boundaries = _start_boundaries(settings, store, clock, desktop=not getattr(args, "demo", False))
+    boundaries = _start_boundaries(
+        settings,
+        store,
+        clock,
+        desktop=not getattr(args, "demo", False),
+        fullscreen=getattr(windows, "fullscreen", None),
+    )
 
     def settings_changed(loaded: LoadedSettings) -> None:
         say_settings(loaded, changed=True)
@@ -140,14 +147,21 @@ def _open_desktop(
 
 
 def _start_boundaries(
-    settings: Settings, store: Store, clock: Clock, *, desktop: bool
+    settings: Settings,
+    store: Store,
+    clock: Clock,
+    *,
+    desktop: bool,
+    fullscreen: Callable[[], bool] | None = None,
 ) -> HeadlessBoundaries | None:
     """Breaks, limits, downtime and intention prompts as notifications; None if they cannot
     start (tracking goes on without them)."""
     from breather.runtime.coordinator import start_headless
 
     try:
-        return start_headless(settings, store, clock, say=say, desktop=desktop)
+        return start_headless(
+            settings, store, clock, say=say, desktop=desktop, fullscreen=fullscreen
+        )
     except Exception:  # a bug here must not cost the person their tracking
         log.exception("break and limit reminders could not start")
         say("break and limit reminders could not start (see the log); tracking goes on")

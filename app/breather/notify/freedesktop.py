@@ -10,9 +10,12 @@ listener, so a slow listener never stalls replies to our own calls.
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from queue import Empty, Queue
 from typing import Any
 
@@ -37,6 +40,28 @@ DND_PROPERTIES = (
     (INTERFACE, "Inhibited"),
     ("org.dunstproject.cmd0", "paused"),
 )
+
+
+def gnome_banners_off(environ: Mapping[str, str] | None = None) -> bool:
+    """GNOME's do-not-disturb: its Shell publishes no `Inhibited`, but the switch is the
+    `show-banners` setting. False wherever that cannot be read (not GNOME, no gsettings)."""
+    env = os.environ if environ is None else environ
+    if "GNOME" not in env.get("XDG_CURRENT_DESKTOP", "").upper().split(":"):
+        return False
+    gsettings = shutil.which("gsettings")
+    if gsettings is None:
+        return False
+    try:
+        done = subprocess.run(
+            [gsettings, "get", "org.gnome.desktop.notifications", "show-banners"],
+            capture_output=True,
+            text=True,
+            timeout=2,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and done.stdout.strip() == "false"
 
 
 class FreedesktopNotifier:
@@ -148,6 +173,8 @@ class FreedesktopNotifier:
                 self._dnd_sources.remove(source)  # this server does not publish it
             elif value:
                 self._dnd = True
+        if not self._dnd and gnome_banners_off():
+            self._dnd = True
         return self._dnd
 
     def shutdown(self) -> None:

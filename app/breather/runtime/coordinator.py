@@ -103,6 +103,11 @@ class BoundaryCoordinator:
     def add_presenter(self, presenter: Presenter) -> None:
         self._presenters.append(presenter)
 
+    def set_fullscreen(self, fullscreen: Callable[[], bool] | None) -> None:
+        """Where to ask whether the window in front is fullscreen (the desktop's window
+        source knows best on Wayland; it is opened after the coordinator)."""
+        self._fullscreen = fullscreen
+
     def seed_today(self, day: date, by_title: Iterable[tuple[str, str, float]]) -> None:
         """Today's usage so far from the store, once at start: (app, title, seconds) rows."""
         self.meter.seed(day, by_title)
@@ -245,6 +250,7 @@ def start_headless(
     *,
     say: Callable[[str], None],
     desktop: bool = True,
+    fullscreen: Callable[[], bool] | None = None,
 ) -> HeadlessBoundaries:
     """Wire the rules to desktop notifications, the store and (with `desktop`) the X display.
 
@@ -260,13 +266,14 @@ def start_headless(
     policy = settings.policy()
     categorizer = Categorizer(settings.categories)
     notifier = ReconnectingNotifier(say=say)
-    probe = open_fullscreen_probe() if desktop else None
+    # The window source's own answer where it has one (Wayland); else ask the X server.
+    probe = open_fullscreen_probe() if desktop and fullscreen is None else None
     coordinator = BoundaryCoordinator(
         policy,
         clock=clock,
         categorize=categorizer.category,
         log=BoundaryLog(store.db, store.device_id),
-        fullscreen=probe.fullscreen if probe is not None else None,
+        fullscreen=probe.fullscreen if probe is not None else fullscreen,
         do_not_disturb=notifier.do_not_disturb,
         showing=lambda: notifier.available,
     )

@@ -27,7 +27,7 @@ from breather.clock import Clock, SystemClock
 from breather.desktop.entry import WINDOW_CLASS
 from breather.notify.presenter import spoken
 from breather.resources import resource
-from breather.runtime.recorder import Recorder, windows_of
+from breather.runtime.recorder import Recorder, SampleListener, windows_of
 from breather.runtime.sampler import SamplerThread
 from breather.settings.durations import format_duration
 from breather.settings.live import LoadedSettings, SettingsFile
@@ -50,8 +50,10 @@ from breather.ui.main_window import MainWindow
 from breather.ui.tray import Tray
 
 if TYPE_CHECKING:
+    from breather.monitor.base import Sample
     from breather.notify.base import Notifier
     from breather.runtime.boundaries import BoundaryRuntime
+    from breather.tracking.spans import Span
     from breather.ui.selfhelp import SelfHelpPage
     from breather.ui.settings import SettingsPage
     from breather.ui.today import TodayPage
@@ -419,6 +421,10 @@ class BreatherApp(QObject):
             from breather.monitor.select import open_desktop
 
             windows, idle = open_desktop(idle_thresholds=thresholds)
+            listener: SampleListener | None = on_sample
+            asks = getattr(windows, "fullscreen", None)
+            if asks is not None and listener is not None and self.boundaries is not None:
+                listener = self._fullscreen_from(asks, listener, self.boundaries)
             recorder = Recorder.for_store(
                 store,
                 tracking,
@@ -428,7 +434,7 @@ class BreatherApp(QObject):
                 sleep=time.sleep,
                 privacy=privacy,
                 data_dir=paths.data_dir,
-                on_sample=on_sample,
+                on_sample=listener,
                 own_window=windows_of(os.getpid(), (WINDOW_CLASS, APP_ID)),
             )
             forget_module_sources()  # this thread's imports (the desktop backend) are done
@@ -437,6 +443,27 @@ class BreatherApp(QObject):
         self.sampler = SamplerThread(make_recorder)
         self.sampler.stopped.connect(self._sampler_stopped)
         self.sampler.start()
+
+    @staticmethod
+    def _fullscreen_from(
+        asks: Callable[[], bool], on_sample: SampleListener, boundaries: BoundaryRuntime
+    ) -> SampleListener:
+        """On Wayland the window source knows whether the window in front is fullscreen, but
+        only its own thread may ask it: ask there, when a break is near, and let the
+        coordinator read the answer."""
+        seen = [False]
+        coordinator = boundaries.coordinator
+
+        def listen(sample: Sample, closed: list[Span], open_span: Span | None) -> None:
+            if coordinator.state.wants_desktop_state:
+                try:
+                    seen[0] = asks()
+                except Exception:  # a desktop that cannot tell is not fullscreen
+                    seen[0] = False
+            on_sample(sample, closed, open_span)
+
+        coordinator.set_fullscreen(lambda: seen[0])
+        return listen
 
     def _sampler_stopped(self, reason: str) -> None:
         if reason:
