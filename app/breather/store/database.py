@@ -17,6 +17,7 @@ from pathlib import Path
 
 from breather import APP_NAME
 from breather.store.journal import SpanJournal
+from breather.store.schema import HOUR_MS, to_ms
 from breather.store.sql import Database, open_database, safe_url, sqlite_path, sqlite_url
 from breather.store.writer import SpanWriter
 
@@ -49,6 +50,43 @@ class Store:
             {"device": self.device_id},
         )
         return None if last is None else datetime.fromtimestamp(last / 1000, UTC)
+
+    def history_bounds(
+        self, now: datetime
+    ) -> tuple[datetime | None, list[tuple[datetime, datetime]]]:
+        """Where this device's stored history up to `now` ends, and the stretches of it dated
+        after `now` (merged, oldest first): see `Tracker(not_before=, taken=)`.
+
+        Only history that exists may hold tracking back: a stored end in the future (a clock
+        that ran ahead and was corrected, an imported event from the future) is not a floor
+        that stops recording until that date, only a stretch no new span may overlap.
+        """
+        now_ms = to_ms(now)
+        last = self.db.rows(
+            "SELECT start_ms, end_ms FROM span WHERE device_id = :device AND start_ms <= :now"
+            " ORDER BY start_ms DESC LIMIT 1",
+            {"device": self.device_id, "now": now_ms},
+        )
+        floor = None if not last else datetime.fromtimestamp(min(last[0]) / 1000, UTC)
+        if last and last[0][1] <= now_ms:
+            floor = datetime.fromtimestamp(last[0][1] / 1000, UTC)
+        # Stored pieces never cross an hour, so any piece ending after now starts after
+        # now - 1 h: the primary key's range, not a scan of the whole history.
+        ahead = self.db.rows(
+            "SELECT start_ms, end_ms FROM span WHERE device_id = :device"
+            " AND start_ms > :since AND end_ms > :now ORDER BY start_ms",
+            {"device": self.device_id, "since": now_ms - HOUR_MS, "now": now_ms},
+        )
+        taken: list[list[int]] = []
+        for start, end in ahead:
+            if taken and start <= taken[-1][1]:
+                taken[-1][1] = max(taken[-1][1], end)
+            else:
+                taken.append([start, end])
+        return floor, [
+            (datetime.fromtimestamp(a / 1000, UTC), datetime.fromtimestamp(b / 1000, UTC))
+            for a, b in taken
+        ]
 
     def close(self) -> None:
         self.db.close()
