@@ -199,3 +199,47 @@ def data(tmp_path: Path) -> Iterator[Path]:
     where = tmp_path / "data"
     where.mkdir(mode=0o700)
     yield where
+
+
+STRANGER = "breather-stranger"
+
+
+@pytest.fixture(scope="session")
+def stranger() -> str:
+    """Another, unprivileged user of this machine (made once with useradd, as root)."""
+    import pwd
+
+    try:
+        pwd.getpwnam(STRANGER)
+        return STRANGER
+    except KeyError:
+        pass
+    if os.geteuid() != 0:
+        missing("adding another user to plant files needs root")
+    useradd = shutil.which("useradd")
+    if useradd is None:
+        missing("no useradd to add another user")
+    made = subprocess.run(
+        [useradd, "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", STRANGER],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if made.returncode != 0:
+        missing(f"useradd failed: {made.stderr.strip()}")
+    return STRANGER
+
+
+@pytest.fixture
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A folder other users may pass through (pytest's own temporary folders are owner-only)."""
+    import tempfile
+
+    where = Path(tempfile.mkdtemp(prefix="breather-faults-"))
+    where.chmod(0o711)
+    yield where
+    shutil.rmtree(where, ignore_errors=True)
+
+
+def as_user(user: str, *command: str) -> None:
+    subprocess.run(list(command), user=user, check=True, capture_output=True)

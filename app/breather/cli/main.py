@@ -12,7 +12,8 @@ import sys
 
 from breather import __version__
 from breather.cli import configuration, data, desktop, reports, run
-from breather.cli.common import EXIT_OK, Handler
+from breather.cli.common import EXIT_OK, EXIT_PROBLEM, Handler, say
+from breather.files import UnsafeFile
 from breather.settings.paths import resolve_paths
 
 
@@ -61,3 +62,18 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `breather export | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except UnsafeFile as why:
+        say(str(why))
+        return EXIT_PROBLEM
+    except OSError as error:
+        # A read-only folder, a full disk, a file that is not there: say which and why.
+        where = f" {error.filename}" if error.filename else ""
+        say(f"cannot go on:{where}: {error.strerror or error}")
+        say("check that the file or folder is there and that you may write to it")
+        logging.getLogger("breather").debug("the error in full", exc_info=True)
+        return EXIT_PROBLEM
+    except Exception as error:  # no traceback for a person; --verbose shows it
+        say(f"something went wrong ({type(error).__name__}: {error})")
+        say("nothing more was changed; run the command again with --verbose for the details")
+        logging.getLogger("breather").debug("the error in full", exc_info=True)
+        return EXIT_PROBLEM

@@ -20,6 +20,7 @@ from breather.cli.common import (
     person_today,
     say,
 )
+from breather.files import open_private
 from breather.settings.paths import Paths
 
 
@@ -107,7 +108,8 @@ def cmd_export(args: argparse.Namespace, paths: Paths) -> int:
         rows = iter_spans(store.db, since, until)
         if args.output:
             target = Path(args.output)
-            fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+            # Not through a link, and owner-only even over an existing file: it holds titles.
+            fd = open_private(target, os.O_CREAT | os.O_WRONLY, truncate=True)
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
                 count = write_export(rows, out, args.format, categorizer)
             say(f"wrote {count} spans to {target}")

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from breather import APP_NAME
+from breather.files import UnsafeFile, check_not_link, private_dir
 from breather.store.journal import SpanJournal
 from breather.store.schema import HOUR_MS, to_ms
 from breather.store.sql import Database, open_database, safe_url, sqlite_path, sqlite_url
@@ -104,7 +105,10 @@ def open_store(
     notices: list[str] = []
     path = sqlite_path(url)
     if path is not None:
-        notices += _prepare_sqlite_file(path)
+        try:
+            notices += _prepare_sqlite_file(path)
+        except UnsafeFile as why:
+            raise DatabaseUnusable(str(why)) from None
         url = sqlite_url(path)
     try:
         db = open_database(url)
@@ -135,7 +139,12 @@ def open_store(
 
 def _prepare_sqlite_file(path: Path) -> list[str]:
     notices: list[str] = []
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.parent.exists():
+        private_dir(path.parent)
+    # SQLite opens these by name and follows links: a database planted as a link (or one of
+    # another user) would be read and written as if it were ours.
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm", f"{path.name}-journal"):
+        check_not_link(path.with_name(name))
     if path.exists():
         problem = _sqlite_problem(path)
         if problem:

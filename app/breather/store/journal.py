@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from breather.files import open_private
 from breather.monitor.base import WindowInfo
 from breather.tracking.spans import Span
 
@@ -72,20 +73,21 @@ class SpanJournal:
         if not data:
             return
         if self._fd is None:
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            self._fd = open_private(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
         os.write(self._fd, data)
 
     def clear(self) -> None:
         """Empty the file: everything in it is in the database now."""
         if self._fd is not None:
             os.ftruncate(self._fd, 0)
-        elif self.path.exists():
-            os.truncate(self.path, 0)
+        elif self.path.exists() or self.path.is_symlink():
+            os.close(open_private(self.path, os.O_WRONLY, truncate=True))
 
     def pending(self) -> list[Span]:
         """The spans the file holds, oldest first, the latest line for each start winning."""
         try:
-            raw = self.path.read_bytes()
+            with os.fdopen(open_private(self.path, os.O_RDONLY), "rb") as source:
+                raw = source.read()
         except FileNotFoundError:
             return []
         by_start: dict[int, Span] = {}
