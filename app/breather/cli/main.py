@@ -6,6 +6,7 @@ The subcommands live in one module per group; each adds its own with `add_comman
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import sys
@@ -67,9 +68,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_PROBLEM
     except OSError as error:
         # A read-only folder, a full disk, a file that is not there: say which and why.
-        where = f" {error.filename}" if error.filename else ""
-        say(f"cannot go on:{where}: {error.strerror or error}")
-        say("check that the file or folder is there and that you may write to it")
+        where = error.filename or paths.data_dir
+        if error.errno == errno.ENOSPC:
+            say(f"the disk is full ({where}: {error.strerror})")
+            say("nothing was lost that was saved before; free some space, then try again")
+        else:
+            say(f"cannot go on: {where}: {error.strerror or error}")
+            say("check that it is there and that you may read and write it, then try again")
         logging.getLogger("breather").debug("the error in full", exc_info=True)
         return EXIT_PROBLEM
     except Exception as error:  # no traceback for a person; --verbose shows it

@@ -7,6 +7,7 @@ always leaves the open span in the database.
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -70,6 +71,7 @@ class Recorder:
         self._upkeep_at: float | None = None
         self._on_sample = on_sample
         self._write_soon = False
+        self._cannot_save: str | None = None  # why the last flush failed, said once
 
     @classmethod
     def for_store(
@@ -192,8 +194,9 @@ class Recorder:
         try:
             self._upkeep()
             self._writer.forget_ids()  # retention may have deleted apps and titles
-        except StoreError:  # tracking matters more; the next round tries again
-            log.exception("could not delete old data this time; will retry")
+        except StoreError as error:  # tracking matters more; the next round tries again
+            log.warning("could not delete old data this time (%s); will retry", error)
+            log.debug("retention failed", exc_info=True)
 
     def finish(self) -> None:
         """Close the open span where it was last seen and write everything (a clean exit)."""
@@ -209,9 +212,20 @@ class Recorder:
     def _flush(self, mono: float, *, force: bool = False) -> None:
         try:
             self._writer.flush(self._tracker.open_span, mono, force=force)
-        except StoreError:
-            # The writer keeps what it could not write and tries again at the next flush.
-            log.exception("could not write to the database; will retry")
+        except (StoreError, OSError) as error:
+            # The writer keeps what it could not write and tries again at the next flush; a
+            # full disk must not end tracking, and is said once, not at every flush.
+            if self._cannot_save is None:
+                self._cannot_save = _why_not_saved(error)
+                log.error(
+                    "%s; what is tracked is kept in memory and saved as soon as it can be",
+                    self._cannot_save,
+                )
+            log.debug("the flush failed", exc_info=True)
+            return
+        if self._cannot_save is not None:
+            log.warning("saving works again: everything tracked meanwhile is saved")
+            self._cannot_save = None
 
 
 def _retention(store: Store, keep_days: int, clock: Clock) -> Callable[[], object]:
@@ -242,3 +256,10 @@ def _retention(store: Store, keep_days: int, clock: Clock) -> Callable[[], objec
         return done
 
     return upkeep
+
+
+def _why_not_saved(error: Exception) -> str:
+    text = str(error)
+    if getattr(error, "errno", None) == errno.ENOSPC or "disk is full" in text:
+        return "the disk is full"
+    return f"could not save what was tracked ({text})"

@@ -13,6 +13,7 @@ crash the writer replays it before anything else, so nothing it held is lost; a 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -68,13 +69,23 @@ class SpanJournal:
 
     def append(self, spans: Iterable[Span]) -> None:
         """Add spans (closed ones, or the open span as it is now); a later line for the same
-        start replaces an earlier one."""
+        start replaces an earlier one. Raises OSError (a full disk) with the file as it was."""
         data = b"".join(_line(span) for span in spans)
         if not data:
             return
         if self._fd is None:
             self._fd = open_private(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
-        os.write(self._fd, data)
+        before = os.lseek(self._fd, 0, os.SEEK_END)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._fd, view) :]
+        except OSError:
+            # A full disk: take back a torn line, so the next append starts a line of its
+            # own; the caller keeps the spans and appends them again.
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, before)
+            raise
 
     def clear(self) -> None:
         """Empty the file: everything in it is in the database now."""
