@@ -289,3 +289,26 @@ def wait_until(condition: object, timeout: float, what: str) -> None:
             return
         time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def unprivileged() -> list[str]:
+    """A command prefix that runs without root's power over file permissions: as root, every
+    capability is dropped (setpriv), so a read-only file is read-only; as anyone else, none."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        missing("no setpriv (util-linux) to drop root's capabilities")
+    return [setpriv, "--inh-caps=-all", "--bounding-set=-all", "--"]
+
+
+def run_unprivileged(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*unprivileged(), sys.executable, "-m", "breather", *args],
+        env=env_for(data),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )

@@ -156,35 +156,94 @@ def _prepare_sqlite_file(path: Path) -> list[str]:
     if not path.exists():
         # Create it owner-only before SQLite does; SQLite gives its -wal and -shm files the
         # same permissions as the database.
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        except OSError as error:
+            raise DatabaseUnusable(
+                f"cannot create the database {path}: {error.strerror}. Make its folder "
+                "writable for you, or choose another with --data-dir or --db."
+            ) from None
     else:
         with contextlib.suppress(PermissionError):
             path.chmod(0o600)
     return notices
 
 
+#: SQLite's own words for a file that is damaged (its primary result codes): only these, and
+#: an integrity check that fails, set a database aside. Busy, locked, read-only, cannot open,
+#: a full disk or an I/O error say nothing about the file, and never cost its history.
+_DAMAGED_CODES = {11: "SQLITE_CORRUPT", 26: "SQLITE_NOTADB"}
+#: How long a database held by another program is waited for before giving up (saying so).
+LOCK_WAIT = 10.0
+
+
 def _sqlite_problem(path: Path) -> str | None:
+    """Why the file at `path` is damaged, or None; raises DatabaseUnusable when it cannot be
+    told (locked, read-only, unreadable) — never a reason to set a healthy file aside."""
     if not path.is_file():
         return "it is not a regular file"
-    if not os.access(path, os.R_OK | os.W_OK):
-        return "it is not readable and writable by this user"
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True)
+        with path.open("rb"):
+            pass
+    except OSError as error:
+        raise DatabaseUnusable(
+            f"cannot read the database {path}: {error.strerror}. Breather left it as it is; "
+            "make it readable and writable for you (chmod u+rw), then try again."
+        ) from None
+    try:
+        # Read-only, so nothing (not even the journal mode) is changed before it is judged.
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=LOCK_WAIT)
         try:
             result = conn.execute("PRAGMA quick_check").fetchone()
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
-        return str(error)
+        code = getattr(error, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF in _DAMAGED_CODES:
+            return str(error)
+        if code is not None and code & 0xFF in (5, 6):  # SQLITE_BUSY, SQLITE_LOCKED
+            raise DatabaseUnusable(
+                f"the database {path} is locked by another program (waited "
+                f"{LOCK_WAIT:g} s). It is not damaged and was left as it is; try again when "
+                "that program is done (is a backup or another Breather using it?)."
+            ) from None
+        raise DatabaseUnusable(
+            f"cannot open the database {path}: {error}. It was left as it is: check that "
+            "you may read and write it and its folder, then try again."
+        ) from None
     if not result or result[0] != "ok":
         return f"integrity check failed: {result[0] if result else 'no answer'}"
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        which = path if not os.access(path, os.W_OK) else path.parent
+        raise DatabaseUnusable(
+            f"the database {path} is healthy, but {which} is read-only for you, so nothing "
+            "can be recorded in it. Make it writable (chmod u+w), or choose another with "
+            "--data-dir or --db."
+        )
     return None
 
 
 def _keep_aside(path: Path) -> Path:
+    """Rename `path` (and its -wal and -shm) beside itself; never over an earlier one."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    aside = path.with_name(f"{path.name}.damaged-{stamp}")
-    path.rename(aside)
+    for attempt in range(1, 1000):
+        aside = path.with_name(
+            f"{path.name}.damaged-{stamp}" + (f"-{attempt}" if attempt > 1 else "")
+        )
+        try:
+            # A hard link fails if the name is taken, where a rename would replace it.
+            os.link(path, aside)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise DatabaseUnusable(
+                f"the database {path} is damaged and cannot be set aside ({error.strerror}); "
+                "move it away yourself, then try again."
+            ) from None
+        break
+    else:
+        raise DatabaseUnusable(f"the database {path} is damaged; move it away, then try again.")
+    path.unlink()
     for suffix in ("-wal", "-shm"):
         companion = path.with_name(path.name + suffix)
         if companion.exists():
