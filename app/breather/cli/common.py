@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, TypeAlias
 
+from breather.data.text import printable
 from breather.settings.paths import Paths, device_identity, protect_file
 
 if TYPE_CHECKING:
@@ -29,7 +30,12 @@ EXIT_PROBLEM = 1
 
 def say(message: str) -> None:
     """One line for the person, on stderr, so that stdout stays the command's output."""
-    print(f"breather: {message}", file=sys.stderr)
+    print(f"breather: {printable(message)}", file=sys.stderr)
+
+
+def show(text: str) -> None:
+    """Text for the person on stdout, with control characters escaped (`printable`)."""
+    print(printable(text))
 
 
 def parse_date(text: str) -> date:

@@ -17,6 +17,7 @@ from breather.cli.common import (
     open_store_for,
     parse_date,
     say,
+    show,
 )
 from breather.settings.durations import format_duration, parse_duration
 
@@ -75,18 +76,18 @@ def cmd_pause(args: argparse.Namespace, paths: Paths) -> int:
     if not choice:
         paused, until = read_pause(paths.data_dir)
         if not paused or (until is not None and until <= now):
-            print("Recording is on.")
+            show("Recording is on.")
         elif until is None:
-            print("Paused until you resume it (`breather pause off`).")
+            show("Paused until you resume it (`breather pause off`).")
         else:
-            print(f"Paused until {local_time(until)} (`breather pause off` resumes now).")
+            show(f"Paused until {local_time(until)} (`breather pause off` resumes now).")
         return EXIT_OK
     if choice in ("off", "resume", "0"):
-        print("Recording again." if resume(paths.data_dir) else "Recording was not paused.")
+        show("Recording again." if resume(paths.data_dir) else "Recording was not paused.")
         return EXIT_OK
     if choice in ("indefinitely", "on", "forever"):
         pause_until(paths.data_dir, None)
-        print("Paused until you resume it with `breather pause off`. Nothing is recorded.")
+        show("Paused until you resume it with `breather pause off`. Nothing is recorded.")
         return EXIT_OK
     try:
         seconds = parse_duration(choice)
@@ -98,7 +99,7 @@ def cmd_pause(args: argparse.Namespace, paths: Paths) -> int:
         return EXIT_PROBLEM
     until = now + timedelta(seconds=seconds)
     pause_until(paths.data_dir, until)
-    print(
+    show(
         f"Paused for {format_duration(seconds)}, until {local_time(until)}. Nothing is recorded "
         "until then; `breather pause off` resumes now."
     )
@@ -140,7 +141,7 @@ def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
         nothing = "Nothing is recorded." if args.all else f"Nothing recorded in {what}."
         if not args.yes:
             amount = f"{format_duration(found.seconds)} of recorded time ({found.spans} pieces)"
-            print(
+            show(
                 f"This would delete {amount}: {what}. Run again with --yes to delete it."
                 if found
                 else nothing
@@ -148,7 +149,7 @@ def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
             return EXIT_OK
         # Even with no time in the range, break and prompt answers in it go too.
         deleted = delete_everything(store.db) if args.all else delete_range(store.db, lo, hi)
-        print(
+        show(
             f"Deleted {format_duration(deleted.seconds)} of recorded time: {what}."
             if deleted
             else nothing
@@ -226,9 +227,9 @@ def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
     verb = "Would import" if args.dry_run else "Imported"
     where = f" for {', '.join(report.devices)}" if report.devices else ""
     spans = "span" if report.imported == 1 else "spans"
-    print(f"{verb} {report.imported} {spans} ({format_duration(report.seconds)}){where}.")
+    show(f"{verb} {report.imported} {spans} ({format_duration(report.seconds)}){where}.")
     if report.skipped:
-        print("Skipped: " + "; ".join(f"{n} {why}" for why, n in report.skipped.most_common()))
+        show("Skipped: " + "; ".join(f"{n} {why}" for why, n in report.skipped.most_common()))
     for note in report.notes:
-        print(f"Note: {note}")
+        show(f"Note: {note}")
     return EXIT_OK

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from datetime import timedelta
@@ -20,6 +19,7 @@ from breather.cli.common import (
     person_today,
     say,
 )
+from breather.data.text import json_text
 from breather.files import open_private
 from breather.settings.paths import Paths
 
@@ -84,7 +84,7 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
     finally:
         store.close()
     if args.json:
-        print(json.dumps(summary_json(summary, figures), ensure_ascii=False, indent=2))
+        print(json_text(summary_json(summary, figures), indent=2))
     else:
         print(summary_text(summary, title, figures=figures))
     return EXIT_OK

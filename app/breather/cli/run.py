@@ -17,6 +17,7 @@ from breather.cli.common import (
     load_settings_for,
     open_store_for,
     say,
+    show,
 )
 from breather.settings.paths import TRACKER_LOCK, Paths, ensure_private_dir, hold_lock
 
@@ -53,6 +54,7 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     from breather.clock import SystemClock
     from breather.monitor.base import BackendUnavailable, IdleSource, WindowSource
     from breather.runtime.recorder import Recorder
+    from breather.store.sql import safe_url
 
     settings = load_settings_for(paths)
     clock = SystemClock()
@@ -102,7 +104,8 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
         on_sample=boundaries.coordinator.observe if boundaries is not None else None,
     )
     interval = settings.tracking.interval
-    say(f"tracking {windows.name} every {interval:g}s into {paths.db_url} (Ctrl+C stops)")
+    # The URL may hold a password (a server, or a SQLCipher passphrase): never shown.
+    say(f"tracking {windows.name} every {interval:g}s into {safe_url(store.url)} (Ctrl+C stops)")
     try:
         ended = recorder.run(lambda: stop)
     finally:
@@ -134,20 +137,21 @@ def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
     from breather.monitor.select import BackendReport, diagnose
     from breather.notify.freedesktop import diagnose as diagnose_notifications
     from breather.settings.model import load_settings
+    from breather.store.sql import safe_url
 
     reports = diagnose()
     reports.append(BackendReport("notifications", *diagnose_notifications()))
     width = max(len(report.name) for report in reports)
-    print("Desktop backends:")
+    show("Desktop backends:")
     for report in reports:
         mark = "ok " if report.works else "no "
-        print(f"  {mark} {report.name:<{width}}  {report.detail}")
+        show(f"  {mark} {report.name:<{width}}  {report.detail}")
     _settings_found, problems = load_settings(paths.config_file)
-    print("\nFiles:")
-    print(f"  data   {paths.data_dir}")
+    show("\nFiles:")
+    show(f"  data   {paths.data_dir}")
     state = f"{len(problems)} problem(s), see `breather config check`" if problems else "OK"
     exists = paths.config_file.exists()
-    print(f"  config {paths.config_file} ({state if exists else 'not there: defaults'})")
-    print(f"  db     {paths.db_url}")
+    show(f"  config {paths.config_file} ({state if exists else 'not there: defaults'})")
+    show(f"  db     {safe_url(paths.db_url)}")
     tracking_works = any(r.works for r in reports if r.name == "x11 windows")
     return EXIT_OK if tracking_works else EXIT_PROBLEM

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import TYPE_CHECKING, Any
 
+from breather.data.text import printable
 from breather.rules.policy import Limit
 from breather.settings.durations import format_duration
 from breather.store.boundaries import BREAK_OUTCOMES, break_counts, limit_outcomes
@@ -129,7 +130,7 @@ def summary_text(
 ) -> str:
     """A plain table: the period, active and away time, one line per key, then boundaries."""
     lines = [
-        title,
+        printable(title),
         f"Active {format_duration(summary.active_seconds)} · "
         f"Away {format_duration(summary.away_seconds)}",
         "",
@@ -163,7 +164,7 @@ def _boundary_lines(figures: BoundaryFigures | None) -> list[str]:
     else:
         lines.append("Breaks: none came due in this period.")
     for item in figures.limits:
-        name = item.limit.label
+        name = printable(item.limit.label, one_line=True)
         over = f", over on {item.days_over} day{'s' if item.days_over != 1 else ''}"
         lines.append(
             f"Limit {name}: {format_duration(item.used_seconds)} of "
@@ -173,6 +174,7 @@ def _boundary_lines(figures: BoundaryFigures | None) -> list[str]:
 
 
 def _key(key: str, app: str | None) -> str:
+    # Titles and app names are whatever a program chose: escaped, never obeyed.
     if app is None:
-        return key or "(no title)"
-    return f"{app}: {key or '(no title)'}"
+        return printable(key, one_line=True) or "(no title)"
+    return printable(f"{app}: {key or '(no title)'}", one_line=True)
