@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import glob
+import os
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -110,7 +112,9 @@ def cmd_pause(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
+    from breather.files import open_private
     from breather.settings.paths import TRACKER_LOCK, hold_lock
+    from breather.store.journal import JOURNAL_NAME
     from breather.store.maintenance import delete_everything, delete_range, measure
     from breather.tracking.privacy import read_pause
 
@@ -138,6 +142,9 @@ def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
                 )
                 return EXIT_PROBLEM
         found = measure(store.db, lo, hi)
+        # Databases set aside as damaged still hold every title they had: "everything" is
+        # them too.
+        copies = _set_aside_copies(paths) if args.all else []
         nothing = "Nothing is recorded." if args.all else f"Nothing recorded in {what}."
         if not args.yes:
             amount = f"{format_duration(found.seconds)} of recorded time ({found.spans} pieces)"
@@ -146,20 +153,42 @@ def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
                 if found
                 else nothing
             )
+            if copies:
+                show(f"It would also delete {len(copies)} damaged copies set aside earlier:")
+                for copy in copies:
+                    show(f"  {copy}")
             return EXIT_OK
         # Even with no time in the range, break and prompt answers in it go too.
         deleted = delete_everything(store.db) if args.all else delete_range(store.db, lo, hi)
+        if args.all and lock is not None:
+            # No tracker runs: what a crashed one left to replay would bring it all back.
+            journal = paths.data_dir / JOURNAL_NAME
+            if journal.exists() or journal.is_symlink():
+                os.close(open_private(journal, os.O_WRONLY, truncate=True))
         show(
             f"Deleted {format_duration(deleted.seconds)} of recorded time: {what}."
             if deleted
-            else nothing
+            else ("Nothing was recorded." if copies else nothing)
         )
+        for copy in copies:
+            copy.unlink()
+            show(f"Deleted the damaged copy {copy}.")
     finally:
         store.close()
         close = getattr(lock, "close", None)
         if close is not None:
             close()
     return EXIT_OK
+
+
+def _set_aside_copies(paths: Paths) -> list[Path]:
+    """The damaged databases set aside beside the database (and their -wal and -shm)."""
+    from breather.store.sql import sqlite_path
+
+    path = sqlite_path(paths.db_url)
+    if path is None:
+        return []
+    return sorted(path.parent.glob(f"{glob.escape(path.name)}.damaged-*"))
 
 
 def _forget_range(args: argparse.Namespace, day_starts: time) -> tuple[int, int, str] | None:
@@ -198,6 +227,8 @@ def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
         read_activitywatch,
         read_jsonl,
     )
+    from breather.store.sql import StoreError
+    from breather.tracking.privacy import PrivacyFilter
 
     settings = load_settings_for(paths, quiet=True)
     source = Path(args.file)
@@ -221,7 +252,12 @@ def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
             report,
             keep_days=settings.privacy.keep_days,
             dry_run=args.dry_run,
+            privacy=PrivacyFilter(settings.privacy),
         )
+    except StoreError as error:
+        say(f"the import could not be written ({error})")
+        say("nothing was imported: the database is as it was")
+        return EXIT_PROBLEM
     finally:
         store.close()
     verb = "Would import" if args.dry_run else "Imported"

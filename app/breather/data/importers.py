@@ -17,10 +17,11 @@ from __future__ import annotations
 import bisect
 import json
 import math
+import re
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,9 @@ from typing import Any
 from breather.monitor.base import WindowInfo
 from breather.store.queries import IN_RANGE, range_params
 from breather.store.schema import to_ms
-from breather.store.sql import Database
+from breather.store.sql import Database, Session
 from breather.store.writer import SpanWriter
+from breather.tracking.privacy import PrivacyFilter
 from breather.tracking.spans import Span
 
 WINDOW_BUCKET = "currentwindow"
@@ -156,7 +158,7 @@ def _activitywatch_spans(
         pieces += [(span, None) for span in away]
     outside = 0
     for span, data in sorted(windows, key=lambda item: item[0]):
-        window = WindowInfo(data["app"], data.get("title", ""))
+        window = WindowInfo(_text(data["app"]), _text(data.get("title", "")))
         parts = [span] if active is None else _intersect(span, active)
         outside += (span[1] - span[0]) - sum(end - start for start, end in parts)
         if not parts and span[1] > span[0]:
@@ -277,7 +279,10 @@ def _jsonl_record(record: object, where: str) -> tuple[str, Interval, WindowInfo
         if not record["app"]:
             raise ImportFailed(f"{where}: a span that is not away needs an app")
         window = WindowInfo(
-            record["app"], record.get("title", ""), record.get("process", ""), record.get("exe", "")
+            _text(record["app"]),
+            _text(record.get("title", "")),
+            _text(record.get("process", "")),
+            _text(record.get("exe", "")),
         )
     return record.get("device", ""), (start, end), window
 
@@ -296,6 +301,17 @@ def _load_json(path: Path) -> object:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+#: Imported text is cut where tracked titles are (monitor.x11's TITLE_MAX_CHARS).
+TEXT_MAX_CHARS = 1024
+#: Lone UTF-16 surrogates: JSON may spell them (``"\\ud800"``), UTF-8 cannot store them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text(value: str) -> str:
+    """Text as it can be stored: a lone surrogate becomes U+FFFD, and it is cut at
+    TEXT_MAX_CHARS like a tracked title."""
+    return _SURROGATE.sub("\ufffd", value[:TEXT_MAX_CHARS])
 
 
 def _uuid(name: str) -> str:
@@ -331,57 +347,80 @@ def import_devices(
     keep_days: int = 0,
     now: datetime | None = None,
     dry_run: bool = False,
+    privacy: PrivacyFilter | None = None,
 ) -> ImportReport:
-    """Store `devices`' spans, skipping what is already recorded or past `keep_days`."""
+    """Store `devices`' spans, skipping what is already recorded or past `keep_days`, and
+    passing each window through `privacy` as live tracking does (an excluded app is left out,
+    a title not to be kept is dropped).
+
+    All or nothing: one transaction for every device, so an import that fails or is killed
+    half-way leaves the database as it was (and `report` empty).
+    """
     cutoff = None
     if keep_days > 0:
         cutoff = to_ms((now or datetime.now(UTC)) - timedelta(days=keep_days))
-    for device in devices:
-        device_id = _device_id(db, device, create=not dry_run)
-        fresh = list(
-            _new_spans(
-                db,
-                device_id,
-                spans=device.spans,
-                cutoff=cutoff,
-                keep_days=keep_days,
-                report=report,
+    with db.write() as conn:
+        for device in devices:
+            device_id = _device_id(conn, device, create=not dry_run)
+            fresh = list(
+                _new_spans(
+                    conn,
+                    device_id,
+                    spans=device.spans,
+                    cutoff=cutoff,
+                    keep_days=keep_days,
+                    report=report,
+                )
             )
-        )
-        if not fresh:
-            continue
-        report.devices.append(device.name)
-        for span in fresh:
-            report.imported += 1
-            report.seconds += span.seconds
-            if span.window is not None:
-                app = span.window.app
-                report.app_seconds[app] = report.app_seconds.get(app, 0.0) + span.seconds
-        if not dry_run and device_id is not None:
-            writer = SpanWriter(db, device_id)
-            writer.record(fresh)
-            writer.flush(None, 0.0)
+            if privacy is not None:
+                fresh = _private(fresh, privacy, report)
+            if not fresh:
+                continue
+            report.devices.append(device.name)
+            for span in fresh:
+                report.imported += 1
+                report.seconds += span.seconds
+                if span.window is not None:
+                    app = span.window.app
+                    report.app_seconds[app] = report.app_seconds.get(app, 0.0) + span.seconds
+            if not dry_run and device_id is not None:
+                SpanWriter(db, device_id).write_in(conn, fresh)
     return report
 
 
-def _device_id(db: Database, device: DeviceSpans, *, create: bool) -> int | None:
+def _private(spans: list[Span], privacy: PrivacyFilter, report: ImportReport) -> list[Span]:
+    kept = []
+    for span in spans:
+        if span.window is None:
+            kept.append(span)
+            continue
+        window = privacy.apply(span.window)
+        if window is None:
+            report.skip("spans of apps excluded in your privacy settings")
+            continue
+        if window is not span.window and window.title != span.window.title:
+            report.skip("titles left out by your privacy settings (the time is kept)")
+        kept.append(replace(span, window=window))
+    return kept
+
+
+def _device_id(conn: Session, device: DeviceSpans, *, create: bool) -> int | None:
     """The device of this name (imports of one machine's data land together), or a new one."""
-    with db.write() as conn:
+    found = conn.value(
+        "SELECT id FROM device WHERE uuid = :uuid", {"uuid": device.uuid}
+    ) or conn.value(
+        "SELECT id FROM device WHERE name = :name ORDER BY id LIMIT 1", {"name": device.name}
+    )
+    if found is None and create:
         found = conn.value(
-            "SELECT id FROM device WHERE uuid = :uuid", {"uuid": device.uuid}
-        ) or conn.value(
-            "SELECT id FROM device WHERE name = :name ORDER BY id LIMIT 1", {"name": device.name}
+            "INSERT INTO device (uuid, name) VALUES (:uuid, :name) RETURNING id",
+            {"uuid": device.uuid, "name": device.name},
         )
-        if found is None and create:
-            found = conn.value(
-                "INSERT INTO device (uuid, name) VALUES (:uuid, :name) RETURNING id",
-                {"uuid": device.uuid, "name": device.name},
-            )
     return None if found is None else int(found)
 
 
 def _new_spans(
-    db: Database,
+    conn: Session,
     device_id: int | None,
     *,
     spans: list[Span],
@@ -394,7 +433,7 @@ def _new_spans(
     lo, hi = to_ms(spans[0].start), to_ms(spans[-1].end)
     stored: list[Interval] = []
     if device_id is not None:
-        rows = db.rows(
+        rows = conn.rows(
             f"SELECT start_ms, end_ms FROM span WHERE span.device_id = :device AND {IN_RANGE}",
             {"device": device_id, **range_params(lo, hi)},
         )
