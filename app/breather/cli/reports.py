@@ -62,7 +62,7 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
         day = args.day or person_today(settings)
         start, end = day_range(day, day_starts)
         title = f"{start:%A %d %B %Y} (from {day_starts:%H:%M})"
-    store = open_store_for(paths)
+    store = open_store_for(paths, settle=True)
     if store is None:
         return EXIT_PROBLEM
     from breather.categories.catalogue import Categorizer
@@ -98,7 +98,7 @@ def cmd_export(args: argparse.Namespace, paths: Paths) -> int:
     day_starts = settings.tracking.day_starts
     since = day_range(args.since, day_starts)[0] if args.since else None
     until = day_range(args.until, day_starts)[1] if args.until else None
-    store = open_store_for(paths)
+    store = open_store_for(paths, settle=True)
     if store is None:
         return EXIT_PROBLEM
     try:

@@ -130,6 +130,12 @@ def _aw_event(raw: object, kind: str, where: str) -> tuple[Interval, dict[str, A
         or duration < 0
     ):
         raise ImportFailed(f"{where} ({stamp}): duration must be a number of seconds ≥ 0")
+    if duration > MAX_EVENT_SECONDS:
+        # 1e9 seconds would be 277,779 stored hours; no window stays open for a year.
+        raise ImportFailed(
+            f"{where} ({stamp}): a duration of {duration:g} seconds is longer than a year;"
+            " that is not a real event"
+        )
     data = raw.get("data")
     if not isinstance(data, dict):
         raise ImportFailed(f"{where} ({stamp}): has no data object")
@@ -238,18 +244,28 @@ def read_jsonl(path: Path, report: ImportReport) -> list[DeviceSpans]:
     """The spans in a `breather export --format jsonl` file."""
     by_device: dict[str, list[tuple[Interval, WindowInfo | None]]] = {}
     try:
-        with path.open(encoding="utf-8") as lines:
-            for number, line in enumerate(lines, start=1):
+        with path.open("rb") as lines:
+            for number, raw in enumerate(lines, start=1):
+                where = f"{path}:{number}"
+                # A BOM at the start, as some editors write, is not part of the first record.
+                data = raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw
+                try:
+                    line = data.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    raise ImportFailed(
+                        f"{where}: not UTF-8 text ({error.reason} at column {error.start + 1})"
+                    ) from None
                 if not line.strip():
                     continue
-                where = f"{path}:{number}"
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError as error:
                     raise ImportFailed(f"{where}: not JSON: {error}") from None
+                except RecursionError:
+                    raise ImportFailed(f"{where}: its JSON is nested too deeply") from None
                 device, interval, window = _jsonl_record(record, where)
                 by_device.setdefault(device, []).append((interval, window))
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise ImportFailed(f"{path}: cannot read it: {error}") from None
     devices = []
     for name, pieces in sorted(by_device.items()):
@@ -296,11 +312,23 @@ def _load_json(path: Path) -> object:
             return json.load(source)
     except json.JSONDecodeError as error:
         raise ImportFailed(f"{path}: not valid JSON: {error}") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except RecursionError:  # [[[[... 100,000 deep: json recurses once per level
+        raise ImportFailed(f"{path}: not an export: its JSON is nested too deeply") from None
+    except UnicodeDecodeError as error:
+        raise ImportFailed(
+            f"{path}: not UTF-8 text ({error.reason} at byte {error.start})"
+        ) from None
+    except OSError as error:
         raise ImportFailed(f"{path}: cannot read it: {error}") from None
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: Times outside these are refused: before the epoch is before any computer tracked anything,
+#: and a time near year 9999 plus a duration, or a local day around it, overflows a datetime.
+_EARLIEST = _EPOCH
+_LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+#: No real window or AFK event lasts longer.
+MAX_EVENT_SECONDS = 366 * 86400
 
 #: Imported text is cut where tracked titles are (monitor.x11's TITLE_MAX_CHARS).
 TEXT_MAX_CHARS = 1024
@@ -329,6 +357,11 @@ def _instant(value: object, where: str) -> int:
         raise ImportFailed(f"{where}: {value!r} is not an ISO 8601 time") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    if not _EARLIEST <= moment <= _LATEST:
+        raise ImportFailed(
+            f"{where}: {value} is outside the times Breather can store "
+            f"({_EARLIEST.year} to {_LATEST.year})"
+        )
     return (moment - _EPOCH) // timedelta(microseconds=1)
 
 

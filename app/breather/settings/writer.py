@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,15 +35,17 @@ def update_config(
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 
+    from breather.settings.model import parse_settings, read_config_text
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_config_text(path)
     except FileNotFoundError:
         text = ""
-    except (OSError, UnicodeDecodeError) as error:
+    except (OSError, UnicodeDecodeError, ValueError) as error:
         raise ConfigWriteError(f"cannot read {path}: {error}; nothing was changed") from error
     try:
         document = tomlkit.parse(text)
-    except TOMLKitError as error:
+    except (TOMLKitError, RecursionError) as error:
         raise ConfigWriteError(
             f"{path} has a mistake ({error}); fix it or check it with `breather config check`."
             " Nothing was changed."
@@ -56,10 +58,17 @@ def update_config(
     for key_path, value in values.items():
         *parents, leaf = key_path
         table: Any = document
-        for name in parents:
+        for depth, name in enumerate(parents, start=1):
             if name not in table:
                 table[name] = tomlkit.table(is_super_table=len(parents) > 1 and name == parents[0])
             table = table[name]
+            if not isinstance(table, MutableMapping):
+                # `breaks = 5` where [breaks] belongs: the person's value is not ours to drop.
+                key = ".".join(parents[:depth])
+                raise ConfigWriteError(
+                    f"{path}: {key} should be a table of settings, but it is {table!r}; fix or "
+                    "remove that line (`breather config check` shows it). Nothing was changed."
+                )
         table[leaf] = value
     for name, rows in (tables or {}).items():
         array = tomlkit.aot()
@@ -72,12 +81,23 @@ def update_config(
             del document[name]
         if rows:
             document[name] = array
-    _write_private(path, tomlkit.dumps(document))
+    new_text = tomlkit.dumps(document)
+    # Never save what will not load: the new text must bring no problem the old one lacked.
+    had = {(problem.key, problem.message) for problem in parse_settings(text, path)[1]}
+    for problem in parse_settings(new_text, path)[1]:
+        if (problem.key, problem.message) not in had:
+            raise ConfigWriteError(
+                f"saving would make the settings wrong ({problem}); nothing was changed"
+            )
+    _write_private(path, new_text)
 
 
 def _write_private(path: Path, text: str) -> None:
     """Replace `path` atomically with an owner-only file."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from breather.files import private_dir
+
+    if not path.parent.exists():
+        private_dir(path.parent)  # and its missing parents, owner-only
     fd, temporary = tempfile.mkstemp(prefix=".breather-", suffix=".toml", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:

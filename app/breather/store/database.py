@@ -195,6 +195,15 @@ def _sqlite_problem(path: Path) -> str | None:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=LOCK_WAIT)
         try:
             result = conn.execute("PRAGMA quick_check").fetchone()
+            tables = {
+                str(name)
+                for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            revision = (
+                conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                if "alembic_version" in tables
+                else None
+            )
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
@@ -213,6 +222,20 @@ def _sqlite_problem(path: Path) -> str | None:
         ) from None
     if not result or result[0] != "ok":
         return f"integrity check failed: {result[0] if result else 'no answer'}"
+    # Judged before anything writes to it (opening switches it to WAL, migrating rewrites it).
+    head = schema_head()
+    if revision is not None and str(revision[0]) > head:
+        raise DatabaseUnusable(
+            f"the database {path} was last used by a newer version of {APP_NAME} (its schema "
+            f"is {revision[0]}; this version knows up to {head}). It was left as it is. "
+            "Update Breather, or use another database with --db."
+        )
+    if tables and "alembic_version" not in tables:
+        shown = ", ".join(sorted(tables)[:4]) + (", …" if len(tables) > 4 else "")
+        raise DatabaseUnusable(
+            f"{path} is not a Breather database (it holds the tables {shown}), so it was left "
+            "as it is. Give Breather's own with --db, or move this one away."
+        )
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         which = path if not os.access(path, os.W_OK) else path.parent
         raise DatabaseUnusable(

@@ -141,6 +141,15 @@ class SpanWriter:
             self._journaled = journaled
             self._apps.clear()  # ids looked up or made in the failed transaction may not exist
             self._titles.clear()
+            if journal is not None:
+                # The database is out of reach (a network database at a clean exit, a full
+                # disk): the journal keeps it for the next start, if it can.
+                fresh = self._pending[self._journaled :]
+                try:
+                    journal.append([*fresh, *([open_span] if open_span is not None else [])])
+                    self._journaled = len(self._pending)
+                except OSError:
+                    pass
             raise
         if journal is not None:
             journal.clear()  # everything it held is in the database now
