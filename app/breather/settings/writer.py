@@ -69,19 +69,35 @@ def update_config(
                     f"{path}: {key} should be a table of settings, but it is {table!r}; fix or "
                     "remove that line (`breather config check` shows it). Nothing was changed."
                 )
-        table[leaf] = value
-    for name, rows in (tables or {}).items():
-        array = tomlkit.aot()
-        for row in rows:
-            entry = tomlkit.table()
-            for key, value in row.items():
-                entry[key] = value
-            array.append(entry)
-        if name in document:
-            del document[name]
-        if rows:
-            document[name] = array
-    new_text = tomlkit.dumps(document)
+        try:
+            table[leaf] = value
+        except (TOMLKitError, TypeError, ValueError) as error:  # None, an object, ...
+            raise ConfigWriteError(
+                f"{'.'.join(key_path)} cannot be saved as {value!r} ({error}); nothing was changed"
+            ) from None
+    try:
+        for name, rows in (tables or {}).items():
+            array = tomlkit.aot()
+            for row in rows:
+                entry = tomlkit.table()
+                for key, value in row.items():
+                    entry[key] = value
+                array.append(entry)
+            if name in document:
+                del document[name]
+            if rows:
+                document[name] = array
+    except (TOMLKitError, TypeError, ValueError) as error:
+        raise ConfigWriteError(
+            f"the settings cannot be saved ({error}); nothing was changed"
+        ) from None
+    try:
+        new_text = tomlkit.dumps(document)
+        new_text.encode("utf-8")  # a lone surrogate cannot be written
+    except (TOMLKitError, TypeError, ValueError) as error:
+        raise ConfigWriteError(
+            f"the settings cannot be saved ({error}); nothing was changed"
+        ) from None
     # Never save what will not load: the new text must bring no problem the old one lacked.
     had = {(problem.key, problem.message) for problem in parse_settings(text, path)[1]}
     for problem in parse_settings(new_text, path)[1]:
