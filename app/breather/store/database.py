@@ -94,19 +94,29 @@ class Store:
 
 
 def open_store(
-    url: str, *, device_uuid: str, device_name: str, migrate_apart: bool = False
+    url: str,
+    *,
+    device_uuid: str,
+    device_name: str,
+    migrate_apart: bool = False,
+    full_check: bool | None = None,
 ) -> Store:
     """Open (creating and migrating as needed) the database at `url` for this device.
 
     `migrate_apart` runs a needed migration (the first start, or one after an upgrade) in a
     child process, for processes that run for hours: alembic and SQLAlchemy take ~60 MB that
     a process never gives back once it has imported them.
+
+    A SQLite file is checked before use: cheaply always (its header, size and schema), and
+    with SQLite's `quick_check` over every page when `full_check` (default: with
+    `migrate_apart`, i.e. when tracking starts) or when the cheap look finds something odd.
     """
     notices: list[str] = []
     path = sqlite_path(url)
     if path is not None:
         try:
-            notices += _prepare_sqlite_file(path)
+            full = migrate_apart if full_check is None else full_check
+            notices += _prepare_sqlite_file(path, full_check=full)
         except UnsafeFile as why:
             raise DatabaseUnusable(str(why)) from None
         url = sqlite_url(path)
@@ -137,7 +147,7 @@ def open_store(
     return Store(db, device_id, url, notices)
 
 
-def _prepare_sqlite_file(path: Path) -> list[str]:
+def _prepare_sqlite_file(path: Path, *, full_check: bool = True) -> list[str]:
     notices: list[str] = []
     if not path.parent.exists():
         private_dir(path.parent)
@@ -146,7 +156,7 @@ def _prepare_sqlite_file(path: Path) -> list[str]:
     for name in (path.name, f"{path.name}-wal", f"{path.name}-shm", f"{path.name}-journal"):
         check_not_link(path.with_name(name))
     if path.exists():
-        problem = _sqlite_problem(path)
+        problem = _sqlite_problem(path, full_check=full_check or not _looks_sound(path))
         if problem:
             aside = _keep_aside(path)
             notices.append(
@@ -177,7 +187,35 @@ _DAMAGED_CODES = {11: "SQLITE_CORRUPT", 26: "SQLITE_NOTADB"}
 LOCK_WAIT = 10.0
 
 
-def _sqlite_problem(path: Path) -> str | None:
+def _looks_sound(path: Path) -> bool:
+    """What a glance at the file says: SQLite's header, a size that is whole pages and the
+    page count the header gives, and no rollback journal left by a crash. A few hundred
+    bytes read, where `quick_check` reads every page (31 ms a year of data, 92 ms three)."""
+    try:
+        with path.open("rb") as source:
+            header = source.read(100)
+        size = path.stat().st_size
+        hot_journal = path.with_name(path.name + "-journal").stat().st_size > 0
+    except FileNotFoundError:
+        hot_journal = False
+    except OSError:
+        return False
+    if not header:
+        return True  # an empty file: a database not yet begun
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\0") or hot_journal:
+        return False
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The page count is SQLite's own only while the change counter (offset 24) equals the
+    # version-valid-for number (offset 92); otherwise an older SQLite wrote the file last.
+    count_valid = pages > 0 and header[24:28] == header[92:96]
+    if page_size < 512 or size % page_size:
+        return False
+    return not (count_valid and pages * page_size != size)
+
+
+def _sqlite_problem(path: Path, *, full_check: bool = True) -> str | None:
     """Why the file at `path` is damaged, or None; raises DatabaseUnusable when it cannot be
     told (locked, read-only, unreadable) — never a reason to set a healthy file aside."""
     if not path.is_file():
@@ -194,7 +232,8 @@ def _sqlite_problem(path: Path) -> str | None:
         # Read-only, so nothing (not even the journal mode) is changed before it is judged.
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=LOCK_WAIT)
         try:
-            result = conn.execute("PRAGMA quick_check").fetchone()
+            # Without the full check, reading the schema (below) is the look at the file.
+            result = conn.execute("PRAGMA quick_check").fetchone() if full_check else ("ok",)
             tables = {
                 str(name)
                 for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
