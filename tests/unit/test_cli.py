@@ -180,3 +180,16 @@ def test_the_app_without_a_desktop_says_what_to_do_instead(tmp_path: Path) -> No
     )
     assert done.returncode == 1
     assert "no desktop" in done.stderr and "breather track" in done.stderr
+
+
+def test_version_and_help_load_neither_the_store_nor_sockets() -> None:
+    # `breather --version` is what scripts and packagers run; it costs a Python start, not
+    # the store's imports (16 ms) and uuid/socket's (10 ms).
+    probe = (
+        "import sys\n"
+        "from breather.cli.main import main\n"
+        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(m for m in ('breather.store', 'socket', 'uuid') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[-2] == "", done.stdout

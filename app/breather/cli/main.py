@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 
-from breather import __version__
+from breather import MIGRATE_COMMAND, __version__
 from breather.cli import configuration, data, desktop, reports, run
 from breather.cli.common import EXIT_OK, EXIT_PROBLEM, Handler, say
 from breather.files import UnsafeFile
@@ -43,10 +43,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from breather.store.database import MIGRATE_COMMAND, migrate_main
-
     arguments = sys.argv[1:] if argv is None else argv
     if arguments[:1] == [MIGRATE_COMMAND]:  # a child process of the app or `track`
+        from breather.store.database import migrate_main
+
         return migrate_main(sys.stdin.read().strip())
     parser, handlers = build_parser()
     args = parser.parse_args(arguments)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +56,9 @@ def ensure_private_dir(path: Path) -> Path:
 
 def device_identity(data_dir: Path) -> tuple[str, str]:
     """This machine's (uuid, name); the uuid is made once and kept in the data dir."""
+    import socket  # here, not above: `breather --version` and `--help` need neither
+    import uuid
+
     ensure_private_dir(data_dir)
     id_file = data_dir / "device-id"
     try:

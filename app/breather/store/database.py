@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from breather import APP_NAME
+from breather import APP_NAME, MIGRATE_COMMAND
 from breather.files import UnsafeFile, check_not_link, private_dir
 from breather.store.journal import SpanJournal
 from breather.store.schema import HOUR_MS, to_ms
@@ -346,9 +346,6 @@ def _migrate(db: Database) -> None:
         engine.dispose()
 
 
-#: The command line of a child process that migrates a database (see `open_store`); not a
-#: command for people, so `breather --help` does not list it.
-MIGRATE_COMMAND = "migrate-database"
 #: A migration rewrites tables; on a year of data that takes seconds, not minutes.
 MIGRATE_TIMEOUT = 600.0
 
