@@ -119,7 +119,9 @@ def _check_open(path: Path, fd: int) -> None:
     if not stat.S_ISREG(info.st_mode):
         raise UnsafeFile(f"{path} is not a regular file; remove it, then try again.")
     uid = _uid()
-    if uid is not None and info.st_uid != uid:
+    if uid is None:  # no owners or modes to speak of on this system (Windows)
+        return
+    if info.st_uid != uid:
         raise UnsafeFile(
             f"{path} belongs to another user (uid {info.st_uid}); Breather uses only files "
             "of your own. Remove it, then try again."
