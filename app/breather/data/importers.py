@@ -352,7 +352,7 @@ def _instant(value: object, where: str) -> int:
     if not isinstance(value, str):
         raise ImportFailed(f"{where}: expected a time like 2026-11-23T09:00:00+00:00")
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value)  # 3.11 reads a trailing Z as UTC itself
     except ValueError:
         raise ImportFailed(f"{where}: {value!r} is not an ISO 8601 time") from None
     if moment.tzinfo is None:
@@ -431,7 +431,10 @@ def _private(spans: list[Span], privacy: PrivacyFilter, report: ImportReport) ->
         if window is None:
             report.skip("spans of apps excluded in your privacy settings")
             continue
-        if window is not span.window and window.title != span.window.title:
+        if window is span.window:  # allowed as it is (the common case: no copy)
+            kept.append(span)
+            continue
+        if window.title != span.window.title:
             report.skip("titles left out by your privacy settings (the time is kept)")
         kept.append(replace(span, window=window))
     return kept
