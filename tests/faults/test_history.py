@@ -6,11 +6,13 @@ Real ActivityWatch-shaped exports into real SQLite files through the `breather` 
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.faults.conftest import no_traceback, run
+from tests.faults.conftest import breather, no_traceback, run
 
 START = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
 
@@ -147,3 +149,34 @@ def test_forget_all_also_deletes_the_damaged_copies_set_aside(data: Path) -> Non
     for leftover in data.iterdir():
         if leftover.is_file():
             assert b"diary entry" not in leftover.read_bytes(), leftover
+
+
+def test_an_import_killed_at_any_moment_is_all_or_nothing(data: Path) -> None:
+    from bench.import_bench import build
+
+    export = data.parent / "two-months.json"
+    build(export, 60)
+    assert run("report", data=data).returncode == 0
+    devices_before = table(data, "SELECT COUNT(*) FROM device")[0][0]
+    outcomes = set()
+    for moment in (0.6, 1.0, 1.4, 1.8):
+        proc = breather("import", "activitywatch", str(export), data=data)
+        time.sleep(moment)  # the power goes at some point of the import
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+        spans_now = table(data, "SELECT COUNT(*) FROM span")[0][0]
+        devices_now = table(data, "SELECT COUNT(*) FROM device")[0][0]
+        if spans_now == 0:
+            assert devices_now == devices_before  # nothing, not even the device row
+            outcomes.add("nothing")
+        else:
+            outcomes.add("all")
+            break
+    print(f"killed imports left: {sorted(outcomes)}")
+    db = sqlite3.connect(data / "breather.db")
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    db.close()
+    if "all" in outcomes:
+        # Whole: importing the same file again adds nothing.
+        again = run("import", "activitywatch", str(export), data=data)
+        assert "Imported 0 spans" in again.stdout, again.stdout
