@@ -103,6 +103,9 @@ def read_activitywatch(path: Path, report: ImportReport) -> list[DeviceSpans]:
             _aw_event(event, kind, f"{where}, event {i + 1}") for i, event in enumerate(events)
         ]
         hosts.setdefault(host, {}).setdefault(kind, []).extend(parsed)
+        # The parsed intervals are all that is needed of these events: let their dicts go
+        # now, so the parsed history and the raw document are not held twice over.
+        events.clear()
 
     devices = []
     for host, kinds in sorted(hosts.items()):

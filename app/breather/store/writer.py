@@ -25,6 +25,8 @@ except ImportError:  # a Python without the built-in module
     from hashlib import blake2b
 
 _CACHE_LIMIT = 20_000
+#: Span rows sent to the database in one executemany.
+_ROWS_PER_BATCH = 5_000
 
 _UPSERT_SPAN = """
     INSERT INTO span (start_ms, device_id, end_ms, app_id, title_id)
@@ -206,6 +208,9 @@ class SpanWriter:
                     }
                 )
                 _count(written, hour_deltas, start_ms, end_ms, rollup_app)
+            if len(rows) >= _ROWS_PER_BATCH:  # bounded memory for an import of years
+                conn.run_many(_UPSERT_SPAN, rows)
+                rows = []
         if rows:
             conn.run_many(_UPSERT_SPAN, rows)
         # Pieces written before and not rewritten now: the open span was cut back (idle).
