@@ -10,3 +10,6 @@ APP_ID = "io.github.breather.Breather"
 #: The one place the version is written: the build reads it from here (pyproject.toml), so the
 #: app never needs importlib.metadata (~3.5 MB of the tray app's memory) to know it.
 __version__ = "0.1.0"
+#: The command line of a child process that migrates a database (`store.open_store`); not a
+#: command for people. Here so that `breather` can recognise it without importing the store.
+MIGRATE_COMMAND = "migrate-database"

@@ -180,3 +180,31 @@ def test_the_app_without_a_desktop_says_what_to_do_instead(tmp_path: Path) -> No
     )
     assert done.returncode == 1
     assert "no desktop" in done.stderr and "breather track" in done.stderr
+
+
+def test_version_and_help_load_neither_the_store_nor_sockets() -> None:
+    # `breather --version` is what scripts and packagers run; it costs a Python start, not
+    # the store's imports (16 ms) and uuid/socket's (10 ms).
+    probe = (
+        "import sys\n"
+        "from breather.cli.main import main\n"
+        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(m for m in ('breather.store', 'socket', 'uuid') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[-2] == "", done.stdout
+
+
+def test_a_report_by_app_never_reads_the_category_catalogue(tmp_path: Path) -> None:
+    # Compiling its ~800 patterns costs ~34 ms that `--by app` and `--by title` have no use
+    # for; `--by category` reads it.
+    probe = (
+        "import sys\n"
+        "from breather.categories.catalogue import load_catalogue\n"
+        "from breather.cli.main import main\n"
+        f"for by in ('app', 'title', 'category'):\n"
+        f"    main(['--data-dir', {str(tmp_path)!r}, 'report', '--by', by])\n"
+        "    print(by, load_catalogue.cache_info().currsize, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stderr.splitlines()[-3:] == ["app 0", "title 0", "category 1"], done.stderr

@@ -68,4 +68,4 @@ def test_every_package_says_what_it_holds_and_may_import() -> None:
 
 def test_no_loose_modules_beside_the_packages() -> None:
     loose = sorted(path.name for path in PACKAGE_DIR.glob("*.py"))
-    assert loose == ["__init__.py", "__main__.py", "clock.py", "resources.py"]
+    assert loose == ["__init__.py", "__main__.py", "clock.py", "files.py", "resources.py"]

@@ -333,7 +333,10 @@ assert category_summary(store.db, *day, Categorizer()).active_seconds == 300
 assert break_counts(store.db, *day)["taken"] == 1
 assert week_usage(store.db, t0.date(), t0.time(), Categorizer()).total.active_seconds == 300
 assert len(list(iter_spans(store.db, None, None))) == 1
-apply_retention(store.db, 365, t0 + timedelta(days=400))
+later = t0 + timedelta(days=400)  # retention counts back from the newest stored time too
+writer.record([Span(later, later + timedelta(minutes=5), window)])
+writer.flush(None, 1.0, force=True)
+apply_retention(store.db, 365, later + timedelta(minutes=5))
 assert summarize(store.db, *day).active_seconds == 0
 store.close()
 heavy = ("sqlalchemy", "sqlmodel", "pydantic", "alembic")

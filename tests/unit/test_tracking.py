@@ -211,3 +211,16 @@ def test_time_seen_before_a_backward_jump_is_not_handed_out_again() -> None:
     spans += tracker.feed(Sample(at(10.5), 1013.0, EDITOR, 0.0))
     spans += tracker.close()
     assert spans == [Span(at(10), at(10.5), EDITOR)]
+
+
+def test_stored_history_dated_ahead_is_stepped_around_not_waited_for() -> None:
+    # A run with the clock an hour ahead stored [3600, 3620); the clock was then corrected.
+    tracker = make_tracker(not_before=at(10), taken=[(at(3600), at(3620))])
+    spans = run(tracker, per_second(20, 40, EDITOR))
+    assert spans == [Span(at(20), at(39), EDITOR)]
+
+
+def test_a_span_reaching_stored_history_ends_where_it_begins_and_resumes_after() -> None:
+    tracker = make_tracker(taken=[(at(30), at(40))])
+    spans = run(tracker, per_second(0, 60, EDITOR))
+    assert spans == [Span(at(0), at(30), EDITOR), Span(at(40), at(59), EDITOR)]

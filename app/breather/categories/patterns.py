@@ -22,6 +22,9 @@ from typing import Literal
 Kind = Literal["app", "title"]
 
 REGEX_PREFIX = "re:"
+#: Longer patterns are refused: nobody writes one this long by hand, and the compile of a
+#: deeply nested one can exhaust the stack.
+MAX_PATTERN_CHARS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +42,20 @@ def compile_pattern(text: str, kind: Kind) -> Pattern:
     """Compile `text`; raises ValueError with a message for the person who wrote it."""
     if not isinstance(text, str) or not text.strip():
         raise ValueError("a pattern must be non-empty text")
+    if len(text) > MAX_PATTERN_CHARS:
+        raise ValueError(
+            f"{text[:40]!r}… is {len(text)} characters long; patterns are at most "
+            f"{MAX_PATTERN_CHARS}"
+        )
     if text.startswith(REGEX_PREFIX):
         body = text[len(REGEX_PREFIX) :]
         if not body:
             raise ValueError(f"{text!r} has nothing after {REGEX_PREFIX!r}")
         try:
             return Pattern(text, re.compile(body, re.IGNORECASE))
-        except re.error as error:
+        # re.compile raises more than re.error: OverflowError for a{99999999999},
+        # RecursionError for deep nesting, MemoryError for a huge repetition of a group.
+        except (re.error, OverflowError, RecursionError, MemoryError, ValueError) as error:
             raise ValueError(f"{text!r} is not a valid regular expression: {error}") from None
     if any(char in text for char in "*?"):
         # fnmatch's translation is anchored at the end; anchor the start for a whole match.

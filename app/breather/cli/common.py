@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, TypeAlias
 
+from breather.data.text import printable
 from breather.settings.paths import Paths, device_identity, protect_file
 
 if TYPE_CHECKING:
@@ -30,7 +31,12 @@ EXIT_PROBLEM = 1
 
 def say(message: str) -> None:
     """One line for the person, on stderr, so that stdout stays the command's output."""
-    print(f"breather: {message}", file=sys.stderr)
+    print(f"breather: {printable(message)}", file=sys.stderr)
+
+
+def show(text: str) -> None:
+    """Text for the person on stdout, with control characters escaped (`printable`)."""
+    print(printable(text))
 
 
 def parse_date(text: str) -> date:
@@ -40,9 +46,20 @@ def parse_date(text: str) -> date:
     if text == "yesterday":
         return date.today() - timedelta(days=1)
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        # A week or a day is counted from the day before to the day after, in local time:
+        # year 1 and 9999 are beyond what a datetime can hold, and beyond any recorded time.
+        raise argparse.ArgumentTypeError(
+            f"{text} is outside the days Breather counts ({FIRST_DAY} to {LAST_DAY})"
+        )
+    return day
+
+
+FIRST_DAY = date(1970, 1, 2)
+LAST_DAY = date(9998, 12, 24)
 
 
 def local_time(moment: datetime) -> str:
@@ -76,10 +93,13 @@ def say_settings(loaded: LoadedSettings, *, changed: bool = False) -> LoadedSett
     return loaded
 
 
-def open_store_for(paths: Paths, *, long_running: bool = False) -> Store | None:
+def open_store_for(
+    paths: Paths, *, long_running: bool = False, settle: bool = False
+) -> Store | None:
     """The database, with its notices said; None (and why, said) when it cannot be used.
 
-    A `long_running` process migrates in a child process (see `open_store`)."""
+    A `long_running` process migrates in a child process (see `open_store`); `settle` first
+    writes what a crashed tracker left in its journal (for reports and exports)."""
     from breather.store import DatabaseUnusable, open_store
 
     device_uuid, device_name = device_identity(paths.data_dir)
@@ -95,7 +115,32 @@ def open_store_for(paths: Paths, *, long_running: bool = False) -> Store | None:
         return None
     for notice in store.notices:
         say(notice)
+    if settle:
+        _settle_journal(paths, store)
     return store
+
+
+def _settle_journal(paths: Paths, store: Store) -> None:
+    """Write what a crashed tracker left in its journal, as its next start would, so a report
+    right after a crash shows it; nothing while a tracker runs (it writes its own)."""
+    from breather.settings.paths import TRACKER_LOCK, hold_lock
+    from breather.store.journal import JOURNAL_NAME, SpanJournal
+
+    journal = paths.data_dir / JOURNAL_NAME
+    try:
+        if not journal.exists() or journal.stat().st_size == 0:
+            return
+    except OSError:
+        return
+    lock = hold_lock(paths.data_dir / TRACKER_LOCK)
+    if lock is None:
+        return
+    try:
+        store.writer(journal=SpanJournal(journal)).close()
+    finally:
+        close = getattr(lock, "close", None)
+        if close is not None:
+            close()
 
 
 def person_today(settings: Settings) -> date:

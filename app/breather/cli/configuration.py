@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from breather.cli.common import EXIT_OK, EXIT_PROBLEM, Handler, Subcommands, load_settings_for, say
+from breather.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    Handler,
+    Subcommands,
+    load_settings_for,
+    say,
+    show,
+)
 from breather.settings.paths import Paths
 
 
@@ -31,16 +39,16 @@ def cmd_config(args: argparse.Namespace, paths: Paths) -> int:
         if args.file:
             say(f"{target}: no such file")
             return EXIT_PROBLEM
-        print(f"{target}: not there, so every setting has its default")
+        show(f"{target}: not there, so every setting has its default")
         return EXIT_OK
     _settings_found, problems = load_settings(target)
     for problem in problems:
-        print(problem)
+        show(str(problem))
     if problems:
         count = len(problems)
-        print(f"{count} problem{'s' if count > 1 else ''} in {target}")
+        show(f"{count} problem{'s' if count > 1 else ''} in {target}")
         return EXIT_PROBLEM
-    print(f"{target}: OK")
+    show(f"{target}: OK")
     return EXIT_OK
 
 
@@ -50,14 +58,14 @@ def cmd_categories(args: argparse.Namespace, paths: Paths) -> int:
     settings = load_settings_for(paths)
     categorizer = Categorizer(settings.categories)
     if args.app:
-        print(categorizer.category(args.app, args.title))
+        show(categorizer.category(args.app, args.title))
         return EXIT_OK
-    print("Categories: " + ", ".join(categorizer.names))
+    show("Categories: " + ", ".join(categorizer.names))
     if settings.categories:
-        print(f"\nYour rules ({paths.config_file}), tried first:")
+        show(f"\nYour rules ({paths.config_file}), tried first:")
         for line in describe(settings.categories):
-            print(f"  {line}")
+            show(f"  {line}")
     else:
-        print(f"\nNo rules of your own yet: add [[categories]] to {paths.config_file}.")
-    print("\n`breather categories --app APP --title TITLE` shows what a window gets.")
+        show(f"\nNo rules of your own yet: add [[categories]] to {paths.config_file}.")
+    show("\n`breather categories --app APP --title TITLE` shows what a window gets.")
     return EXIT_OK

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import glob
+import os
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +19,7 @@ from breather.cli.common import (
     open_store_for,
     parse_date,
     say,
+    show,
 )
 from breather.settings.durations import format_duration, parse_duration
 
@@ -75,18 +78,18 @@ def cmd_pause(args: argparse.Namespace, paths: Paths) -> int:
     if not choice:
         paused, until = read_pause(paths.data_dir)
         if not paused or (until is not None and until <= now):
-            print("Recording is on.")
+            show("Recording is on.")
         elif until is None:
-            print("Paused until you resume it (`breather pause off`).")
+            show("Paused until you resume it (`breather pause off`).")
         else:
-            print(f"Paused until {local_time(until)} (`breather pause off` resumes now).")
+            show(f"Paused until {local_time(until)} (`breather pause off` resumes now).")
         return EXIT_OK
     if choice in ("off", "resume", "0"):
-        print("Recording again." if resume(paths.data_dir) else "Recording was not paused.")
+        show("Recording again." if resume(paths.data_dir) else "Recording was not paused.")
         return EXIT_OK
     if choice in ("indefinitely", "on", "forever"):
         pause_until(paths.data_dir, None)
-        print("Paused until you resume it with `breather pause off`. Nothing is recorded.")
+        show("Paused until you resume it with `breather pause off`. Nothing is recorded.")
         return EXIT_OK
     try:
         seconds = parse_duration(choice)
@@ -98,7 +101,7 @@ def cmd_pause(args: argparse.Namespace, paths: Paths) -> int:
         return EXIT_PROBLEM
     until = now + timedelta(seconds=seconds)
     pause_until(paths.data_dir, until)
-    print(
+    show(
         f"Paused for {format_duration(seconds)}, until {local_time(until)}. Nothing is recorded "
         "until then; `breather pause off` resumes now."
     )
@@ -109,7 +112,9 @@ def cmd_pause(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
+    from breather.files import open_private
     from breather.settings.paths import TRACKER_LOCK, hold_lock
+    from breather.store.journal import JOURNAL_NAME
     from breather.store.maintenance import delete_everything, delete_range, measure
     from breather.tracking.privacy import read_pause
 
@@ -137,29 +142,54 @@ def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
                 )
                 return EXIT_PROBLEM
         found = measure(store.db, lo, hi)
+        # Databases set aside as damaged still hold every title they had: "everything" is
+        # them too.
+        copies = _set_aside_copies(paths) if args.all else []
         nothing = "Nothing is recorded." if args.all else f"Nothing recorded in {what}."
         if not args.yes:
             pieces = f"{found.spans} piece{'s' if found.spans != 1 else ''}"
             amount = f"{format_duration(found.seconds)} of recorded time ({pieces})"
-            print(
+            show(
                 f"This would delete {amount}: {what}. Run again with --yes to delete it."
                 if found
                 else nothing
             )
+            if copies:
+                show(f"It would also delete {len(copies)} damaged copies set aside earlier:")
+                for copy in copies:
+                    show(f"  {copy}")
             return EXIT_OK
         # Even with no time in the range, break and prompt answers in it go too.
         deleted = delete_everything(store.db) if args.all else delete_range(store.db, lo, hi)
-        print(
+        if args.all and lock is not None:
+            # No tracker runs: what a crashed one left to replay would bring it all back.
+            journal = paths.data_dir / JOURNAL_NAME
+            if journal.exists() or journal.is_symlink():
+                os.close(open_private(journal, os.O_WRONLY, truncate=True))
+        show(
             f"Deleted {format_duration(deleted.seconds)} of recorded time: {what}."
             if deleted
-            else nothing
+            else ("Nothing was recorded." if copies else nothing)
         )
+        for copy in copies:
+            copy.unlink()
+            show(f"Deleted the damaged copy {copy}.")
     finally:
         store.close()
         close = getattr(lock, "close", None)
         if close is not None:
             close()
     return EXIT_OK
+
+
+def _set_aside_copies(paths: Paths) -> list[Path]:
+    """The damaged databases set aside beside the database (and their -wal and -shm)."""
+    from breather.store.sql import sqlite_path
+
+    path = sqlite_path(paths.db_url)
+    if path is None:
+        return []
+    return sorted(path.parent.glob(f"{glob.escape(path.name)}.damaged-*"))
 
 
 def _forget_range(args: argparse.Namespace, day_starts: time) -> tuple[int, int, str] | None:
@@ -198,6 +228,8 @@ def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
         read_activitywatch,
         read_jsonl,
     )
+    from breather.store.sql import StoreError
+    from breather.tracking.privacy import PrivacyFilter
 
     settings = load_settings_for(paths, quiet=True)
     source = Path(args.file)
@@ -221,15 +253,20 @@ def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
             report,
             keep_days=settings.privacy.keep_days,
             dry_run=args.dry_run,
+            privacy=PrivacyFilter(settings.privacy),
         )
+    except StoreError as error:
+        say(f"the import could not be written ({error})")
+        say("nothing was imported: the database is as it was")
+        return EXIT_PROBLEM
     finally:
         store.close()
     verb = "Would import" if args.dry_run else "Imported"
     where = f" for {', '.join(report.devices)}" if report.devices else ""
     spans = "span" if report.imported == 1 else "spans"
-    print(f"{verb} {report.imported} {spans} ({format_duration(report.seconds)}){where}.")
+    show(f"{verb} {report.imported} {spans} ({format_duration(report.seconds)}){where}.")
     if report.skipped:
-        print("Skipped: " + "; ".join(f"{n} {why}" for why, n in report.skipped.most_common()))
+        show("Skipped: " + "; ".join(f"{n} {why}" for why, n in report.skipped.most_common()))
     for note in report.notes:
-        print(f"Note: {note}")
+        show(f"Note: {note}")
     return EXIT_OK

@@ -13,6 +13,7 @@ from breather.cli.common import (
     Handler,
     Subcommands,
     say,
+    show,
 )
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def cmd_autostart(args: argparse.Namespace, paths: Paths) -> int:
     except AutostartError as why:
         say(str(why))
         return EXIT_PROBLEM
-    print(f"Start at login: {state.describe()}")
+    show(f"Start at login: {state.describe()}")
     if args.action == "on" and not state.enabled:
         return EXIT_PROBLEM
     return EXIT_OK
@@ -89,9 +90,9 @@ def cmd_install_desktop_entry(args: argparse.Namespace, paths: Paths) -> int:
     if args.remove:
         removed = remove_desktop_entry(data)
         for path in removed:
-            print(f"removed {path}")
+            show(f"removed {path}")
         if not removed:
-            print(f"no menu entry of Breather's in {data}")
+            show(f"no menu entry of Breather's in {data}")
         return EXIT_OK
 
     from breather.ui.icons import app_icon_svg, render_pngs
@@ -104,8 +105,8 @@ def cmd_install_desktop_entry(args: argparse.Namespace, paths: Paths) -> int:
     except OSError as why:
         say(f"could not write the menu entry: {why}")
         return EXIT_PROBLEM
-    print(f"Breather is in your applications menu: {written[-1]}")
-    print(f"icons: {len(written) - 1} files under {data / 'icons' / 'hicolor'}")
+    show(f"Breather is in your applications menu: {written[-1]}")
+    show(f"icons: {len(written) - 1} files under {data / 'icons' / 'hicolor'}")
     return EXIT_OK
 
 

@@ -6,13 +6,15 @@ The subcommands live in one module per group; each adds its own with `add_comman
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import sys
 
-from breather import __version__
+from breather import MIGRATE_COMMAND, __version__
 from breather.cli import configuration, data, desktop, reports, run
-from breather.cli.common import EXIT_OK, Handler
+from breather.cli.common import EXIT_OK, EXIT_PROBLEM, Handler, say
+from breather.files import UnsafeFile
 from breather.settings.paths import resolve_paths
 
 
@@ -41,10 +43,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from breather.store.database import MIGRATE_COMMAND, migrate_main
-
     arguments = sys.argv[1:] if argv is None else argv
     if arguments[:1] == [MIGRATE_COMMAND]:  # a child process of the app or `track`
+        from breather.store.database import migrate_main
+
         return migrate_main(sys.stdin.read().strip())
     parser, handlers = build_parser()
     args = parser.parse_args(arguments)
@@ -61,3 +63,22 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `breather export | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except UnsafeFile as why:
+        say(str(why))
+        return EXIT_PROBLEM
+    except OSError as error:
+        # A read-only folder, a full disk, a file that is not there: say which and why.
+        where = error.filename or paths.data_dir
+        if error.errno == errno.ENOSPC:
+            say(f"the disk is full ({where}: {error.strerror})")
+            say("nothing was lost that was saved before; free some space, then try again")
+        else:
+            say(f"cannot go on: {where}: {error.strerror or error}")
+            say("check that it is there and that you may read and write it, then try again")
+        logging.getLogger("breather").debug("the error in full", exc_info=True)
+        return EXIT_PROBLEM
+    except Exception as error:  # no traceback for a person; --verbose shows it
+        say(f"something went wrong ({type(error).__name__}: {error})")
+        say("nothing more was changed; run the command again with --verbose for the details")
+        logging.getLogger("breather").debug("the error in full", exc_info=True)
+        return EXIT_PROBLEM

@@ -18,6 +18,7 @@ from breather.cli.common import (
     open_store_for,
     say,
     say_settings,
+    show,
 )
 from breather.settings.paths import TRACKER_LOCK, Paths, ensure_private_dir, hold_lock, protect_file
 
@@ -59,6 +60,7 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     from breather.clock import SystemClock
     from breather.runtime.recorder import Recorder
     from breather.settings.live import LoadedSettings, SettingsFile
+    from breather.store.sql import safe_url
 
     settings_file = SettingsFile(paths.config_file)
     settings = say_settings(settings_file.load()).settings
@@ -112,7 +114,8 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
         on_settings=settings_changed,
     )
     interval = settings.tracking.interval
-    say(f"tracking {windows.name} every {interval:g}s into {paths.db_url} (Ctrl+C stops)")
+    # The URL may hold a password (a server, or a SQLCipher passphrase): never shown.
+    say(f"tracking {windows.name} every {interval:g}s into {safe_url(store.url)} (Ctrl+C stops)")
     try:
         ended = recorder.run(lambda: stop)
     finally:
@@ -172,6 +175,7 @@ def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
     from breather.monitor.select import BackendReport, chosen, diagnose
     from breather.notify.freedesktop import diagnose as diagnose_notifications
     from breather.settings.model import load_settings
+    from breather.store.sql import safe_url
     from breather.ui.platform_check import chosen_platform, platform_problem
 
     settings, problems = load_settings(paths.config_file)
@@ -181,19 +185,19 @@ def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
     qt_works = f"Qt's {chosen_platform()} platform plugin loads"
     reports.append(BackendReport("app window", qt_problem is None, qt_problem or qt_works))
     width = max(len(report.name) for report in reports)
-    print("Desktop backends:")
+    show("Desktop backends:")
     for report in reports:
         mark = "ok " if report.works else "no "
-        print(f"  {mark} {report.name:<{width}}  {report.detail}")
+        show(f"  {mark} {report.name:<{width}}  {report.detail}")
     windows, idle = chosen(reports)
-    print(f"\nTracking uses: windows from {windows or 'nothing'}, idle from {idle or 'nothing'}")
+    show(f"\nTracking uses: windows from {windows or 'nothing'}, idle from {idle or 'nothing'}")
     if windows is None and any(r.name == "gnome windows" for r in reports):
-        print("To fix it: breather install-gnome-extension, then log out and in once.")
-    print("\nFiles:")
-    print(f"  data   {paths.data_dir}")
+        show("To fix it: breather install-gnome-extension, then log out and in once.")
+    show("\nFiles:")
+    show(f"  data   {paths.data_dir}")
     state = f"{len(problems)} problem(s), see `breather config check`" if problems else "OK"
     exists = paths.config_file.exists()
-    print(f"  config {paths.config_file} ({state if exists else 'not there: defaults'})")
-    print(f"  db     {paths.db_url}")
+    show(f"  config {paths.config_file} ({state if exists else 'not there: defaults'})")
+    show(f"  db     {safe_url(paths.db_url)}")
     works = windows is not None and idle is not None and qt_problem is None
     return EXIT_OK if works else EXIT_PROBLEM

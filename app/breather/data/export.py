@@ -7,11 +7,11 @@ Fields are only ever added. `category` is worked out with the rules in force whe
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterable
 from typing import TextIO
 
 from breather.categories.catalogue import Categorizer
+from breather.data.text import json_text, printable
 from breather.store.queries import ExportRow
 
 FIELDS = (
@@ -42,16 +42,23 @@ def write_export(
 ) -> int:
     """Write `rows` to `out` as "csv" or "jsonl"; returns how many were written."""
     count = 0
+    # A file gets the data as it is; a terminal never gets a raw control character.
+    on_terminal = out.isatty()
     if fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=FIELDS)
         writer.writeheader()
         for row in rows:
             record = _record(row, categorizer)
             record["away"] = "true" if record["away"] else "false"  # as spreadsheets and JSON say
+            if on_terminal:
+                record = {
+                    key: printable(value, one_line=True) if isinstance(value, str) else value
+                    for key, value in record.items()
+                }
             writer.writerow(record)
             count += 1
     else:
         for row in rows:
-            out.write(json.dumps(_record(row, categorizer), ensure_ascii=False) + "\n")
+            out.write(json_text(_record(row, categorizer)) + "\n")
             count += 1
     return count

@@ -17,10 +17,11 @@ from __future__ import annotations
 import bisect
 import json
 import math
+import re
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,9 @@ from typing import Any
 from breather.monitor.base import WindowInfo
 from breather.store.queries import IN_RANGE, range_params
 from breather.store.schema import to_ms
-from breather.store.sql import Database
+from breather.store.sql import Database, Session
 from breather.store.writer import SpanWriter
+from breather.tracking.privacy import PrivacyFilter
 from breather.tracking.spans import Span
 
 WINDOW_BUCKET = "currentwindow"
@@ -101,6 +103,9 @@ def read_activitywatch(path: Path, report: ImportReport) -> list[DeviceSpans]:
             _aw_event(event, kind, f"{where}, event {i + 1}") for i, event in enumerate(events)
         ]
         hosts.setdefault(host, {}).setdefault(kind, []).extend(parsed)
+        # The parsed intervals are all that is needed of these events: let their dicts go
+        # now, so the parsed history and the raw document are not held twice over.
+        events.clear()
 
     devices = []
     for host, kinds in sorted(hosts.items()):
@@ -128,6 +133,12 @@ def _aw_event(raw: object, kind: str, where: str) -> tuple[Interval, dict[str, A
         or duration < 0
     ):
         raise ImportFailed(f"{where} ({stamp}): duration must be a number of seconds ≥ 0")
+    if duration > MAX_EVENT_SECONDS:
+        # 1e9 seconds would be 277,779 stored hours; no window stays open for a year.
+        raise ImportFailed(
+            f"{where} ({stamp}): a duration of {duration:g} seconds is longer than a year;"
+            " that is not a real event"
+        )
     data = raw.get("data")
     if not isinstance(data, dict):
         raise ImportFailed(f"{where} ({stamp}): has no data object")
@@ -156,7 +167,7 @@ def _activitywatch_spans(
         pieces += [(span, None) for span in away]
     outside = 0
     for span, data in sorted(windows, key=lambda item: item[0]):
-        window = WindowInfo(data["app"], data.get("title", ""))
+        window = WindowInfo(_text(data["app"]), _text(data.get("title", "")))
         parts = [span] if active is None else _intersect(span, active)
         outside += (span[1] - span[0]) - sum(end - start for start, end in parts)
         if not parts and span[1] > span[0]:
@@ -236,18 +247,28 @@ def read_jsonl(path: Path, report: ImportReport) -> list[DeviceSpans]:
     """The spans in a `breather export --format jsonl` file."""
     by_device: dict[str, list[tuple[Interval, WindowInfo | None]]] = {}
     try:
-        with path.open(encoding="utf-8") as lines:
-            for number, line in enumerate(lines, start=1):
+        with path.open("rb") as lines:
+            for number, raw in enumerate(lines, start=1):
+                where = f"{path}:{number}"
+                # A BOM at the start, as some editors write, is not part of the first record.
+                data = raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw
+                try:
+                    line = data.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    raise ImportFailed(
+                        f"{where}: not UTF-8 text ({error.reason} at column {error.start + 1})"
+                    ) from None
                 if not line.strip():
                     continue
-                where = f"{path}:{number}"
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError as error:
                     raise ImportFailed(f"{where}: not JSON: {error}") from None
+                except RecursionError:
+                    raise ImportFailed(f"{where}: its JSON is nested too deeply") from None
                 device, interval, window = _jsonl_record(record, where)
                 by_device.setdefault(device, []).append((interval, window))
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise ImportFailed(f"{path}: cannot read it: {error}") from None
     devices = []
     for name, pieces in sorted(by_device.items()):
@@ -277,7 +298,10 @@ def _jsonl_record(record: object, where: str) -> tuple[str, Interval, WindowInfo
         if not record["app"]:
             raise ImportFailed(f"{where}: a span that is not away needs an app")
         window = WindowInfo(
-            record["app"], record.get("title", ""), record.get("process", ""), record.get("exe", "")
+            _text(record["app"]),
+            _text(record.get("title", "")),
+            _text(record.get("process", "")),
+            _text(record.get("exe", "")),
         )
     return record.get("device", ""), (start, end), window
 
@@ -291,11 +315,34 @@ def _load_json(path: Path) -> object:
             return json.load(source)
     except json.JSONDecodeError as error:
         raise ImportFailed(f"{path}: not valid JSON: {error}") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except RecursionError:  # [[[[... 100,000 deep: json recurses once per level
+        raise ImportFailed(f"{path}: not an export: its JSON is nested too deeply") from None
+    except UnicodeDecodeError as error:
+        raise ImportFailed(
+            f"{path}: not UTF-8 text ({error.reason} at byte {error.start})"
+        ) from None
+    except OSError as error:
         raise ImportFailed(f"{path}: cannot read it: {error}") from None
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: Times outside these are refused: before the epoch is before any computer tracked anything,
+#: and a time near year 9999 plus a duration, or a local day around it, overflows a datetime.
+_EARLIEST = _EPOCH
+_LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+#: No real window or AFK event lasts longer.
+MAX_EVENT_SECONDS = 366 * 86400
+
+#: Imported text is cut where tracked titles are (monitor.x11's TITLE_MAX_CHARS).
+TEXT_MAX_CHARS = 1024
+#: Lone UTF-16 surrogates: JSON may spell them (``"\\ud800"``), UTF-8 cannot store them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text(value: str) -> str:
+    """Text as it can be stored: a lone surrogate becomes U+FFFD, and it is cut at
+    TEXT_MAX_CHARS like a tracked title."""
+    return _SURROGATE.sub("\ufffd", value[:TEXT_MAX_CHARS])
 
 
 def _uuid(name: str) -> str:
@@ -308,11 +355,16 @@ def _instant(value: object, where: str) -> int:
     if not isinstance(value, str):
         raise ImportFailed(f"{where}: expected a time like 2026-11-23T09:00:00+00:00")
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value)  # 3.11 reads a trailing Z as UTC itself
     except ValueError:
         raise ImportFailed(f"{where}: {value!r} is not an ISO 8601 time") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    if not _EARLIEST <= moment <= _LATEST:
+        raise ImportFailed(
+            f"{where}: {value} is outside the times Breather can store "
+            f"({_EARLIEST.year} to {_LATEST.year})"
+        )
     return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
@@ -331,57 +383,83 @@ def import_devices(
     keep_days: int = 0,
     now: datetime | None = None,
     dry_run: bool = False,
+    privacy: PrivacyFilter | None = None,
 ) -> ImportReport:
-    """Store `devices`' spans, skipping what is already recorded or past `keep_days`."""
+    """Store `devices`' spans, skipping what is already recorded or past `keep_days`, and
+    passing each window through `privacy` as live tracking does (an excluded app is left out,
+    a title not to be kept is dropped).
+
+    All or nothing: one transaction for every device, so an import that fails or is killed
+    half-way leaves the database as it was (and `report` empty).
+    """
     cutoff = None
     if keep_days > 0:
         cutoff = to_ms((now or datetime.now(UTC)) - timedelta(days=keep_days))
-    for device in devices:
-        device_id = _device_id(db, device, create=not dry_run)
-        fresh = list(
-            _new_spans(
-                db,
-                device_id,
-                spans=device.spans,
-                cutoff=cutoff,
-                keep_days=keep_days,
-                report=report,
+    with db.write() as conn:
+        for device in devices:
+            device_id = _device_id(conn, device, create=not dry_run)
+            fresh = list(
+                _new_spans(
+                    conn,
+                    device_id,
+                    spans=device.spans,
+                    cutoff=cutoff,
+                    keep_days=keep_days,
+                    report=report,
+                )
             )
-        )
-        if not fresh:
-            continue
-        report.devices.append(device.name)
-        for span in fresh:
-            report.imported += 1
-            report.seconds += span.seconds
-            if span.window is not None:
-                app = span.window.app
-                report.app_seconds[app] = report.app_seconds.get(app, 0.0) + span.seconds
-        if not dry_run and device_id is not None:
-            writer = SpanWriter(db, device_id)
-            writer.record(fresh)
-            writer.flush(None, 0.0)
+            if privacy is not None:
+                fresh = _private(fresh, privacy, report)
+            if not fresh:
+                continue
+            report.devices.append(device.name)
+            for span in fresh:
+                report.imported += 1
+                report.seconds += span.seconds
+                if span.window is not None:
+                    app = span.window.app
+                    report.app_seconds[app] = report.app_seconds.get(app, 0.0) + span.seconds
+            if not dry_run and device_id is not None:
+                SpanWriter(db, device_id).write_in(conn, fresh)
     return report
 
 
-def _device_id(db: Database, device: DeviceSpans, *, create: bool) -> int | None:
+def _private(spans: list[Span], privacy: PrivacyFilter, report: ImportReport) -> list[Span]:
+    kept = []
+    for span in spans:
+        if span.window is None:
+            kept.append(span)
+            continue
+        window = privacy.apply(span.window)
+        if window is None:
+            report.skip("spans of apps excluded in your privacy settings")
+            continue
+        if window is span.window:  # allowed as it is (the common case: no copy)
+            kept.append(span)
+            continue
+        if window.title != span.window.title:
+            report.skip("titles left out by your privacy settings (the time is kept)")
+        kept.append(replace(span, window=window))
+    return kept
+
+
+def _device_id(conn: Session, device: DeviceSpans, *, create: bool) -> int | None:
     """The device of this name (imports of one machine's data land together), or a new one."""
-    with db.write() as conn:
+    found = conn.value(
+        "SELECT id FROM device WHERE uuid = :uuid", {"uuid": device.uuid}
+    ) or conn.value(
+        "SELECT id FROM device WHERE name = :name ORDER BY id LIMIT 1", {"name": device.name}
+    )
+    if found is None and create:
         found = conn.value(
-            "SELECT id FROM device WHERE uuid = :uuid", {"uuid": device.uuid}
-        ) or conn.value(
-            "SELECT id FROM device WHERE name = :name ORDER BY id LIMIT 1", {"name": device.name}
+            "INSERT INTO device (uuid, name) VALUES (:uuid, :name) RETURNING id",
+            {"uuid": device.uuid, "name": device.name},
         )
-        if found is None and create:
-            found = conn.value(
-                "INSERT INTO device (uuid, name) VALUES (:uuid, :name) RETURNING id",
-                {"uuid": device.uuid, "name": device.name},
-            )
     return None if found is None else int(found)
 
 
 def _new_spans(
-    db: Database,
+    conn: Session,
     device_id: int | None,
     *,
     spans: list[Span],
@@ -394,7 +472,7 @@ def _new_spans(
     lo, hi = to_ms(spans[0].start), to_ms(spans[-1].end)
     stored: list[Interval] = []
     if device_id is not None:
-        rows = db.rows(
+        rows = conn.rows(
             f"SELECT start_ms, end_ms FROM span WHERE span.device_id = :device AND {IN_RANGE}",
             {"device": device_id, **range_params(lo, hi)},
         )

@@ -7,9 +7,11 @@ always leaves the open span in the database.
 
 from __future__ import annotations
 
+import errno
 import logging
 import queue
 from collections.abc import Callable, Collection
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from breather.clock import Clock
@@ -108,6 +110,7 @@ class Recorder:
             queue.SimpleQueue()
         )
         self._write_soon = False
+        self._cannot_save: str | None = None  # why the last flush failed, said once
 
     @classmethod
     def for_store(
@@ -131,18 +134,27 @@ class Recorder:
         `privacy` (default: the defaults) filters what is recorded and says how long it is kept;
         `data_dir` is where `breather pause` leaves its note (no pausing without it).
         """
-        from breather.store.maintenance import apply_retention
-
         privacy = privacy or PrivacySettings()
         keep_days = privacy.keep_days
         # The writer first: it replays what a crashed run left in the journal, so the
         # tracker starts after all of it.
         journal = SpanJournal(data_dir / JOURNAL_NAME) if data_dir is not None else None
         writer = store.writer(journal=journal)
+        floor, taken = store.history_bounds(clock.now())
+        if taken:
+            ahead = sum((end - start).total_seconds() for start, end in taken)
+            log.warning(
+                "%.0f s of stored history is dated after now (%s, the clock's time): a clock "
+                "that ran ahead, or an imported event from the future. Tracking goes on and "
+                "will not overlap it.",
+                ahead,
+                clock.now().isoformat(timespec="seconds"),
+            )
         tracker = Tracker(
             idle_after=tracking.idle_after,
             max_gap=max_gap(tracking.interval),
-            not_before=store.last_end(),
+            not_before=floor,
+            taken=taken,
         )
         return cls(
             clock=clock,
@@ -154,7 +166,7 @@ class Recorder:
             sleep=sleep,
             privacy=PrivacyFilter(privacy),
             pause=PauseSwitch(data_dir) if data_dir is not None else None,
-            upkeep=(lambda: apply_retention(store.db, keep_days)) if keep_days else None,
+            upkeep=_retention(store, keep_days, clock) if keep_days else None,
             on_sample=on_sample,
             own_window=own_window,
             settings_file=settings_file,
@@ -272,8 +284,9 @@ class Recorder:
         try:
             self._upkeep()
             self._writer.forget_ids()  # retention may have deleted apps and titles
-        except StoreError:  # tracking matters more; the next round tries again
-            log.exception("could not delete old data this time; will retry")
+        except StoreError as error:  # tracking matters more; the next round tries again
+            log.warning("could not delete old data this time (%s); will retry", error)
+            log.debug("retention failed", exc_info=True)
 
     def finish(self) -> None:
         """Close the open span where it was last seen and write everything (a clean exit)."""
@@ -289,6 +302,54 @@ class Recorder:
     def _flush(self, mono: float, *, force: bool = False) -> None:
         try:
             self._writer.flush(self._tracker.open_span, mono, force=force)
-        except StoreError:
-            # The writer keeps what it could not write and tries again at the next flush.
-            log.exception("could not write to the database; will retry")
+        except (StoreError, OSError) as error:
+            # The writer keeps what it could not write and tries again at the next flush; a
+            # full disk must not end tracking, and is said once, not at every flush.
+            if self._cannot_save is None:
+                self._cannot_save = _why_not_saved(error)
+                log.error(
+                    "%s; what is tracked is kept in memory and saved as soon as it can be",
+                    self._cannot_save,
+                )
+            log.debug("the flush failed", exc_info=True)
+            return
+        if self._cannot_save is not None:
+            log.warning("saving works again: everything tracked meanwhile is saved")
+            self._cannot_save = None
+
+
+def _retention(store: Store, keep_days: int, clock: Clock) -> Callable[[], object]:
+    """Deleting data past its keeping time, on a clock it has no reason to doubt.
+
+    The first round trusts the clock only as far as the stored history agrees with it
+    (`apply_retention`); each later round moves the time it deletes up to on by no more than
+    the monotonic time measured since the round before, so a wall clock that jumps ahead
+    during a run never deletes days at once (suspend, which monotonic time skips, only
+    delays deletion until the next start).
+    """
+    from breather.store.maintenance import apply_retention
+
+    vouched: tuple[datetime, float] | None = None
+    said: set[str] = set()
+
+    def upkeep() -> object:
+        nonlocal vouched
+        now, mono = clock.now(), clock.monotonic()
+        if vouched is not None:
+            since_wall, since_mono = vouched
+            now = min(now, since_wall + timedelta(seconds=max(0.0, mono - since_mono)))
+        vouched = (now, mono)
+        done = apply_retention(store.db, keep_days, now)
+        if done.held_back and done.held_back not in said:
+            said.add(done.held_back)
+            log.warning("kept old data for now: %s", done.held_back)
+        return done
+
+    return upkeep
+
+
+def _why_not_saved(error: Exception) -> str:
+    text = str(error)
+    if getattr(error, "errno", None) == errno.ENOSPC or "disk is full" in text:
+        return "the disk is full"
+    return f"could not save what was tracked ({text})"

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QThread, Signal
 
+from breather.files import UnsafeFile
 from breather.monitor.base import BackendUnavailable
 from breather.runtime.recorder import Recorder
 from breather.settings.model import TrackingSettings
@@ -46,6 +47,8 @@ class SamplerThread(QThread):
             reason = recorder.run(lambda: self._stop_requested) or ""
         except BackendUnavailable as why:
             reason = f"cannot see the desktop: {why}"
+        except UnsafeFile as why:  # a planted link in the data folder: named, not followed
+            reason = str(why)
         except Exception as error:  # a bug: log it, tell the person, keep the app open
             log.exception("the sampler stopped")
             reason = f"tracking stopped because of an error: {error}"

@@ -10,7 +10,9 @@ for that section. Add a section by adding a field to `Settings` and a reader her
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -399,12 +401,31 @@ SECTIONS: dict[str, Callable[[object, Reader], Any]] = {
 def load_settings(path: Path) -> tuple[Settings, list[ConfigProblem]]:
     """Read `path`; a missing file means all defaults. Never raises for the file's content."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_config_text(path)
     except FileNotFoundError:
         return Settings(), []
-    except (OSError, UnicodeDecodeError) as error:
+    except (OSError, UnicodeDecodeError, ValueError) as error:
         return Settings(), [ConfigProblem(path, None, "", f"cannot read the file: {error}")]
     return parse_settings(text, path)
+
+
+#: A settings file is a few kilobytes; anything larger is not one (a link to /dev/zero).
+CONFIG_MAX_BYTES = 1 << 20
+
+
+def read_config_text(path: Path) -> str:
+    """The text of the settings file: a regular file (links are followed: dotfile managers
+    use them) of at most CONFIG_MAX_BYTES; a FIFO or a device is refused before it is read,
+    so it can neither hang Breather nor fill its memory. Raises ValueError saying which."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as source:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError("it is not a regular file (a FIFO, a device or a folder)")
+        os.set_blocking(fd, True)
+        data = source.read(CONFIG_MAX_BYTES + 1)
+    if len(data) > CONFIG_MAX_BYTES:
+        raise ValueError(f"it is larger than {CONFIG_MAX_BYTES} bytes, too large to be settings")
+    return data.decode("utf-8")
 
 
 def parse_settings(text: str, path: Path) -> tuple[Settings, list[ConfigProblem]]:
@@ -415,6 +436,8 @@ def parse_settings(text: str, path: Path) -> tuple[Settings, list[ConfigProblem]
         match = re.search(r"line (\d+)", str(error))
         line = int(match.group(1)) if match else None
         return Settings(), [ConfigProblem(path, line, "", f"not valid TOML: {error}")]
+    except RecursionError:  # tomllib recurses once per level of [[[...]]] or {a={b=...}}
+        return Settings(), [ConfigProblem(path, None, "", "not valid TOML: nested too deeply")]
 
     reader = Reader(path, _key_lines(text))
     sections: dict[str, Any] = {}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import socket
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from breather.files import open_private, private_dir, read_private
 
 APP_NAME = "breather"
 #: Held by whichever process records spans for this data dir (`breather track` or the app).
@@ -58,21 +58,25 @@ def database_url(given: str) -> str:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) readable by the owner only."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+    """Create `path` (and missing parents) owner-only; refuse one of another user or that
+    others may write into (`breather.files.UnsafeFile`), and tighten one others may read."""
+    return private_dir(path)
 
 
 def device_identity(data_dir: Path) -> tuple[str, str]:
     """This machine's (uuid, name); the uuid is made once and kept in the data dir."""
+    import socket  # here, not above: `breather --version` and `--help` need neither
+    import uuid
+
     ensure_private_dir(data_dir)
     id_file = data_dir / "device-id"
     try:
-        device_uuid = id_file.read_text(encoding="utf-8").strip()
+        device_uuid = read_private(id_file, 4096).decode("utf-8", "replace").strip()
         uuid.UUID(device_uuid)
     except (FileNotFoundError, ValueError):
         device_uuid = str(uuid.uuid4())
-        fd = os.open(id_file, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        # Not followed if it is a link, and emptied only once it proved to be ours.
+        fd = open_private(id_file, os.O_CREAT | os.O_WRONLY, truncate=True)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(device_uuid + "\n")
     return device_uuid, socket.gethostname()
@@ -87,7 +91,7 @@ def hold_lock(path: Path) -> object | None:
         import fcntl
     except ImportError:  # not POSIX: no lock, so no second-instance guard
         return object()
-    handle = os.fdopen(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600), "w")
+    handle = os.fdopen(open_private(path, os.O_CREAT | os.O_WRONLY), "w")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:

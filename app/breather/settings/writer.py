@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,17 +50,17 @@ def update_config(
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 
-    from breather.settings.model import parse_settings
+    from breather.settings.model import parse_settings, read_config_text
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_config_text(path)
     except FileNotFoundError:
         text = ""
-    except (OSError, UnicodeDecodeError) as error:
+    except (OSError, UnicodeDecodeError, ValueError) as error:
         raise ConfigWriteError(f"cannot read {path}: {error}; nothing was changed") from error
     try:
         document = tomlkit.parse(text)
-    except TOMLKitError as error:
+    except (TOMLKitError, RecursionError) as error:
         raise ConfigWriteError(
             f"{path} has a mistake ({error}); fix it or check it with `breather config check`."
             " Nothing was changed."
@@ -73,18 +73,42 @@ def update_config(
     for key_path, value in values.items():
         *parents, leaf = key_path
         table: Any = document
-        for name in parents:
+        for depth, name in enumerate(parents, start=1):
             if name not in table:
                 table[name] = tomlkit.table(is_super_table=len(parents) > 1 and name == parents[0])
             table = table[name]
-        table[leaf] = value
-    for edit in limits:
-        _edit_limit(document, edit)
-    new_text = tomlkit.dumps(document)
-    before = {(p.key, p.message) for p in parse_settings(text, path)[1]}
-    added = [p for p in parse_settings(new_text, path)[1] if (p.key, p.message) not in before]
-    if added:
-        raise ConfigWriteError(f"that would not load ({added[0]}); nothing was changed")
+            if not isinstance(table, MutableMapping):
+                # `breaks = 5` where [breaks] belongs: the person's value is not ours to drop.
+                key = ".".join(parents[:depth])
+                raise ConfigWriteError(
+                    f"{path}: {key} should be a table of settings, but it is {table!r}; fix or "
+                    "remove that line (`breather config check` shows it). Nothing was changed."
+                )
+        try:
+            table[leaf] = value
+        except (TOMLKitError, TypeError, ValueError) as error:  # None, an object, ...
+            raise ConfigWriteError(
+                f"{'.'.join(key_path)} cannot be saved as {value!r} ({error}); nothing was changed"
+            ) from None
+    try:
+        for edit in limits:
+            _edit_limit(document, edit)
+    except (TOMLKitError, TypeError, ValueError) as error:
+        raise ConfigWriteError(
+            f"the settings cannot be saved ({error}); nothing was changed"
+        ) from None
+    try:
+        new_text = tomlkit.dumps(document)
+        new_text.encode("utf-8")  # a lone surrogate cannot be written
+    except (TOMLKitError, TypeError, ValueError) as error:
+        raise ConfigWriteError(
+            f"the settings cannot be saved ({error}); nothing was changed"
+        ) from None
+    # Never save what will not load: the new text must bring no problem the old one lacked.
+    had = {(problem.key, problem.message) for problem in parse_settings(text, path)[1]}
+    for problem in parse_settings(new_text, path)[1]:
+        if (problem.key, problem.message) not in had:
+            raise ConfigWriteError(f"that would not load ({problem}); nothing was changed")
     _write_private(path, new_text)
 
 
@@ -131,7 +155,10 @@ def _edit_limit(document: Any, edit: LimitEdit) -> None:
 
 def _write_private(path: Path, text: str) -> None:
     """Replace `path` atomically with an owner-only file."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from breather.files import private_dir
+
+    if not path.parent.exists():
+        private_dir(path.parent)  # and its missing parents, owner-only
     fd, temporary = tempfile.mkstemp(prefix=".breather-", suffix=".toml", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:

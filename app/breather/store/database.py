@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from breather import APP_NAME
+from breather import APP_NAME, MIGRATE_COMMAND
+from breather.files import UnsafeFile, check_not_link, private_dir
 from breather.store.journal import SpanJournal
+from breather.store.schema import HOUR_MS, to_ms
 from breather.store.sql import Database, open_database, safe_url, sqlite_path, sqlite_url
 from breather.store.writer import SpanWriter
 
@@ -50,23 +52,73 @@ class Store:
         )
         return None if last is None else datetime.fromtimestamp(last / 1000, UTC)
 
+    def history_bounds(
+        self, now: datetime
+    ) -> tuple[datetime | None, list[tuple[datetime, datetime]]]:
+        """Where this device's stored history up to `now` ends, and the stretches of it dated
+        after `now` (merged, oldest first): see `Tracker(not_before=, taken=)`.
+
+        Only history that exists may hold tracking back: a stored end in the future (a clock
+        that ran ahead and was corrected, an imported event from the future) is not a floor
+        that stops recording until that date, only a stretch no new span may overlap.
+        """
+        now_ms = to_ms(now)
+        last = self.db.rows(
+            "SELECT start_ms, end_ms FROM span WHERE device_id = :device AND start_ms <= :now"
+            " ORDER BY start_ms DESC LIMIT 1",
+            {"device": self.device_id, "now": now_ms},
+        )
+        floor = None if not last else datetime.fromtimestamp(min(last[0]) / 1000, UTC)
+        if last and last[0][1] <= now_ms:
+            floor = datetime.fromtimestamp(last[0][1] / 1000, UTC)
+        # Stored pieces never cross an hour, so any piece ending after now starts after
+        # now - 1 h: the primary key's range, not a scan of the whole history.
+        ahead = self.db.rows(
+            "SELECT start_ms, end_ms FROM span WHERE device_id = :device"
+            " AND start_ms > :since AND end_ms > :now ORDER BY start_ms",
+            {"device": self.device_id, "since": now_ms - HOUR_MS, "now": now_ms},
+        )
+        taken: list[list[int]] = []
+        for start, end in ahead:
+            if taken and start <= taken[-1][1]:
+                taken[-1][1] = max(taken[-1][1], end)
+            else:
+                taken.append([start, end])
+        return floor, [
+            (datetime.fromtimestamp(a / 1000, UTC), datetime.fromtimestamp(b / 1000, UTC))
+            for a, b in taken
+        ]
+
     def close(self) -> None:
         self.db.close()
 
 
 def open_store(
-    url: str, *, device_uuid: str, device_name: str, migrate_apart: bool = False
+    url: str,
+    *,
+    device_uuid: str,
+    device_name: str,
+    migrate_apart: bool = False,
+    full_check: bool | None = None,
 ) -> Store:
     """Open (creating and migrating as needed) the database at `url` for this device.
 
     `migrate_apart` runs a needed migration (the first start, or one after an upgrade) in a
     child process, for processes that run for hours: alembic and SQLAlchemy take ~60 MB that
     a process never gives back once it has imported them.
+
+    A SQLite file is checked before use: cheaply always (its header, size and schema), and
+    with SQLite's `quick_check` over every page when `full_check` (default: with
+    `migrate_apart`, i.e. when tracking starts) or when the cheap look finds something odd.
     """
     notices: list[str] = []
     path = sqlite_path(url)
     if path is not None:
-        notices += _prepare_sqlite_file(path)
+        try:
+            full = migrate_apart if full_check is None else full_check
+            notices += _prepare_sqlite_file(path, full_check=full)
+        except UnsafeFile as why:
+            raise DatabaseUnusable(str(why)) from None
         url = sqlite_url(path)
     try:
         db = open_database(url)
@@ -95,11 +147,16 @@ def open_store(
     return Store(db, device_id, url, notices)
 
 
-def _prepare_sqlite_file(path: Path) -> list[str]:
+def _prepare_sqlite_file(path: Path, *, full_check: bool = True) -> list[str]:
     notices: list[str] = []
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.parent.exists():
+        private_dir(path.parent)
+    # SQLite opens these by name and follows links: a database planted as a link (or one of
+    # another user) would be read and written as if it were ours.
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm", f"{path.name}-journal"):
+        check_not_link(path.with_name(name))
     if path.exists():
-        problem = _sqlite_problem(path)
+        problem = _sqlite_problem(path, full_check=full_check or not _looks_sound(path))
         if problem:
             aside = _keep_aside(path)
             notices.append(
@@ -109,35 +166,146 @@ def _prepare_sqlite_file(path: Path) -> list[str]:
     if not path.exists():
         # Create it owner-only before SQLite does; SQLite gives its -wal and -shm files the
         # same permissions as the database.
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        except OSError as error:
+            raise DatabaseUnusable(
+                f"cannot create the database {path}: {error.strerror}. Make its folder "
+                "writable for you, or choose another with --data-dir or --db."
+            ) from None
     else:
         with contextlib.suppress(PermissionError):
             path.chmod(0o600)
     return notices
 
 
-def _sqlite_problem(path: Path) -> str | None:
+#: SQLite's own words for a file that is damaged (its primary result codes): only these, and
+#: an integrity check that fails, set a database aside. Busy, locked, read-only, cannot open,
+#: a full disk or an I/O error say nothing about the file, and never cost its history.
+_DAMAGED_CODES = {11: "SQLITE_CORRUPT", 26: "SQLITE_NOTADB"}
+#: How long a database held by another program is waited for before giving up (saying so).
+LOCK_WAIT = 10.0
+
+
+def _looks_sound(path: Path) -> bool:
+    """What a glance at the file says: SQLite's header, a size that is whole pages and the
+    page count the header gives, and no rollback journal left by a crash. A few hundred
+    bytes read, where `quick_check` reads every page (31 ms a year of data, 92 ms three)."""
+    try:
+        with path.open("rb") as source:
+            header = source.read(100)
+        size = path.stat().st_size
+        hot_journal = path.with_name(path.name + "-journal").stat().st_size > 0
+    except FileNotFoundError:
+        hot_journal = False
+    except OSError:
+        return False
+    if not header:
+        return True  # an empty file: a database not yet begun
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\0") or hot_journal:
+        return False
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The page count is SQLite's own only while the change counter (offset 24) equals the
+    # version-valid-for number (offset 92); otherwise an older SQLite wrote the file last.
+    count_valid = pages > 0 and header[24:28] == header[92:96]
+    if page_size < 512 or size % page_size:
+        return False
+    return not (count_valid and pages * page_size != size)
+
+
+def _sqlite_problem(path: Path, *, full_check: bool = True) -> str | None:
+    """Why the file at `path` is damaged, or None; raises DatabaseUnusable when it cannot be
+    told (locked, read-only, unreadable) — never a reason to set a healthy file aside."""
     if not path.is_file():
         return "it is not a regular file"
-    if not os.access(path, os.R_OK | os.W_OK):
-        return "it is not readable and writable by this user"
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True)
+        with path.open("rb"):
+            pass
+    except OSError as error:
+        raise DatabaseUnusable(
+            f"cannot read the database {path}: {error.strerror}. Breather left it as it is; "
+            "make it readable and writable for you (chmod u+rw), then try again."
+        ) from None
+    try:
+        # Read-only, so nothing (not even the journal mode) is changed before it is judged.
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=LOCK_WAIT)
         try:
-            result = conn.execute("PRAGMA quick_check").fetchone()
+            # Without the full check, reading the schema (below) is the look at the file.
+            result = conn.execute("PRAGMA quick_check").fetchone() if full_check else ("ok",)
+            tables = {
+                str(name)
+                for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            revision = (
+                conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                if "alembic_version" in tables
+                else None
+            )
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
-        return str(error)
+        code = getattr(error, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF in _DAMAGED_CODES:
+            return str(error)
+        if code is not None and code & 0xFF in (5, 6):  # SQLITE_BUSY, SQLITE_LOCKED
+            raise DatabaseUnusable(
+                f"the database {path} is locked by another program (waited "
+                f"{LOCK_WAIT:g} s). It is not damaged and was left as it is; try again when "
+                "that program is done (is a backup or another Breather using it?)."
+            ) from None
+        raise DatabaseUnusable(
+            f"cannot open the database {path}: {error}. It was left as it is: check that "
+            "you may read and write it and its folder, then try again."
+        ) from None
     if not result or result[0] != "ok":
         return f"integrity check failed: {result[0] if result else 'no answer'}"
+    # Judged before anything writes to it (opening switches it to WAL, migrating rewrites it).
+    head = schema_head()
+    if revision is not None and str(revision[0]) > head:
+        raise DatabaseUnusable(
+            f"the database {path} was last used by a newer version of {APP_NAME} (its schema "
+            f"is {revision[0]}; this version knows up to {head}). It was left as it is. "
+            "Update Breather, or use another database with --db."
+        )
+    if tables and "alembic_version" not in tables:
+        shown = ", ".join(sorted(tables)[:4]) + (", …" if len(tables) > 4 else "")
+        raise DatabaseUnusable(
+            f"{path} is not a Breather database (it holds the tables {shown}), so it was left "
+            "as it is. Give Breather's own with --db, or move this one away."
+        )
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        which = path if not os.access(path, os.W_OK) else path.parent
+        raise DatabaseUnusable(
+            f"the database {path} is healthy, but {which} is read-only for you, so nothing "
+            "can be recorded in it. Make it writable (chmod u+w), or choose another with "
+            "--data-dir or --db."
+        )
     return None
 
 
 def _keep_aside(path: Path) -> Path:
+    """Rename `path` (and its -wal and -shm) beside itself; never over an earlier one."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    aside = path.with_name(f"{path.name}.damaged-{stamp}")
-    path.rename(aside)
+    for attempt in range(1, 1000):
+        aside = path.with_name(
+            f"{path.name}.damaged-{stamp}" + (f"-{attempt}" if attempt > 1 else "")
+        )
+        try:
+            # A hard link fails if the name is taken, where a rename would replace it.
+            os.link(path, aside)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise DatabaseUnusable(
+                f"the database {path} is damaged and cannot be set aside ({error.strerror}); "
+                "move it away yourself, then try again."
+            ) from None
+        break
+    else:
+        raise DatabaseUnusable(f"the database {path} is damaged; move it away, then try again.")
+    path.unlink()
     for suffix in ("-wal", "-shm"):
         companion = path.with_name(path.name + suffix)
         if companion.exists():
@@ -178,9 +346,6 @@ def _migrate(db: Database) -> None:
         engine.dispose()
 
 
-#: The command line of a child process that migrates a database (see `open_store`); not a
-#: command for people, so `breather --help` does not list it.
-MIGRATE_COMMAND = "migrate-database"
 #: A migration rewrites tables; on a year of data that takes seconds, not minutes.
 MIGRATE_TIMEOUT = 600.0
 

@@ -13,6 +13,7 @@ crash the writer replays it before anything else, so nothing it held is lost; a 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -20,6 +21,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from breather.files import open_private
 from breather.monitor.base import WindowInfo
 from breather.tracking.spans import Span
 
@@ -67,25 +69,36 @@ class SpanJournal:
 
     def append(self, spans: Iterable[Span]) -> None:
         """Add spans (closed ones, or the open span as it is now); a later line for the same
-        start replaces an earlier one."""
+        start replaces an earlier one. Raises OSError (a full disk) with the file as it was."""
         data = b"".join(_line(span) for span in spans)
         if not data:
             return
         if self._fd is None:
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        os.write(self._fd, data)
+            self._fd = open_private(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        before = os.lseek(self._fd, 0, os.SEEK_END)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._fd, view) :]
+        except OSError:
+            # A full disk: take back a torn line, so the next append starts a line of its
+            # own; the caller keeps the spans and appends them again.
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, before)
+            raise
 
     def clear(self) -> None:
         """Empty the file: everything in it is in the database now."""
         if self._fd is not None:
             os.ftruncate(self._fd, 0)
-        elif self.path.exists():
-            os.truncate(self.path, 0)
+        elif self.path.exists() or self.path.is_symlink():
+            os.close(open_private(self.path, os.O_WRONLY, truncate=True))
 
     def pending(self) -> list[Span]:
         """The spans the file holds, oldest first, the latest line for each start winning."""
         try:
-            raw = self.path.read_bytes()
+            with os.fdopen(open_private(self.path, os.O_RDONLY), "rb") as source:
+                raw = source.read()
         except FileNotFoundError:
             return []
         by_start: dict[int, Span] = {}

@@ -26,6 +26,7 @@ class Deleted:
 
     spans: int  # stored pieces removed or cut
     seconds: float  # time removed (app and away)
+    held_back: str | None = None  # why retention deleted nothing: the clock is in doubt
 
     def __bool__(self) -> bool:
         return self.spans > 0
@@ -79,15 +80,43 @@ def delete_everything(db: Database) -> Deleted:
     return removed
 
 
+#: How far the newest stored time may lie after the clock's now before the clock is doubted
+#: (another device's clock a little ahead is not a reason to keep data forever).
+CLOCK_SLACK = timedelta(minutes=10)
+
+
 def retention_cutoff(keep_days: int, now: datetime | None = None) -> datetime:
     return (now or datetime.now(UTC)) - timedelta(days=keep_days)
 
 
 def apply_retention(db: Database, keep_days: int, now: datetime | None = None) -> Deleted:
-    """Delete what ended more than `keep_days` days ago (0 keeps everything)."""
+    """Delete what ended more than `keep_days` days ago (0 keeps everything), on a clock there
+    is no reason to doubt.
+
+    Deleting years at once must never follow from a wrong clock, so: when the newest stored
+    time lies after `now` (the clock went back, or ran ahead before), nothing is deleted and
+    `held_back` says why; and the days are counted back from the newest stored time when the
+    clock is later than it (a clock that jumped ahead since the last run, or a long absence),
+    so no one start deletes the newest `keep_days` of history.
+    """
     if keep_days <= 0:
         return Deleted(0, 0.0)
-    cutoff = round(retention_cutoff(keep_days, now).timestamp() * 1000)
+    now = now or datetime.now(UTC)
+    newest_ms = db.value("SELECT end_ms FROM span ORDER BY start_ms DESC LIMIT 1")
+    if newest_ms is None:
+        return Deleted(0, 0.0)
+    newest = datetime.fromtimestamp(int(newest_ms) / 1000, UTC)
+    if newest > now + CLOCK_SLACK:
+        return Deleted(
+            0,
+            0.0,
+            held_back=(
+                f"the newest recorded time ({newest.isoformat(timespec='seconds')}) is after "
+                f"the clock's time ({now.isoformat(timespec='seconds')}); old data is deleted "
+                "once the clock and the history agree"
+            ),
+        )
+    cutoff = round(retention_cutoff(keep_days, min(now, newest)).timestamp() * 1000)
     return delete_range(db, 0, cutoff)
 
 

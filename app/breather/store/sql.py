@@ -15,6 +15,7 @@ Driver errors come out as `StoreError`, whichever driver raised them.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
@@ -162,13 +163,20 @@ def sqlite_url(path: Path) -> str:
     return f"{_FILE_PREFIX}{path}"
 
 
-def safe_url(url: str) -> str:
-    """The URL with any password hidden, for messages."""
-    if url.startswith("sqlite"):
-        return url  # a file name: nothing secret
-    from sqlalchemy.engine import make_url
+#: The password of a URL (`scheme://user:password@host`), and query values that may be secret
+#: (`?key=...`, SQLCipher's `cipher_passphrase=...`).
+_URL_PASSWORD = re.compile(r"^([^:/?#]+://[^:/?#@]*):([^@/?#]*)@")
+_URL_SECRET = re.compile(r"([?&][^=&]*(?:pass|key|secret|token|pwd)[^=&]*=)[^&]*", re.IGNORECASE)
 
-    return make_url(url).render_as_string(hide_password=True)
+
+def safe_url(url: str) -> str:
+    """The URL with any password, passphrase or key hidden, for messages.
+
+    Plain text, without SQLAlchemy: any URL may carry one, `sqlite+pysqlcipher://:pass@/db`
+    included, and a URL that does not parse must not be shown whole either.
+    """
+    hidden = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:***@", url)
+    return _URL_SECRET.sub(lambda m: f"{m.group(1)}***", hidden)
 
 
 def in_list(name: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:

@@ -25,6 +25,8 @@ except ImportError:  # a Python without the built-in module
     from hashlib import blake2b
 
 _CACHE_LIMIT = 20_000
+#: Span rows sent to the database in one executemany.
+_ROWS_PER_BATCH = 5_000
 
 _UPSERT_SPAN = """
     INSERT INTO span (start_ms, device_id, end_ms, app_id, title_id)
@@ -141,6 +143,15 @@ class SpanWriter:
             self._journaled = journaled
             self._apps.clear()  # ids looked up or made in the failed transaction may not exist
             self._titles.clear()
+            if journal is not None:
+                # The database is out of reach (a network database at a clean exit, a full
+                # disk): the journal keeps it for the next start, if it can.
+                fresh = self._pending[self._journaled :]
+                try:
+                    journal.append([*fresh, *([open_span] if open_span is not None else [])])
+                    self._journaled = len(self._pending)
+                except OSError:
+                    pass
             raise
         if journal is not None:
             journal.clear()  # everything it held is in the database now
@@ -154,54 +165,75 @@ class SpanWriter:
         # Work on a copy so a failed transaction leaves the record of what is stored intact.
         written = dict(self._written)
         with self._db.write() as conn:
-            hour_deltas: dict[tuple[int, int], int] = {}
-            open_pieces: dict[int, tuple[int, int]] = {}
-            for span, is_open in [*((s, False) for s in closed), (open_span, True)]:
-                if span is None:
-                    continue
-                app_id = self._app_id(conn, span.window)
-                title_id = self._title_id(conn, span.window)
-                rollup_app = AWAY_APP_ID if app_id is None else app_id
-                rows = []
-                for start_ms, end_ms in hour_pieces(to_ms(span.start), to_ms(span.end)):
-                    if is_open:
-                        open_pieces[start_ms] = (end_ms, rollup_app)
-                    if written.get(start_ms) == (end_ms, rollup_app):
-                        del written[start_ms]  # an earlier hour of a long span: unchanged
-                        continue
-                    rows.append(
-                        {
-                            "start_ms": start_ms,
-                            "device_id": self._device_id,
-                            "end_ms": end_ms,
-                            "app_id": app_id,
-                            "title_id": title_id,
-                        }
-                    )
-                    _count(written, hour_deltas, start_ms, end_ms, rollup_app)
-                if rows:
-                    conn.run_many(_UPSERT_SPAN, rows)
-            # Pieces written before and not rewritten now: the open span was cut back (idle).
-            gone = list(written)
-            for start_ms in gone:
-                end_ms, rollup_app = written[start_ms]
-                hour = start_ms // HOUR_MS
-                key = (hour, rollup_app)
-                hour_deltas[key] = hour_deltas.get(key, 0) - (end_ms - start_ms)
-            if gone:
-                starts, params = in_list("start", gone)
-                conn.run(
-                    f"DELETE FROM span WHERE device_id = :device AND start_ms IN {starts}",
-                    {"device": self._device_id, **params},
-                )
-            rollup_rows = [
-                {"hour": hour, "device_id": self._device_id, "app_id": app, "ms": ms}
-                for (hour, app), ms in hour_deltas.items()
-                if ms
-            ]
-            if rollup_rows:
-                conn.run_many(_ADD_TO_HOUR, rollup_rows)
+            open_pieces = self._write_in(conn, written, closed, open_span)
         self._written = open_pieces
+
+    def write_in(self, conn: Session, spans: list[Span]) -> None:
+        """Write closed `spans` inside the caller's transaction `conn` (an import that must
+        be all or nothing); nothing is remembered if that transaction is rolled back."""
+        self._write_in(conn, {}, spans, None)
+        self._apps.clear()  # ids made in a transaction that may yet be rolled back
+        self._titles.clear()
+
+    def _write_in(
+        self,
+        conn: Session,
+        written: dict[int, tuple[int, int]],
+        closed: list[Span],
+        open_span: Span | None,
+    ) -> dict[int, tuple[int, int]]:
+        """The pieces of the open span as written now."""
+        hour_deltas: dict[tuple[int, int], int] = {}
+        open_pieces: dict[int, tuple[int, int]] = {}
+        rows = []  # one executemany for all, not one per span (an import writes thousands)
+        for span, is_open in [*((s, False) for s in closed), (open_span, True)]:
+            if span is None:
+                continue
+            app_id = self._app_id(conn, span.window)
+            title_id = self._title_id(conn, span.window)
+            rollup_app = AWAY_APP_ID if app_id is None else app_id
+            for start_ms, end_ms in hour_pieces(to_ms(span.start), to_ms(span.end)):
+                if is_open:
+                    open_pieces[start_ms] = (end_ms, rollup_app)
+                if written.get(start_ms) == (end_ms, rollup_app):
+                    del written[start_ms]  # an earlier hour of a long span: unchanged
+                    continue
+                rows.append(
+                    {
+                        "start_ms": start_ms,
+                        "device_id": self._device_id,
+                        "end_ms": end_ms,
+                        "app_id": app_id,
+                        "title_id": title_id,
+                    }
+                )
+                _count(written, hour_deltas, start_ms, end_ms, rollup_app)
+            if len(rows) >= _ROWS_PER_BATCH:  # bounded memory for an import of years
+                conn.run_many(_UPSERT_SPAN, rows)
+                rows = []
+        if rows:
+            conn.run_many(_UPSERT_SPAN, rows)
+        # Pieces written before and not rewritten now: the open span was cut back (idle).
+        gone = list(written)
+        for start_ms in gone:
+            end_ms, rollup_app = written[start_ms]
+            hour = start_ms // HOUR_MS
+            key = (hour, rollup_app)
+            hour_deltas[key] = hour_deltas.get(key, 0) - (end_ms - start_ms)
+        if gone:
+            starts, params = in_list("start", gone)
+            conn.run(
+                f"DELETE FROM span WHERE device_id = :device AND start_ms IN {starts}",
+                {"device": self._device_id, **params},
+            )
+        rollup_rows = [
+            {"hour": hour, "device_id": self._device_id, "app_id": app, "ms": ms}
+            for (hour, app), ms in hour_deltas.items()
+            if ms
+        ]
+        if rollup_rows:
+            conn.run_many(_ADD_TO_HOUR, rollup_rows)
+        return open_pieces
 
     def _app_id(self, conn: Session, window: WindowInfo | None) -> int | None:
         if window is None:

@@ -11,13 +11,17 @@ read only when the file changed). No socket, no signal: any process of the perso
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from breather.categories.patterns import Pattern, app_names, compile_pattern
+from breather.files import UnsafeFile, open_private, read_private
 from breather.monitor.base import WindowInfo
+
+log = logging.getLogger(__name__)
 
 #: Titles of private and incognito browser windows, never recorded unless the person says so.
 PRIVATE_WINDOW_TITLES = ("*Private Browsing*", "*(Incognito)*", "*InPrivate*")
@@ -113,7 +117,8 @@ def pause_until(data_dir: Path, until: datetime | None) -> None:
     target = pause_path(data_dir)
     text = FOREVER if until is None else until.astimezone(UTC).isoformat()
     temporary = target.with_name(f".{target.name}.{os.getpid()}")
-    fd = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    temporary.unlink(missing_ok=True)  # a leftover of a killed `breather pause`, or a link
+    fd = open_private(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(text + "\n")
     temporary.replace(target)
@@ -131,8 +136,11 @@ def resume(data_dir: Path) -> bool:
 def read_pause(data_dir: Path) -> tuple[bool, datetime | None]:
     """(paused at all, until when: None for no end). An unreadable file counts as no pause."""
     try:
-        text = pause_path(data_dir).read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
+        text = read_private(pause_path(data_dir), 4096).decode("utf-8").strip()
+    except FileNotFoundError:
+        return False, None
+    except (OSError, UnicodeDecodeError, UnsafeFile) as why:
+        log.warning("the pause note cannot be read, so tracking is not paused: %s", why)
         return False, None
     if text == FOREVER:
         return True, None

@@ -10,10 +10,14 @@ Pure and clock-free: everything it knows comes in the samples. The rules it keep
   ends what is open at the last sample; the gap is never bridged.
 - No span ever starts before the end of an earlier one or ends before it starts, whatever the
   wall clock does: after a backward jump nothing is recorded until time catches up.
+- Stored history is never overlapped, and only history that exists is a floor: stretches dated
+  after the clock's now (a clock that ran ahead and was corrected, an imported event from the
+  future) are stepped around when the clock reaches them, not waited for.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -49,11 +53,15 @@ class Tracker:
         idle_after: float,
         max_gap: float,
         not_before: datetime | None = None,
+        taken: Iterable[tuple[datetime, datetime]] = (),
     ) -> None:
-        """`not_before` is where stored history ends, so a restart never overlaps it."""
+        """`not_before` is where the stored history up to now ends, so a restart never overlaps
+        it. `taken` are stored (start, end) stretches dated after now: no span is made inside
+        one; a span reaching one is closed at its start and tracking goes on after its end."""
         self.idle_after = idle_after
         self.max_gap = max_gap
         self._floor = not_before
+        self._taken = sorted((start, end) for start, end in taken if end > start)
         self._open: Span | None = None
         self._prev: Sample | None = None
 
@@ -72,6 +80,13 @@ class Tracker:
         now = sample.at if self._floor is None else max(sample.at, self._floor)
         if self._open is not None:
             now = max(now, self._open.end)
+        while self._taken and self._taken[0][0] <= now:
+            # The clock has reached stored history: what is open ends where that begins, and
+            # nothing is made inside it.
+            taken_from, taken_until = self._taken.pop(0)
+            if self._open is not None:
+                closed += self._close_at(taken_from)
+            now = max(now, taken_until)
         # Time once seen is never handed out again, even if the span it was in was too short
         # to keep: after a backward jump, nothing is recorded until the clock catches up.
         self._floor = now

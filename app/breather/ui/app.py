@@ -25,6 +25,7 @@ from breather import APP_ID, APP_NAME, __version__
 from breather.categories.catalogue import Categorizer
 from breather.clock import Clock, SystemClock
 from breather.desktop.entry import WINDOW_CLASS
+from breather.files import UnsafeFile
 from breather.notify.presenter import spoken
 from breather.resources import resource
 from breather.runtime.recorder import Recorder, SampleListener, windows_of
@@ -406,7 +407,11 @@ class BreatherApp(QObject):
 
     def _start_tracking(self) -> None:
         paths = self.context.paths
-        self._tracker_lock = hold_lock(paths.data_dir / TRACKER_LOCK)
+        try:
+            self._tracker_lock = hold_lock(paths.data_dir / TRACKER_LOCK)
+        except UnsafeFile as why:
+            self._tracking_note = f"Not tracking: {why}"
+            return
         if self._tracker_lock is None:
             self._tracking_note = (
                 "Another Breather process is tracking; this window shows its data."
@@ -644,12 +649,12 @@ def run_app(
     identify(qt_app)
     qt_app.setQuitOnLastWindowClosed(False)
 
-    device_uuid, device_name = device_identity(paths.data_dir)
     try:
+        device_uuid, device_name = device_identity(paths.data_dir)
         store = open_store(
             paths.db_url, device_uuid=device_uuid, device_name=device_name, migrate_apart=True
         )
-    except DatabaseUnusable as why:
+    except (DatabaseUnusable, UnsafeFile, OSError) as why:
         print(f"breather: {why}", file=sys.stderr)
         QMessageBox.critical(None, APP_NAME, f"{APP_NAME} cannot start: {why}")
         return 1
