@@ -147,6 +147,11 @@ class WeekPage(ScrollPage):
         keys = self._charts.draw(usage, self._context.color)
         self._set_legend(keys)
         empty = total <= 0  # a Monday morning: say so rather than draw empty axes
+        self.days_empty.setText(
+            "Nothing tracked this week yet: each day's bar fills in as it goes."
+            if self._monday >= this_monday
+            else "Nothing was tracked this week."
+        )
         self.days_empty.setVisible(empty)
         self._charts.bars.setVisible(not empty)
         self.hours_card.setVisible(not empty)
@@ -158,6 +163,7 @@ class WeekPage(ScrollPage):
             item = self.legend.takeAt(0)
             widget = item.widget() if item else None
             if widget is not None:
+                widget.hide()  # gone now, not at the next turn of the event loop
                 widget.deleteLater()
         for key in keys:
             swatch = QLabel(f"<span style='color:{self._context.color(key).name()}'>●</span> {key}")
