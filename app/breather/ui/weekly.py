@@ -220,7 +220,7 @@ def _same_days_last_week(usage: WeekUsage, today: date, now: datetime) -> tuple[
 
 def _change_text(this_week: float, last_week: float) -> str:
     if last_week <= 0:
-        return "–"
+        return "nothing tracked"  # a bare dash read as a glitch
     delta = this_week - last_week
     sign = "+" if delta >= 0 else "−"
     percent = f"{abs(delta) / last_week:.0%}"
@@ -342,7 +342,9 @@ class _Charts:
         totals = [day.active_seconds for day in usage.days]
         top_hours = max(totals, default=0.0) / 3600
         step = 1 if top_hours <= 6 else 2 if top_hours <= 12 else 4
-        ceiling = max(1, int(np.ceil(top_hours * 1.2 / step)) * step)
+        # The next whole step above the tallest bar, with room for its total (the range
+        # below adds 8 %): a day of 8 h 25 m gets a 10 h axis, not 12 h of empty grid.
+        ceiling = max(1, int(np.ceil(top_hours * 1.05 / step)) * step)
         faint = QColor(self._foreground)
         faint.setAlpha(35)
         for hours in range(0, ceiling + 1, step):
