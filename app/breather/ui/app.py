@@ -519,7 +519,9 @@ def _watch_settings(
 ) -> QFileSystemWatcher:
     """Calls `changed` shortly after the settings file is written, created, replaced or
     removed: its folder is watched too, since editors and the Settings page replace it.
-    The watch ends with `owner` (the main window)."""
+    While that folder does not exist yet (a first run saves nothing until something is
+    chosen), the nearest folder above it that does is watched, down to the file as each
+    level appears. The watch ends with `owner` (the main window)."""
     watcher = QFileSystemWatcher(owner)
     settle = QTimer(watcher)
     settle.setSingleShot(True)
@@ -527,12 +529,19 @@ def _watch_settings(
     settle.timeout.connect(changed)
 
     def rewatch(_path: str = "") -> None:
-        settle.start()
+        folder = path.parent
+        while not folder.is_dir() and folder != folder.parent:
+            folder = folder.parent
+        # Only the file's own folder holds news for us: above it, only its creation does.
+        for stale in set(watcher.directories()) - {str(folder)}:
+            watcher.removePath(stale)
+        if str(folder) not in watcher.directories():
+            watcher.addPath(str(folder))
         if path.exists() and str(path) not in watcher.files():
             watcher.addPath(str(path))
+        if folder == path.parent:
+            settle.start()
 
-    if path.parent.is_dir():
-        watcher.addPath(str(path.parent))
     rewatch()
     settle.stop()
     watcher.fileChanged.connect(rewatch)

@@ -40,6 +40,7 @@ class TodayPage(ScrollPage):
             "(hover for all it held)"
         )
         legend.setObjectName("muted")
+        legend.setWordWrap(True)  # never wider than the window
         timeline_card.body.addWidget(legend)
         layout.addWidget(timeline_card)
 
