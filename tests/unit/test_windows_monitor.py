@@ -415,3 +415,35 @@ def test_the_module_loads_no_dll_at_import() -> None:
     import breather.monitor.windows as module
 
     assert not any(isinstance(value, ctypes.CDLL) for value in vars(module).values())
+
+
+def test_doctor_reads_the_windows_backend_for_real(
+    fake: FakeWindows, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from breather.monitor import select, windows
+
+    monkeypatch.setattr(select, "session_kind", lambda environ=None: "win32")
+    monkeypatch.setattr(windows, "open_windows", fake.desktop)
+
+    reports = {report.name: report for report in select.diagnose()}
+
+    assert reports["session"].works and reports["session"].detail.startswith("Windows")
+    assert reports["windows windows"].works and reports["windows idle"].works
+    assert "windows titles" not in reports
+    source, idle = select.open_desktop(idle_thresholds=(180.0,))
+    assert source is idle and source.name == "windows"
+    source.close()
+
+
+def test_doctor_says_why_when_the_backend_cannot_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    from breather.monitor import select
+
+    monkeypatch.setattr(select, "session_kind", lambda environ=None: "win32")
+
+    reports = {report.name: report for report in select.diagnose()}
+
+    assert not reports["windows windows"].works
+    assert "needs Windows" in reports["windows windows"].detail
+    assert select.chosen(list(reports.values())) == (None, None)
+    with pytest.raises(BackendUnavailable, match="needs Windows"):
+        select.open_desktop(idle_thresholds=(180.0,))
