@@ -393,3 +393,14 @@ def test_doctor_says_how_to_allow_titles_and_tracking_still_works(
     windows, idle = select.open_desktop(idle_thresholds=(180.0,))
     assert windows is idle and windows.name == "macos"
     windows.close()
+
+
+def test_breathers_own_break_window_is_told_by_its_pid(mac: FakeMac) -> None:
+    from breather.runtime.recorder import windows_of
+
+    mac.front(FakeApp("Breather", "io.github.breather.Breather", 888, "/Applications/B"))
+    own = windows_of(888, ("io.github.breather.Breather",))
+
+    window = mac.desktop().active_window()
+
+    assert window is not None and own(window)

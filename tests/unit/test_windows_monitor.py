@@ -447,3 +447,21 @@ def test_doctor_says_why_when_the_backend_cannot_open(monkeypatch: pytest.Monkey
     assert select.chosen(list(reports.values())) == (None, None)
     with pytest.raises(BackendUnavailable, match="needs Windows"):
         select.open_desktop(idle_thresholds=(180.0,))
+
+
+def test_breathers_own_break_window_is_told_by_its_pid(fake: FakeWindows) -> None:
+    """The break window in front is neither app use nor away: the sample says so."""
+    from breather.runtime.recorder import windows_of
+
+    own_pid = 4343
+    fake.kernel32.images[own_pid] = "C:\\Users\\a\\AppData\\Local\\Programs\\Breather\\breather.exe"
+    fake.window(700, own_pid, "Time for a break")
+    fake.user32.foreground = 700
+    own = windows_of(own_pid, ("breather",))
+
+    window = fake.desktop().active_window()
+
+    assert window is not None and own(window)
+    fake.user32.foreground = 100
+    other = fake.desktop().active_window()
+    assert other is not None and not own(other)
