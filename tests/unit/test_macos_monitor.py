@@ -102,14 +102,43 @@ class FakeAppKit:
         self.NSWorkspace = SimpleNamespace(sharedWorkspace=lambda: self.workspace)
         self.NSRunLoop = SimpleNamespace(currentRunLoop=lambda: self.loop)
         self.NSDate = SimpleNamespace(dateWithTimeIntervalSinceNow_=lambda seconds: seconds)
+        self.screens = [(1512.0, 982.0), (2560.0, 1440.0)]
+        self.NSScreen = SimpleNamespace(
+            screens=lambda: [
+                SimpleNamespace(
+                    frame=lambda w=w, h=h: SimpleNamespace(size=SimpleNamespace(width=w, height=h))
+                )
+                for w, h in self.screens
+            ]
+        )
 
 
 class FakeQuartz:
     kCGEventSourceStateHIDSystemState = 1
     kCGAnyInputEventType = 0xFFFFFFFF
+    kCGWindowListOptionOnScreenOnly = 1
+    kCGWindowListExcludeDesktopElements = 16
+    kCGNullWindowID = 0
+    kCGWindowOwnerPID = "kCGWindowOwnerPID"
+    kCGWindowLayer = "kCGWindowLayer"
+    kCGWindowBounds = "kCGWindowBounds"
 
     def __init__(self) -> None:
         self.idle = 0.0
+        #: On-screen windows, front to back: (owner pid, layer, width, height).
+        self.windows: list[tuple[int, int, float, float]] = []
+
+    def CGWindowListCopyWindowInfo(self, options: int, relative_to: int) -> list[dict[str, Any]]:
+        assert options == 17 and relative_to == 0
+        # What macOS gives without Screen Recording: no kCGWindowName.
+        return [
+            {
+                self.kCGWindowOwnerPID: pid,
+                self.kCGWindowLayer: layer,
+                self.kCGWindowBounds: {"X": 0, "Y": 0, "Width": width, "Height": height},
+            }
+            for pid, layer, width, height in self.windows
+        ]
 
     def CGEventSourceSecondsSinceLastEventType(self, state: int, kind: int) -> float:
         assert (state, kind) == (1, 0xFFFFFFFF)
@@ -404,3 +433,16 @@ def test_breathers_own_break_window_is_told_by_its_pid(mac: FakeMac) -> None:
     window = mac.desktop().active_window()
 
     assert window is not None and own(window)
+
+
+def test_a_front_window_covering_a_screen_is_fullscreen(mac: FakeMac) -> None:
+    desktop = mac.desktop()
+    menu_bar = (0, 24, 1512.0, 24.0)
+    mac.quartz.windows = [menu_bar, (501, 0, 1512.0, 944.0), (502, 0, 2560.0, 1440.0)]
+    assert not desktop.fullscreen()  # Safari zoomed below the menu bar; Mail is behind
+
+    mac.quartz.windows = [menu_bar, (501, 0, 2560.0, 1440.0), (502, 0, 800.0, 600.0)]
+    assert desktop.fullscreen()  # Safari fullscreen on the second screen
+
+    mac.front(None)
+    assert not desktop.fullscreen()

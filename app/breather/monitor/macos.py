@@ -9,6 +9,9 @@
   by the app and `breather doctor`) says how to allow it. Breather never reads window names
   through CGWindowList, which would need Screen Recording, and never polls System Events.
 - Idle: `CGEventSourceSecondsSinceLastEventType` for any input on the HID system state.
+- Fullscreen: the front app's front window against the screens' sizes, from CGWindowList's
+  owners and bounds (no window names, so no Screen Recording). Focus (Do Not Disturb) has no
+  public API and is not read.
 
 pyobjc (Cocoa for AppKit, Quartz for idle, ApplicationServices for Accessibility) is imported
 by `open_macos` only, so this module imports on every platform; tests pass fake modules.
@@ -137,6 +140,34 @@ class MacDesktop:
             quartz.kCGEventSourceStateHIDSystemState, quartz.kCGAnyInputEventType
         )
         return max(0.0, float(seconds))
+
+    def fullscreen(self) -> bool:
+        """Whether the front app's front window covers a whole screen (a film, a game, a
+        presentation in its own Space).
+
+        Reads only window owners, layers and bounds from CGWindowList, which macOS gives
+        without Screen Recording (only window names need it, and they are not read).
+        """
+        front = self._workspace.frontmostApplication()
+        if front is None:
+            return False
+        pid = int(front.processIdentifier())
+        quartz = self._quartz
+        windows = quartz.CGWindowListCopyWindowInfo(
+            quartz.kCGWindowListOptionOnScreenOnly | quartz.kCGWindowListExcludeDesktopElements,
+            quartz.kCGNullWindowID,
+        )
+        screens = {
+            (round(frame.size.width), round(frame.size.height))
+            for frame in (screen.frame() for screen in self._appkit.NSScreen.screens() or ())
+        }
+        for info in windows or ():  # front to back: the first of the app's is its front one
+            if info.get(quartz.kCGWindowOwnerPID) != pid or info.get(quartz.kCGWindowLayer):
+                continue
+            bounds = info.get(quartz.kCGWindowBounds) or {}
+            size = (round(bounds.get("Width", 0)), round(bounds.get("Height", 0)))
+            return size in screens
+        return False
 
     def close(self) -> None:
         if self._observer is not None:
