@@ -3,8 +3,10 @@ notifications that say why they are missing, and backends that import anywhere."
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -77,3 +79,17 @@ def test_the_native_backends_import_anywhere_and_load_nothing() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
     )
     assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_settings_are_read_where_os_has_no_nonblocking_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows on Python 3.11 has neither O_NONBLOCK nor os.set_blocking."""
+    from breather.settings.model import read_config_text
+
+    config = tmp_path / "breather.toml"
+    config.write_text("[tracking]\ninterval = 2\n", encoding="utf-8")
+    monkeypatch.delattr(os, "O_NONBLOCK")
+    monkeypatch.delattr(os, "set_blocking")
+
+    assert read_config_text(config) == "[tracking]\ninterval = 2\n"
