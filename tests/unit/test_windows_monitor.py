@@ -465,3 +465,25 @@ def test_breathers_own_break_window_is_told_by_its_pid(fake: FakeWindows) -> Non
     fake.user32.foreground = 100
     other = fake.desktop().active_window()
     assert other is not None and not own(other)
+
+
+def test_a_window_seen_again_opens_no_process(fake: FakeWindows) -> None:
+    """Sampling every second must not open the process behind the same window every second."""
+    fake.kernel32.images[20] = "C:\\Windows\\System32\\ApplicationFrameHost.exe"
+    fake.kernel32.images[30] = "C:\\Program Files\\WindowsApps\\Calculator\\CalculatorApp.exe"
+    fake.window(200, 20, "Calculator", children=[202])
+    fake.window(202, 30, "")
+    desktop = fake.desktop()
+
+    for hwnd in (100, 200, 100, 200, 100):
+        fake.user32.foreground = hwnd
+        desktop.active_window()
+
+    assert fake.kernel32.opened == [
+        (PROCESS_QUERY_LIMITED_INFORMATION, pid) for pid in (10, 20, 30)
+    ]
+    fake.window(100, 11, "Firefox, restarted")  # the same handle now of another process
+    fake.kernel32.images[11] = "C:\\Program Files\\Mozilla Firefox\\firefox.exe"
+    fake.user32.foreground = 100
+    window = desktop.active_window()
+    assert window is not None and window.pid == 11

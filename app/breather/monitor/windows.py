@@ -67,6 +67,9 @@ QUNS_APP = 7
 FULLSCREEN_STATES = frozenset({QUNS_BUSY, QUNS_RUNNING_D3D_FULL_SCREEN, QUNS_PRESENTATION_MODE})
 """States in which a break would interrupt a fullscreen app, a game or a presentation."""
 
+OWNER_CACHE_LIMIT = 256
+"""How many windows' owners are remembered before starting over."""
+
 UNKNOWN_APP = "unknown"
 """The app of a window whose process neither Windows nor psutil would name."""
 
@@ -369,6 +372,9 @@ class WindowsDesktop:
         self._hook = hook
         self._sleep_event = threading.Event()
         self._sleep = sleep
+        #: Who owns a window does not change while it exists: (hwnd, pid) -> (pid, name, exe),
+        #: so a second's sample opens no process.
+        self._owners: dict[tuple[int, int], tuple[int, str, str]] = {}
 
     def describe(self) -> str:
         woken = "woken by window events" if self._hook is not None else "polled"
@@ -380,9 +386,20 @@ class WindowsDesktop:
             return None  # a secure desktop (UAC, lock screen) is in front: no app is used
         title = self._win32.window_title(hwnd)
         pid = self._win32.window_pid(hwnd)
-        process, exe = self._process(pid)
-        if process.lower() == FRAME_HOST:
-            pid, process, exe = self._store_app(hwnd, pid, (process, exe))
+        key = (hwnd, pid)
+        owner = self._owners.get(key)
+        if owner is None:
+            process, exe = self._process(pid)
+            if process.lower() == FRAME_HOST:
+                owner = self._store_app(hwnd, pid, (process, exe))
+            else:
+                owner = (pid, process, exe)
+            # A Store frame still without its app (starting, suspended) is asked again.
+            if owner[1].lower() != FRAME_HOST:
+                if len(self._owners) >= OWNER_CACHE_LIMIT:
+                    self._owners.clear()
+                self._owners[key] = owner
+        pid, process, exe = owner
         return WindowInfo(
             app=process or UNKNOWN_APP, title=title, process=process, exe=exe, pid=pid
         )
