@@ -116,6 +116,9 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     interval = settings.tracking.interval
     # The URL may hold a password (a server, or a SQLCipher passphrase): never shown.
     say(f"tracking {windows.name} every {interval:g}s into {safe_url(store.url)} (Ctrl+C stops)")
+    notice = getattr(windows, "notice", None)  # macOS: what to allow for window titles
+    if notice:
+        say(notice)
     try:
         ended = recorder.run(lambda: stop)
     finally:

@@ -115,6 +115,10 @@ class BreatherApp(QObject):
         self._closers: list[Callable[[], object]] = []
         self._tracker_lock: object | None = None
         self._tracking_note = ""
+        #: What the window source says the person could allow for full tracking (macOS
+        #: Accessibility for titles); asked again at each status refresh, so it goes away once
+        #: allowed.
+        self._source_notice: Callable[[], str | None] | None = None
         self._quitting = False
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(STATUS_EVERY_MS)
@@ -372,7 +376,7 @@ class BreatherApp(QObject):
         if wait is not None:
             text += f"\nNext break in {format_duration(wait) if wait >= 60 else 'under a minute'}"
         paused = self.paused_until()
-        note = self._tracking_note
+        note = self._tracking_note or self._notice_of_source()
         if paused is not None:
             forever = paused.year == datetime.max.year
             until = "until you resume" if forever else f"until {paused:%H:%M}"
@@ -388,6 +392,16 @@ class BreatherApp(QObject):
         if self.window.isVisible():
             self._catch_up()  # an open page keeps up with the day
         self.window.status.setText(note or QUIET_STATUS)
+
+    def _notice_of_source(self) -> str:
+        if self._source_notice is None:
+            return ""
+        try:
+            notice = self._source_notice()
+        except Exception:  # a status line is not worth a crash
+            log.debug("the window source's notice failed", exc_info=True)
+            return ""
+        return notice[:1].upper() + notice[1:] + "." if notice else ""
 
     def quit(self) -> None:
         self._quitting = True
@@ -426,6 +440,8 @@ class BreatherApp(QObject):
             from breather.monitor.select import open_desktop
 
             windows, idle = open_desktop(idle_thresholds=thresholds)
+            if hasattr(windows, "notice"):
+                self._source_notice = lambda: getattr(windows, "notice", None)
             listener: SampleListener | None = on_sample
             asks = getattr(windows, "fullscreen", None)
             if asks is not None and listener is not None and self.boundaries is not None:
