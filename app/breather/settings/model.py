@@ -22,6 +22,7 @@ from typing import Any
 
 from breather.categories.catalogue import Rule
 from breather.categories.patterns import Kind, Pattern, compile_pattern
+from breather.rules.checkin import MOMENTS, CheckinPolicy
 from breather.rules.policy import TYPING_PAUSE, Breaks, Downtime, Intention, Limit, Policy
 from breather.settings.durations import parse_duration
 from breather.tracking.privacy import PrivacySettings
@@ -47,6 +48,7 @@ class Settings:
     limits: tuple[Limit, ...] = ()
     downtime: Downtime = field(default_factory=Downtime)
     intention: Intention = field(default_factory=Intention)
+    checkin: CheckinPolicy = field(default_factory=CheckinPolicy)
 
     def idle_thresholds(self) -> tuple[float, ...]:
         """Every idle time that tracking and the rules compare with: where a desktop only
@@ -386,6 +388,18 @@ def _read_intention(raw: object, reader: Reader) -> Intention:
     return Intention(**values)
 
 
+def _moment(value: object) -> str:
+    if value not in MOMENTS:
+        raise ValueError(f"write one of {', '.join(repr(m) for m in MOMENTS)}")
+    return str(value)
+
+
+def _read_checkin(raw: object, reader: Reader) -> CheckinPolicy:
+    """`[checkin]`: `ask` (a daily mood check-in, off by default), `moment` and `at`."""
+    schema: dict[str, ValueParser] = {"ask": boolean, "moment": _moment, "at": clock_time}
+    return CheckinPolicy(**reader.table("checkin", raw, schema))
+
+
 #: section name -> reader returning the value for the `Settings` field of the same name.
 SECTIONS: dict[str, Callable[[object, Reader], Any]] = {
     "tracking": _read_tracking,
@@ -395,6 +409,7 @@ SECTIONS: dict[str, Callable[[object, Reader], Any]] = {
     "limits": _read_limits,
     "downtime": _read_downtime,
     "intention": _read_intention,
+    "checkin": _read_checkin,
 }
 
 

@@ -155,3 +155,31 @@ def count_checkins(db: Database, start_ms: int, end_ms: int) -> int:
         )
         or 0
     )
+
+
+#: `boundary_event.kind` of the check-in prompt's answers: `answered` or `skipped`.
+PROMPT_KIND = "checkin"
+
+
+def last_asked(db: Database) -> datetime | None:
+    """When a check-in was last asked for or made (a prompt answered or skipped, or a
+    check-in from anywhere), or None: the prompt asks at most once a day."""
+    asked = db.value(
+        "SELECT MAX(at_ms) FROM boundary_event WHERE kind = :kind", {"kind": PROMPT_KIND}
+    )
+    made = db.value("SELECT MAX(at_ms) FROM checkin")
+    latest = max((int(ms) for ms in (asked, made) if ms is not None), default=None)
+    return None if latest is None else datetime.fromtimestamp(latest / 1000, UTC)
+
+
+def skips_in_a_row(db: Database) -> int:
+    """How many check-in prompts were skipped since the last check-in was made."""
+    since = db.value("SELECT MAX(at_ms) FROM checkin")
+    return int(
+        db.value(
+            "SELECT COUNT(*) FROM boundary_event WHERE kind = :kind AND outcome = 'skipped'"
+            " AND at_ms > :since",
+            {"kind": PROMPT_KIND, "since": -(2**62) if since is None else int(since)},
+        )
+        or 0
+    )

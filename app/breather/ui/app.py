@@ -13,6 +13,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from breather.notify.base import Notifier
     from breather.runtime.boundaries import BoundaryRuntime
     from breather.tracking.spans import Span
+    from breather.ui.checkin import CheckinPrompter
     from breather.ui.selfhelp import SelfHelpPage
     from breather.ui.settings import SettingsPage
     from breather.ui.today import TodayPage
@@ -112,6 +114,7 @@ class BreatherApp(QObject):
         self.tray = Tray(self.icon) if tray_available else None
         self.sampler: SamplerThread | None = None
         self.boundaries: BoundaryRuntime | None = None
+        self.checkins: CheckinPrompter | None = None
         self._closers: list[Callable[[], object]] = []
         self._tracker_lock: object | None = None
         self._tracking_note = ""
@@ -190,6 +193,8 @@ class BreatherApp(QObject):
             )
         if self.sampler is not None:
             self.sampler.apply_settings(settings.tracking, settings.privacy)
+        if self.checkins is not None:
+            self.checkins.set_policy(settings.checkin, settings.tracking.day_starts)
         self.window.show_settings_problems(loaded)
         self.update_status()
         if self.window.isVisible():
@@ -307,11 +312,26 @@ class BreatherApp(QObject):
         if probe is not None:
             self._closers.append(probe.close)
         policy = settings.policy()
+        from breather.ui.checkin import CheckinPrompter, RecordTee
+
+        checkins = CheckinPrompter(
+            self.store.db,
+            self.store.device_id,
+            clock,
+            policy=settings.checkin,
+            day_starts=settings.tracking.day_starts,
+            parent=self,
+        )
+        checkins.support_requested.connect(self.show_self_help)
+        checkins.stop_requested.connect(self._stop_checkins)
+        self._closers.append(checkins.close)
+        self.checkins = checkins
         coordinator = BoundaryCoordinator(
             policy,
             clock=clock,
             categorize=self.context.categorizer.category,
-            log=BoundaryLog(self.store.db, self.store.device_id),
+            # Movement breaks taken are the check-in's moment for those who chose it.
+            log=RecordTee(BoundaryLog(self.store.db, self.store.device_id), checkins),
             fullscreen=probe.fullscreen if probe is not None else None,
             do_not_disturb=notifier.do_not_disturb,
         )
@@ -328,6 +348,21 @@ class BreatherApp(QObject):
         self._presenters = (screens, prompts)  # they own the windows: keep them alive
         self.boundaries = runtime
         return runtime
+
+    def _stop_checkins(self) -> None:
+        """ "Stop asking" after skips: check-ins are turned off in the settings file."""
+        from breather.settings.writer import update_config
+
+        try:
+            update_config(self.context.paths.config_file, {("checkin", "ask"): False})
+        except ConfigWriteError as why:
+            self._tracking_note = str(why)
+            self.update_status()
+        if self.settings_file is not None:
+            self.reload_settings()
+        else:  # no file is watched: what was asked applies all the same
+            settings = self.context.settings
+            self.apply_settings(replace(settings, checkin=replace(settings.checkin, ask=False)))
 
     def take_break_now(self, kind: str = "movement") -> None:
         """The tray's "Take a break now": the break the person chose, on their terms."""
