@@ -121,3 +121,17 @@ def test_no_difference_is_said_as_no_clear_change_or_not_at_all() -> None:
 def test_an_empty_side_cannot_be_bootstrapped() -> None:
     with pytest.raises(ValueError, match="both sides"):
         bootstrap_mean_difference([], [3.0])
+
+
+def test_the_same_split_of_days_is_said_once() -> None:
+    days = [
+        DayRecord(
+            START + timedelta(days=i),
+            2.0 + 2 * (i % 2) + (i % 3 == 0),
+            3600.0 * 3,
+            {"Social media": 5400.0 * (i % 2 == 0), "Video": 3600.0 * (i % 2 == 0)},
+        )
+        for i in range(30)
+    ]
+    subjects = [item.subject for item in observations(days)]
+    assert "Social media" in subjects and "Video" not in subjects

@@ -175,6 +175,7 @@ def observations(
             totals[name] = totals.get(name, 0.0) + seconds
     biggest = sorted(totals, key=lambda name: (-totals[name], name))[:subjects]
     found = []
+    splits: set[frozenset[date]] = set()
     for subject in ["screen time", *biggest]:
         amounts = {day.day: _amount_of(day, subject) for day in rated}
         threshold = _threshold(list(amounts.values()))
@@ -185,8 +186,11 @@ def observations(
             return amounts[day.day] > t
 
         compared = compare(rated, over, min_days=min_days)
-        if compared is None:
+        # The same days split the same way say the same thing: once is enough.
+        split = frozenset(day.day for day in rated if over(day))
+        if compared is None or split in splits:
             continue
+        splits.add(split)
         first, second, interval = compared
         found.append(
             Observation(

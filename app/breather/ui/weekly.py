@@ -20,13 +20,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from breather.data.mood_review import mood_history
 from breather.settings.durations import format_duration
 from breather.store.boundaries import break_counts
+from breather.store.checkins import mood_by_day
 from breather.store.queries import summarize
 from breather.store.review import WeekUsage, monday_of, week_usage
 from breather.ui import theme
 from breather.ui.boundaries import BoundariesCard, limit_uses
 from breather.ui.context import AppContext
+from breather.ui.mood import MoodCard
 from breather.ui.widgets import (
     WEEKDAY_NAMES,
     BarList,
@@ -91,7 +94,9 @@ class WeekPage(ScrollPage):
         self.apps = BarList(empty_text="Nothing tracked this week.")
         self.apps.setAccessibleName("Time per app this week")
         apps_card.body.addWidget(self.apps)
+        self.mood = MoodCard()
         self._layout.addWidget(self.days_card)
+        self._layout.addWidget(self.mood)
         self._layout.addWidget(self.boundaries)
         self._layout.addWidget(self.hours_card)
         self._layout.addWidget(apps_card)
@@ -138,6 +143,12 @@ class WeekPage(ScrollPage):
                 ],
                 until=context.today(),
             ),
+        )
+        days = [day.day for day in usage.days]
+        self.mood.show_week(
+            usage,
+            mood_by_day(context.db, days, starts),
+            mood_history(context.db, min(days[-1], context.today()), starts, context.categorizer),
         )
         if self._charts is None:
             self._charts = _Charts(self)
