@@ -720,6 +720,9 @@ class MoodCheckin:
     note: str = ""
 
 
+#: Bumped whenever the same seed would give different check-ins.
+MOOD_MODEL_VERSION = 1
+
 #: Words people give with a check-in, by mood; most check-ins have none.
 MOOD_NOTES = {
     1: ("exhausted", "rough day", "lonely"),

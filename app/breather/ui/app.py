@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from breather.ui.selfhelp import SelfHelpPage
     from breather.ui.settings import SettingsPage
     from breather.ui.today import TodayPage
+    from breather.ui.trends import TrendsPage
     from breather.ui.weekly import WeekPage
     from breather.ui.welcome import WelcomeDialog
 
@@ -109,8 +110,9 @@ class BreatherApp(QObject):
         self.window.setStyleSheet(theme.STYLE)
         self.window.add_page("Today", self._make_today, "1")
         self.window.add_page("This week", self._make_week, "2")
-        self.window.add_page("Support", self._make_support, "3")
-        self.window.add_page("Settings", self._make_settings, "4")
+        self.window.add_page("Trends", self._make_trends, "3")
+        self.window.add_page("Support", self._make_support, "4")
+        self.window.add_page("Settings", self._make_settings, "5")
         self.tray = Tray(self.icon) if tray_available else None
         self.sampler: SamplerThread | None = None
         self.boundaries: BoundaryRuntime | None = None
@@ -165,6 +167,15 @@ class BreatherApp(QObject):
         from breather.ui.weekly import WeekPage
 
         return WeekPage(self.context)
+
+    def _make_trends(self) -> QWidget:
+        from breather.ui.trends import TrendsPage
+
+        return TrendsPage(self.context)
+
+    @property
+    def trends(self) -> TrendsPage:
+        return cast("TrendsPage", self.window.page("Trends"))
 
     @property
     def settings_page(self) -> SettingsPage:
