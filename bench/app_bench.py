@@ -60,13 +60,16 @@ began = time.perf_counter()
 app.window.show_page(app.window.page_index("This week"))
 qt.processEvents()
 first = (time.perf_counter() - began) * 1000
+while app.week.observations_pending:  # what the last 12 weeks say follows the page
+    qt.processEvents()
+observed = (time.perf_counter() - began) * 1000
 warm = []
 for offset in range({runs}):
     began = time.perf_counter()
     app.week.show_week(week - __import__("datetime").timedelta(days=7 * (offset % 4 + 1)))
     qt.processEvents()
     warm.append((time.perf_counter() - began) * 1000)
-print(json.dumps({{"first_ms": first, "warm": warm}}), flush=True)
+print(json.dumps({{"first_ms": first, "observed_ms": observed, "warm": warm}}), flush=True)
 os._exit(0)  # the numbers are out; skip tearing Qt down
 """
     # A first open happens once per process: start a few and take the median.
@@ -80,6 +83,7 @@ os._exit(0)  # the numbers are out; skip tearing Qt down
     return {
         "first_ms": statistics.median(firsts),
         "first_range_ms": (firsts[0], firsts[-1]),
+        "observed_ms": statistics.median(result["observed_ms"] for result in results),
         "warm_median_ms": statistics.median(results[0]["warm"]),
     }
 
@@ -218,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
             review["first_ms"],
             TARGET_WEEK_MS,
         ),
+        ("  ... with what the last 12 weeks say", review["observed_ms"], TARGET_WEEK_MS),
         ("weekly review, another week (warm)", review["warm_median_ms"], TARGET_WEEK_MS),
         (
             f"trends, 12 weeks, first open (median of {FIRST_OPENS})",
@@ -231,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     low, high = review["first_range_ms"]
     for index, (name, value, target) in enumerate(rows):
         print(f"{name:<44} {value:>8.0f}  ≤ {target:.0f} ms")
-        if index in (0, 2):
+        if index in (0, 3):
             low, high = (review if index == 0 else trends)["first_range_ms"]
             print(f"{'  the fastest and the slowest of them':<44} {low:>8.0f} – {high:.0f} ms")
     for name, times in (

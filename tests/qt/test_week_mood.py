@@ -60,17 +60,21 @@ def app(qtbot, store: Store, tmp_path: Path) -> Iterator[BreatherApp]:
     breather.window.hide()
 
 
-def show_week(app: BreatherApp) -> None:
+def show_week(app: BreatherApp, qtbot) -> None:
+    """The week, once what the last twelve weeks say has followed it."""
     app.show_window()
     app.window.show_page(app.window.page_index("This week"))
+    qtbot.waitUntil(lambda: not app.week.observations_pending)
 
 
-def test_each_day_shows_its_mood_beside_its_screen_time(app: BreatherApp, store: Store) -> None:
+def test_each_day_shows_its_mood_beside_its_screen_time(
+    app: BreatherApp, store: Store, qtbot
+) -> None:
     fill_week(store)
     check_in(store, MONDAY, 4, "good walk")
     check_in(store, MONDAY + timedelta(days=2), 2)
     check_in(store, MONDAY + timedelta(days=2), 3)
-    show_week(app)
+    show_week(app, qtbot)
     card = app.week.mood
     assert card.mood_labels[0].accessibleName() == "Monday: mood 4.0 of 5, good"
     assert card.mood_labels[1].accessibleName() == "Tuesday: no check-in"
@@ -84,9 +88,11 @@ def test_each_day_shows_its_mood_beside_its_screen_time(app: BreatherApp, store:
     assert "10 days or more (2 so far" in card.note.text()
 
 
-def test_a_week_without_check_ins_says_they_are_optional(app: BreatherApp, store: Store) -> None:
+def test_a_week_without_check_ins_says_they_are_optional(
+    app: BreatherApp, store: Store, qtbot
+) -> None:
     fill_week(store)
-    show_week(app)
+    show_week(app, qtbot)
     card = app.week.mood
     assert card.summary.text().startswith("No check-ins this week. They are optional")
     assert all(label.accessibleName().endswith("no check-in") for label in card.mood_labels)
@@ -96,7 +102,7 @@ def test_enough_days_give_an_observation_with_its_days_and_uncertainty(
     app: BreatherApp, store: Store, qtbot
 ) -> None:
     twelve_weeks(store)
-    show_week(app)
+    show_week(app, qtbot)
     said = [label.text() for label in app.week.mood.said if label.isVisible()]
     assert said, app.week.mood.note.text()
     social = next(text for text in said if "Social media" in text)
@@ -115,7 +121,7 @@ def test_screenshots_of_the_week_with_mood_light_and_dark(
     light = make_app(store, tmp_path)
     qtbot.addWidget(light.window)
     light.window.resize(1280, 800)
-    show_week(light)
+    show_week(light, qtbot)
     light.week.verticalScrollBar().setValue(light.week.mood.y() - 20)
     qtbot.wait(50)  # let the layout settle before grabbing
     assert light.window.grab().save(str(ARTIFACTS / "weekly-mood.png"))
@@ -142,10 +148,23 @@ def test_screenshots_of_the_week_with_mood_light_and_dark(
         night = make_app(store, tmp_path)
         qtbot.addWidget(night.window)
         night.window.resize(1280, 800)
-        show_week(night)
+        show_week(night, qtbot)
         night.week.verticalScrollBar().setValue(night.week.mood.y() - 20)
         qtbot.wait(50)
         assert night.window.grab().save(str(ARTIFACTS / "weekly-mood-dark.png"))
         night.window.hide()
     finally:
         qt_app.setPalette(before)
+
+
+def test_moving_on_before_the_observations_follow_shows_the_new_weeks_own(
+    app: BreatherApp, store: Store, qtbot
+) -> None:
+    twelve_weeks(store)
+    app.show_window()
+    app.window.show_page(app.window.page_index("This week"))
+    app.week.show_week(MONDAY - timedelta(days=7 * 11))  # the first of the twelve weeks
+    qtbot.waitUntil(lambda: not app.week.observations_pending)
+    # Only that week's own history counts: five days with a check-in are too few to say anything.
+    assert not any(label.isVisible() for label in app.week.mood.said)
+    assert "(5 so far" in app.week.mood.note.text()

@@ -62,10 +62,8 @@ class MoodCard(Card):
         self.note.setWordWrap(True)
         self.body.addWidget(self.note)
 
-    def show_week(
-        self, usage: WeekUsage, moods: Sequence[DayMood], history: Sequence[DayRecord]
-    ) -> list[Observation]:
-        """Fill in the week's seven days and what `history` says; returns what was said."""
+    def show_week(self, usage: WeekUsage, moods: Sequence[DayMood]) -> None:
+        """Fill in the week's seven days; the observations follow (`show_observations`)."""
         for index, (day, mood) in enumerate(zip(usage.days, moods, strict=True)):
             self.mood_labels[index].setText(_mood_cell(mood))
             self.mood_labels[index].setAccessibleName(_mood_words(mood))
@@ -85,6 +83,12 @@ class MoodCard(Card):
                 "No check-ins this week. They are optional: turn on a daily one with "
                 "[checkin] ask = true in the settings, or run `breather checkin 4`."
             )
+        for label in self.said:
+            label.setVisible(False)
+        self.note.setText("Looking at your last 12 weeks…")
+
+    def show_observations(self, history: Sequence[DayRecord]) -> list[Observation]:
+        """Say what `history` (days with a check-in) shows; returns what was said."""
         found = observations(history)
         for label, item in zip(self.said, [*found[:SHOWN], None, None], strict=False):
             label.setText(item.sentence() if item is not None else "")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -54,6 +54,7 @@ class WeekPage(ScrollPage):
         self._monday = monday_of(context.today())
         self._usage: WeekUsage | None = None
         self._charts: _Charts | None = None
+        self.observations_pending = False
         self._layout = self.column
         header = self.header_row
         self.previous_button = QPushButton("‹ &Previous")
@@ -145,11 +146,11 @@ class WeekPage(ScrollPage):
             ),
         )
         days = [day.day for day in usage.days]
-        self.mood.show_week(
-            usage,
-            mood_by_day(context.db, days, starts),
-            mood_history(context.db, min(days[-1], context.today()), starts, context.categorizer),
-        )
+        self.mood.show_week(usage, mood_by_day(context.db, days, starts))
+        # Twelve weeks of days by category take longer than the week itself: the page is
+        # drawn first, and what the days say follows a moment later.
+        self.observations_pending = True
+        QTimer.singleShot(0, self, lambda shown=self._monday: self._observe(shown))
         if self._charts is None:
             self._charts = _Charts(self)
             self.days_card.body.addWidget(self._charts.bars)
@@ -163,6 +164,17 @@ class WeekPage(ScrollPage):
         self.hours_card.setVisible(not empty)
         self.heat_note.setText(self._charts.heat_scale())
         self.week_shown.emit(self._monday)
+
+    def _observe(self, monday: date) -> None:
+        if monday != self._monday:
+            return  # another week is on screen now; it asked for its own
+        context = self._context
+        last_day = min(monday + timedelta(days=6), context.today())
+        history = mood_history(
+            context.db, last_day, context.settings.tracking.day_starts, context.categorizer
+        )
+        self.mood.show_observations(history)
+        self.observations_pending = False
 
     def _set_legend(self, keys: list[str]) -> None:
         while self.legend.count():
