@@ -207,3 +207,80 @@ def test_started_after_the_chosen_time_it_asks_a_little_later(store: Store, qtbo
     assert late._evening.isActive()
     assert late._evening.interval() == CATCH_UP_AFTER * 1000
     late.close()
+
+
+def test_check_ins_are_turned_on_again_in_settings(store: Store, tmp_path: Path, qtbot) -> None:
+    config = tmp_path / "breather.toml"
+    config.write_text("# mine\n[checkin]\nask = false\n", encoding="utf-8")
+    app = BreatherApp(
+        store=store,
+        settings=load_settings(config)[0],
+        paths=Paths(tmp_path, config, store.url),
+        clock=FakeClock(local(23, 12, 0)),
+        tray_available=False,
+        track=False,
+    )
+    qtbot.addWidget(app.window)
+    app.show_window()
+    app.window.show_page(app.window.page_index("Settings"))
+    page = app.settings_page
+    assert not page.checkin_on.isChecked()
+    page.checkin_on.setChecked(True)
+    page.checkin_moment.setCurrentIndex(page.checkin_moment.findData("after-movement"))
+    assert not page.checkin_at.isEnabled()  # the evening time is only for the evening moment
+    qtbot.keyClick(page.save_button, Qt.Key.Key_Space)
+    assert page.status.text().startswith("Saved."), page.status.text()
+    text = config.read_text(encoding="utf-8")
+    assert text.startswith('# mine\n[checkin]\nask = true\nmoment = "after-movement"')
+    assert app.context.settings.checkin == CheckinPolicy(ask=True, moment="after-movement")
+    app.window.hide()
+
+
+def test_why_this_default_is_one_click_from_settings_with_source_and_review_date(
+    store: Store, tmp_path: Path, qtbot, monkeypatch
+) -> None:
+    from breather.ui.evidence import EvidenceDialog
+
+    shown: list[EvidenceDialog] = []
+    original = EvidenceDialog.ask.__func__  # type: ignore[attr-defined]
+
+    def ask(cls: type[EvidenceDialog], key: str, parent=None) -> EvidenceDialog:
+        dialog = original(cls, key, parent)
+        qtbot.addWidget(dialog)
+        shown.append(dialog)
+        return dialog
+
+    monkeypatch.setattr(EvidenceDialog, "ask", classmethod(ask))
+    app = BreatherApp(
+        store=store,
+        settings=Settings(),
+        paths=Paths(tmp_path, tmp_path / "breather.toml", store.url),
+        clock=FakeClock(local(23, 12, 0)),
+        tray_available=False,
+        track=False,
+    )
+    qtbot.addWidget(app.window)
+    app.show_window()
+    app.window.show_page(app.window.page_index("Settings"))
+    page = app.settings_page
+    assert set(page.why) == {"eyes", "movement", "social_limit", "intention"}
+    qtbot.mouseClick(page.why["eyes"], Qt.MouseButton.LeftButton)
+    dialog = shown[-1]
+    assert "20-20-20" in dialog.heading.text()
+    assert "doi.org" in dialog.sources.text()
+    assert dialog.reviewed.text().startswith("Reviewed ")
+    assert page.status.text() == "" or "unsaved" not in page.status.text().lower()
+    app.window.hide()
+
+
+def test_the_intention_prompt_says_why_it_asks(qtbot) -> None:
+    from breather.rules.model import Choice, IntentionPrompt
+    from breather.ui.prompts import IntentionPromptWindow
+
+    window = IntentionPromptWindow(
+        IntentionPrompt(4, "Social media", "firefox", (Choice.CONTINUE, Choice.CLOSE)), pause=0
+    )
+    qtbot.addWidget(window)
+    assert window.why.text() == "Why this question?"
+    assert not window.why.autoDefault()  # Enter still means "Close it"
+    assert window.close_it.isDefault()
