@@ -287,14 +287,29 @@ def _category_list(value: object) -> tuple[str, ...]:
     return tuple(parse(name) for name in string_list(value))
 
 
+def _ideas(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError('write a list of ideas, like ["Water the plants", "Call Mum"]')
+    ideas = tuple(item.strip() for item in value if item.strip())
+    if any(len(idea) > 300 for idea in ideas):
+        raise ValueError("keep each idea to a sentence or two (300 characters at most)")
+    return ideas
+
+
 def _read_breaks(raw: object, reader: Reader) -> Breaks:
-    """`[breaks.eyes]` and `[breaks.movement]`: every, duration, enabled."""
+    """`[breaks.eyes]` and `[breaks.movement]`: every, duration, enabled, and the person's
+    own `ideas` for what to do in a break."""
     defaults = Breaks()
     if not isinstance(raw, dict):
         reader.problem("breaks", "expected [breaks.eyes] and [breaks.movement] tables")
         return defaults
     rules = {"eyes": defaults.eyes, "movement": defaults.movement}
-    schema = {"every": duration(10, 24 * 3600), "duration": duration(5, 3600), "enabled": boolean}
+    schema = {
+        "every": duration(10, 24 * 3600),
+        "duration": duration(5, 3600),
+        "enabled": boolean,
+        "ideas": _ideas,
+    }
     for name, table in raw.items():
         if name not in rules:
             reader.problem(f"breaks.{name}", "unknown kind of break (known: eyes, movement)")
