@@ -168,3 +168,14 @@ def test_moving_on_before_the_observations_follow_shows_the_new_weeks_own(
     # Only that week's own history counts: five days with a check-in are too few to say anything.
     assert not any(label.isVisible() for label in app.week.mood.said)
     assert "(5 so far" in app.week.mood.note.text()
+
+
+def test_the_week_in_a_few_lines_is_written_from_its_own_figures(
+    app: BreatherApp, store: Store, qtbot
+) -> None:
+    twelve_weeks(store)
+    show_week(app, qtbot)
+    text = app.week.reflection.text()
+    assert "Your mood averaged" in text and "check-ins" in text
+    assert "One idea:" in text
+    assert app.week.reflection_card.title.text() == "The week in a few lines"  # Sunday: whole

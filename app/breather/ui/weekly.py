@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from breather.data.mood_review import mood_history
+from breather.data.reflection import reflect
+from breather.data.trends import week_trends
 from breather.settings.durations import format_duration
 from breather.store.boundaries import break_counts
 from breather.store.checkins import mood_by_day
@@ -96,6 +98,12 @@ class WeekPage(ScrollPage):
         self.apps.setAccessibleName("Time per app this week")
         apps_card.body.addWidget(self.apps)
         self.mood = MoodCard()
+        self.reflection_card = Card("The week in a few lines")
+        self.reflection = QLabel()
+        self.reflection.setWordWrap(True)
+        self.reflection.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reflection_card.body.addWidget(self.reflection)
+        self._layout.addWidget(self.reflection_card)
         self._layout.addWidget(self.days_card)
         self._layout.addWidget(self.mood)
         self._layout.addWidget(self.boundaries)
@@ -174,6 +182,18 @@ class WeekPage(ScrollPage):
             context.db, last_day, context.settings.tracking.day_starts, context.categorizer
         )
         self.mood.show_observations(history)
+        earlier, this = week_trends(
+            context.db,
+            last_day,
+            context.settings.tracking.day_starts,
+            context.categorizer,
+            context.settings.limits,
+            weeks=2,
+        )
+        note = reflect(this, earlier)
+        so_far = " (so far)" if last_day < monday + timedelta(days=6) else ""
+        self.reflection_card.title.setText(f"The week in a few lines{so_far}")
+        self.reflection.setText(note.text())
         self.observations_pending = False
 
     def _set_legend(self, keys: list[str]) -> None:
