@@ -72,3 +72,21 @@ def asks_to_stop(skips_in_a_row: int) -> bool:
     return skips_in_a_row >= SKIPS_BEFORE_ASKING_TO_STOP and (
         skips_in_a_row % SKIPS_BEFORE_ASKING_TO_STOP == 0
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ReflectionPolicy:
+    """`[reflection]`: a note on the week as a notification on Sunday at `at` (off by default)."""
+
+    notify: bool = False
+    at: time = time(19, 0)
+
+
+def next_reflection(policy: ReflectionPolicy, now: datetime) -> datetime:
+    """The next Sunday at `policy.at` (local) after `now`."""
+    local = now.astimezone()
+    days = (6 - local.weekday()) % 7
+    moment = datetime.combine(local.date() + timedelta(days=days), policy.at).astimezone()
+    if moment <= local:
+        moment = datetime.combine(local.date() + timedelta(days=days + 7), policy.at).astimezone()
+    return moment

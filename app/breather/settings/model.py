@@ -22,7 +22,7 @@ from typing import Any
 
 from breather.categories.catalogue import Rule
 from breather.categories.patterns import Kind, Pattern, compile_pattern
-from breather.rules.checkin import MOMENTS, CheckinPolicy
+from breather.rules.checkin import MOMENTS, CheckinPolicy, ReflectionPolicy
 from breather.rules.policy import TYPING_PAUSE, Breaks, Downtime, Intention, Limit, Policy
 from breather.settings.durations import parse_duration
 from breather.tracking.privacy import PrivacySettings
@@ -49,6 +49,7 @@ class Settings:
     downtime: Downtime = field(default_factory=Downtime)
     intention: Intention = field(default_factory=Intention)
     checkin: CheckinPolicy = field(default_factory=CheckinPolicy)
+    reflection: ReflectionPolicy = field(default_factory=ReflectionPolicy)
 
     def idle_thresholds(self) -> tuple[float, ...]:
         """Every idle time that tracking and the rules compare with: where a desktop only
@@ -415,6 +416,12 @@ def _read_checkin(raw: object, reader: Reader) -> CheckinPolicy:
     return CheckinPolicy(**reader.table("checkin", raw, schema))
 
 
+def _read_reflection(raw: object, reader: Reader) -> ReflectionPolicy:
+    """`[reflection]`: `notify` (a note on the week on Sunday evening, off by default), `at`."""
+    schema: dict[str, ValueParser] = {"notify": boolean, "at": clock_time}
+    return ReflectionPolicy(**reader.table("reflection", raw, schema))
+
+
 #: section name -> reader returning the value for the `Settings` field of the same name.
 SECTIONS: dict[str, Callable[[object, Reader], Any]] = {
     "tracking": _read_tracking,
@@ -425,6 +432,7 @@ SECTIONS: dict[str, Callable[[object, Reader], Any]] = {
     "downtime": _read_downtime,
     "intention": _read_intention,
     "checkin": _read_checkin,
+    "reflection": _read_reflection,
 }
 
 

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from breather.runtime.boundaries import BoundaryRuntime
     from breather.tracking.spans import Span
     from breather.ui.checkin import CheckinPrompter
+    from breather.ui.reflection import WeeklyNote
     from breather.ui.selfhelp import SelfHelpPage
     from breather.ui.settings import SettingsPage
     from breather.ui.today import TodayPage
@@ -117,6 +118,7 @@ class BreatherApp(QObject):
         self.sampler: SamplerThread | None = None
         self.boundaries: BoundaryRuntime | None = None
         self.checkins: CheckinPrompter | None = None
+        self.weekly_note: WeeklyNote | None = None
         self._closers: list[Callable[[], object]] = []
         self._tracker_lock: object | None = None
         self._tracking_note = ""
@@ -206,6 +208,8 @@ class BreatherApp(QObject):
             self.sampler.apply_settings(settings.tracking, settings.privacy)
         if self.checkins is not None:
             self.checkins.set_policy(settings.checkin, settings.tracking.day_starts)
+        if self.weekly_note is not None:
+            self.weekly_note.set_policy(settings.reflection)
         self.window.show_settings_problems(loaded)
         self.update_status()
         if self.window.isVisible():
@@ -352,13 +356,24 @@ class BreatherApp(QObject):
         for presenter in (screens, prompts):
             presenter.help_requested.connect(self.show_self_help)
             coordinator.add_presenter(presenter)
-        coordinator.add_presenter(NotificationPresenter(notifier, runtime.submit, windows=True))
+        from breather.ui.reflection import SharedNotifier, WeeklyNote
+
+        shared = SharedNotifier(notifier)
+        coordinator.add_presenter(NotificationPresenter(shared, runtime.submit, windows=True))
+        self.weekly_note = WeeklyNote(self.context, shared, clock, settings.reflection, self)
+        self.weekly_note.open_week.connect(self.show_week)
+        self._closers.append(self.weekly_note.close)
         today = policy.day_of(clock.now())
         totals = summarize(self.store.db, *policy.day_bounds(today), "title").totals
         coordinator.seed_today(today, ((t.app or "", t.key, t.seconds) for t in totals))
         self._presenters = (screens, prompts)  # they own the windows: keep them alive
         self.boundaries = runtime
         return runtime
+
+    def show_week(self) -> None:
+        """The weekly note's "Open the week": the window, on this week."""
+        self.window.show_page(self.window.page_index("This week"))
+        self.show_window()
 
     def _stop_checkins(self) -> None:
         """ "Stop asking" after skips: check-ins are turned off in the settings file."""

@@ -347,6 +347,15 @@ class SettingsPage(QScrollArea):
         row.addWidget(self.checkin_at)
         row.addStretch(1)
         felt.body.addLayout(row)
+        self.note_on = QCheckBox("Send me a few lines on my &week, on Sundays at")
+        self.note_on.setAccessibleName("Weekly note")
+        self.note_on.setChecked(settings.reflection.notify)
+        self.note_at = _time_edit("Weekly note time", settings.reflection.at, time(19, 0))
+        row = QHBoxLayout()
+        row.addWidget(self.note_on)
+        row.addWidget(self.note_at)
+        row.addStretch(1)
+        felt.body.addLayout(row)
         self._checkin_moment_changed()
         layout.addWidget(felt)
 
@@ -499,6 +508,8 @@ class SettingsPage(QScrollArea):
             ("checkin", "ask"): self.checkin_on.isChecked(),
             ("checkin", "moment"): str(self.checkin_moment.currentData()),
             ("checkin", "at"): clock(self.checkin_at),
+            ("reflection", "notify"): self.note_on.isChecked(),
+            ("reflection", "at"): clock(self.note_at),
             ("tracking", "idle_after"): _duration_text(self.idle_after.value() * 60),
             ("tracking", "day_starts"): clock(self.day_starts),
             ("privacy", "exclude_apps"): [
