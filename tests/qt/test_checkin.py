@@ -284,3 +284,24 @@ def test_the_intention_prompt_says_why_it_asks(qtbot) -> None:
     assert window.why.text() == "Why this question?"
     assert not window.why.autoDefault()  # Enter still means "Close it"
     assert window.close_it.isDefault()
+
+
+def test_the_tray_asks_any_time_the_person_wants(store: Store, tmp_path: Path, qtbot) -> None:
+    app = BreatherApp(
+        store=store,
+        settings=Settings(),  # check-ins off: asking from the tray still works
+        paths=Paths(tmp_path, tmp_path / "breather.toml", store.url),
+        clock=FakeClock(local(23, 12, 0)),
+        tray_available=True,
+        track=False,
+    )
+    qtbot.addWidget(app.window)
+    app.start_boundaries(RecordingNotifier())
+    assert app.tray is not None and app.checkins is not None
+    app.tray.checkin_action.trigger()
+    window = app.checkins.window
+    assert window is not None
+    qtbot.addWidget(window)
+    qtbot.keyClick(window, Qt.Key.Key_5)
+    assert [c.mood for c in checkins(store.db, None, None)] == [5]
+    app.window.hide()

@@ -130,6 +130,7 @@ class BreatherApp(QObject):
             self.tray.open_requested.connect(self.show_window)
             self.tray.quit_requested.connect(self.quit)
             self.tray.self_help_requested.connect(self.show_self_help)
+            self.tray.checkin_requested.connect(self.check_in_now)
             self.tray.pause_requested.connect(self.pause)
             self.tray.resume_requested.connect(self.resume)
             self.tray.break_requested.connect(self.take_break_now)
@@ -369,6 +370,11 @@ class BreatherApp(QObject):
         self._presenters = (screens, prompts)  # they own the windows: keep them alive
         self.boundaries = runtime
         return runtime
+
+    def check_in_now(self) -> None:
+        """The tray's "How am I feeling?": the check-in, whenever the person wants it."""
+        if self.checkins is not None:
+            self.checkins.ask_now()
 
     def show_week(self) -> None:
         """The weekly note's "Open the week": the window, on this week."""
