@@ -25,6 +25,7 @@ import re
 import statistics
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -35,11 +36,19 @@ if __package__ in (None, ""):  # run as `python bench/store_bench.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import breather
-from bench.usage import DEFAULT_START, GENERATOR_VERSION, generate, tracked_seconds
+from bench.usage import (
+    DEFAULT_START,
+    GENERATOR_VERSION,
+    MOOD_MODEL_VERSION,
+    generate,
+    mood_checkins,
+    tracked_seconds,
+)
 from breather.categories.catalogue import Categorizer
 from breather.monitor.base import Sample
 from breather.settings.model import TrackingSettings
 from breather.store import Store, open_store, sqlite_url
+from breather.store.checkins import Checkin, add_checkins
 from breather.store.queries import iter_spans, local_midnight, summarize, week_range
 from breather.store.review import week_usage
 from breather.store.sql import Database, StoreError
@@ -156,6 +165,16 @@ def build(db: Path, days: int, seed: int, start: date, *, progress: bool = True)
         store_cpu += time.process_time() - cpu
         store_wall += time.perf_counter() - wall
         written_after = _bytes_written()
+        # The evening check-ins of the same person: reviews and trends show mood as well.
+        with store.db.write() as conn:
+            add_checkins(
+                conn,
+                store.device_id,
+                (
+                    Checkin(str(uuid.UUID(int=index)), item.at, item.mood, item.note)
+                    for index, item in enumerate(mood_checkins(days, seed, start))
+                ),
+            )
     finally:
         store.close()
     return Build(
@@ -208,6 +227,7 @@ def _identity(days: int, seed: int, start: date) -> dict[str, Any]:
         "seed": seed,
         "start": start.isoformat(),
         "generator_version": GENERATOR_VERSION,
+        "mood_model": MOOD_MODEL_VERSION,
         "store_code": _code_digest(),
         "idle_after": IDLE_AFTER,
         "max_gap": MAX_GAP,
@@ -678,6 +698,7 @@ def _as_json(run: Measured, env: dict[str, str]) -> dict[str, Any]:
         "seed": run.seed,
         "start": run.start.isoformat(),
         "generator_version": GENERATOR_VERSION,
+        "mood_model": MOOD_MODEL_VERSION,
         "environment": env,
         "database": {"how": run.how, **run.size, "tables": run.tables, "rows": run.rows},
         "build": {

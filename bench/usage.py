@@ -708,6 +708,62 @@ def _with_breaks(rng: Random, seconds: int, fixed: list[tuple[int, int]]) -> lis
 
 
 # -------------------------------------------------------------------------------------------
+# Mood check-ins.
+
+
+@dataclass(frozen=True, slots=True)
+class MoodCheckin:
+    """A check-in as the person would give it: when (UTC), the mood 1-5, maybe a word."""
+
+    at: datetime
+    mood: int
+    note: str = ""
+
+
+#: Bumped whenever the same seed would give different check-ins.
+MOOD_MODEL_VERSION = 1
+
+#: Words people give with a check-in, by mood; most check-ins have none.
+MOOD_NOTES = {
+    1: ("exhausted", "rough day", "lonely"),
+    2: ("tired", "stressed", "slept badly"),
+    3: ("ok", "busy", "meh"),
+    4: ("good walk", "productive", "saw friends"),
+    5: ("great day", "rested", "out in the sun"),
+}
+
+
+def mood_checkins(
+    days: int, seed: int, start: date = DEFAULT_START, tz: tzinfo = UTC
+) -> Iterator[MoodCheckin]:
+    """An evening check-in on about 70% of days, the same for the same seed.
+
+    The model (so screenshots and benchmarks show a believable year): a personal baseline
+    that drifts slowly (a random walk pulled back towards 3.4), a little better at weekends,
+    lower on days with more than 90 minutes of evening leisure screen time (the pattern the
+    weekly review should find), and noise of about one point; answers are rounded to 1-5.
+    Check-ins never change the samples, so `GENERATOR_VERSION` stays as it is.
+    """
+    drift = 0.0
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        rng = Random(f"breather-mood:{seed}:{day.isoformat()}")
+        drift = 0.85 * drift + rng.gauss(0, 0.2)
+        sessions = _day_plan(seed, day, tz)
+        leisure = sum(s.seconds for s in sessions if s.mode == LEISURE) / 60
+        if not sessions or rng.random() > 0.7:
+            continue  # the computer stayed off, or no check-in that day
+        level = 3.4 + drift + (0.3 if day.weekday() >= 5 else 0.0)
+        level -= 0.6 if leisure > 90 else 0.0
+        mood = min(5, max(1, round(level + rng.gauss(0, 0.8))))
+        note = rng.choice(MOOD_NOTES[mood]) if rng.random() < 0.3 else ""
+        evening = datetime.combine(day, time(21, 0), tzinfo=tz) + timedelta(
+            minutes=rng.uniform(-30, 90)
+        )
+        yield MoodCheckin(evening.astimezone(UTC), mood, note)
+
+
+# -------------------------------------------------------------------------------------------
 # The samples.
 
 

@@ -123,3 +123,19 @@ def test_browser_titles_look_like_browser_titles(week: list[Sample]) -> None:
     assert all(t.endswith(" — Mozilla Firefox") for t in titles)
     sites = ("/ X —", "Reddit", "YouTube", "Facebook", "BBC News", "GitHub", "Stack Overflow")
     assert sum(any(site in t for site in sites) for t in titles) > len(titles) / 3
+
+
+def test_mood_check_ins_are_seeded_on_the_scale_and_follow_evening_screen_time() -> None:
+    from bench.usage import LEISURE, mood_checkins, plan
+
+    year = list(mood_checkins(364, seed=3))
+    assert year == list(mood_checkins(364, seed=3))
+    assert [c.at for c in year] == sorted(c.at for c in year)
+    assert all(1 <= c.mood <= 5 for c in year)
+    assert 0.55 * 364 <= len(year) <= 0.8 * 364
+    long_evenings = {
+        s.start.date() for s in plan(364, seed=3) if s.mode == LEISURE and s.seconds > 90 * 60
+    }
+    heavy = [c.mood for c in year if c.at.date() in long_evenings]
+    light = [c.mood for c in year if c.at.date() not in long_evenings]
+    assert sum(heavy) / len(heavy) < sum(light) / len(light)

@@ -114,6 +114,7 @@ def cmd_pause(args: argparse.Namespace, paths: Paths) -> int:
 def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
     from breather.files import open_private
     from breather.settings.paths import TRACKER_LOCK, hold_lock
+    from breather.store.checkins import count_checkins
     from breather.store.journal import JOURNAL_NAME
     from breather.store.maintenance import delete_everything, delete_range, measure
     from breather.tracking.privacy import read_pause
@@ -142,16 +143,18 @@ def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
                 )
                 return EXIT_PROBLEM
         found = measure(store.db, lo, hi)
+        moods = count_checkins(store.db, lo, hi)
+        also = f" and {moods} mood check-in{'s' if moods != 1 else ''}" if moods else ""
         # Databases set aside as damaged still hold every title they had: "everything" is
         # them too.
         copies = _set_aside_copies(paths) if args.all else []
         nothing = "Nothing is recorded." if args.all else f"Nothing recorded in {what}."
         if not args.yes:
             pieces = f"{found.spans} piece{'s' if found.spans != 1 else ''}"
-            amount = f"{format_duration(found.seconds)} of recorded time ({pieces})"
+            amount = f"{format_duration(found.seconds)} of recorded time ({pieces}){also}"
             show(
                 f"This would delete {amount}: {what}. Run again with --yes to delete it."
-                if found
+                if found or moods
                 else nothing
             )
             if copies:
@@ -159,7 +162,7 @@ def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
                 for copy in copies:
                     show(f"  {copy}")
             return EXIT_OK
-        # Even with no time in the range, break and prompt answers in it go too.
+        # Even with no time in the range, break and prompt answers and check-ins in it go too.
         deleted = delete_everything(store.db) if args.all else delete_range(store.db, lo, hi)
         if args.all and lock is not None:
             # No tracker runs: what a crashed one left to replay would bring it all back.
@@ -167,8 +170,8 @@ def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
             if journal.exists() or journal.is_symlink():
                 os.close(open_private(journal, os.O_WRONLY, truncate=True))
         show(
-            f"Deleted {format_duration(deleted.seconds)} of recorded time: {what}."
-            if deleted
+            f"Deleted {format_duration(deleted.seconds)} of recorded time{also}: {what}."
+            if deleted or moods
             else ("Nothing was recorded." if copies else nothing)
         )
         for copy in copies:
@@ -264,7 +267,11 @@ def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
     verb = "Would import" if args.dry_run else "Imported"
     where = f" for {', '.join(report.devices)}" if report.devices else ""
     spans = "span" if report.imported == 1 else "spans"
-    show(f"{verb} {report.imported} {spans} ({format_duration(report.seconds)}){where}.")
+    moods = ""
+    if report.checkins:
+        plural = "s" if report.checkins != 1 else ""
+        moods = f" and {report.checkins} mood check-in{plural}"
+    show(f"{verb} {report.imported} {spans} ({format_duration(report.seconds)}){moods}{where}.")
     if report.skipped:
         show("Skipped: " + "; ".join(f"{n} {why}" for why, n in report.skipped.most_common()))
     for note in report.notes:

@@ -40,7 +40,9 @@ def add_commands(sub: Subcommands) -> dict[str, Handler]:
     report.add_argument("--by", choices=("app", "title", "category"), default="app")
     report.add_argument("--json", action="store_true", help="machine-readable output")
 
-    export = sub.add_parser("export", help="every span as CSV or JSON Lines")
+    export = sub.add_parser(
+        "export", help="every span as CSV, or spans and mood check-ins as JSON Lines"
+    )
     export.add_argument("--format", choices=("csv", "jsonl"), default="csv")
     export.add_argument("--since", type=parse_date, metavar="DATE")
     export.add_argument("--until", type=parse_date, metavar="DATE", help="up to the end of DATE")
@@ -51,6 +53,7 @@ def add_commands(sub: Subcommands) -> dict[str, Handler]:
 
 def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
     from breather.data.report import boundary_figures, summary_json, summary_text
+    from breather.store.checkins import mood_by_day
     from breather.store.queries import day_range, summarize, week_range
 
     settings = load_settings_for(paths, quiet=args.json)
@@ -92,17 +95,19 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
             same = AppDirectory().same_app(total.key for total in summary.totals)
             summary = merge_same_apps(summary, same)
         figures = boundary_figures(store.db, days, day_starts, settings.limits, categorizer)
+        mood = mood_by_day(store.db, days, day_starts)
     finally:
         store.close()
     if args.json:
-        print(json_text(summary_json(summary, figures), indent=2))
+        print(json_text(summary_json(summary, figures, mood), indent=2))
     else:
-        print(summary_text(summary, title, figures=figures))
+        print(summary_text(summary, title, figures=figures, mood=mood))
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace, paths: Paths) -> int:
     from breather.data.export import write_export
+    from breather.store.checkins import checkins
     from breather.store.queries import day_range, iter_spans
 
     settings = load_settings_for(paths, quiet=True)
@@ -117,15 +122,20 @@ def cmd_export(args: argparse.Namespace, paths: Paths) -> int:
 
         categorizer = Categorizer(settings.categories)
         rows = iter_spans(store.db, since, until)
+        moods = checkins(store.db, since, until) if args.format == "jsonl" else []
         if args.output:
             target = Path(args.output)
             # Not through a link, and owner-only even over an existing file: it holds titles.
             fd = open_private(target, os.O_CREAT | os.O_WRONLY, truncate=True)
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                count = write_export(rows, out, args.format, categorizer)
-            say(f"wrote {count} spans to {target}")
+                written = write_export(rows, out, args.format, categorizer, moods)
+            spans = f"{written.spans} span{'s' if written.spans != 1 else ''}"
+            if written.checkins:
+                plural = "s" if written.checkins != 1 else ""
+                spans += f" and {written.checkins} mood check-in{plural}"
+            say(f"wrote {spans} to {target}")
         else:
-            write_export(rows, sys.stdout, args.format, categorizer)
+            write_export(rows, sys.stdout, args.format, categorizer, moods)
     finally:
         store.close()
     return EXIT_OK

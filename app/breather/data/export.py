@@ -2,21 +2,51 @@
 
 Fields are only ever added. `category` is worked out with the rules in force when exporting
 (empty for time away); `breather import jsonl` reads these files back.
+
+JSON Lines also carries the mood check-ins, after the spans, one record each marked
+`"record": "checkin"` (`id` is the check-in's UUID, kept on import so it is never added twice).
+CSV has one fixed set of columns, so it carries spans only.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TextIO
 
 from breather.categories.catalogue import Categorizer
 from breather.data.text import json_text, printable
+from breather.store.checkins import Checkin
 from breather.store.queries import ExportRow
 
 FIELDS = (
     "start", "end", "seconds", "away", "app", "title", "process", "exe", "device", "category",
 )  # fmt: skip
+
+
+#: What a check-in record holds, in this order.
+CHECKIN_FIELDS = ("record", "id", "at", "mood", "note", "device")
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """How many records an export wrote."""
+
+    spans: int
+    checkins: int = 0
+
+
+def checkin_record(item: Checkin) -> dict[str, object]:
+    """A check-in as its JSON Lines record."""
+    return {
+        "record": "checkin",
+        "id": item.uuid,
+        "at": item.at.isoformat(),
+        "mood": item.mood,
+        "note": item.note,
+        "device": item.device,
+    }
 
 
 def _record(row: ExportRow, categorizer: Categorizer | None) -> dict[str, object]:
@@ -38,9 +68,14 @@ def _record(row: ExportRow, categorizer: Categorizer | None) -> dict[str, object
 
 
 def write_export(
-    rows: Iterable[ExportRow], out: TextIO, fmt: str, categorizer: Categorizer | None = None
-) -> int:
-    """Write `rows` to `out` as "csv" or "jsonl"; returns how many were written."""
+    rows: Iterable[ExportRow],
+    out: TextIO,
+    fmt: str,
+    categorizer: Categorizer | None = None,
+    checkins: Iterable[Checkin] = (),
+) -> Written:
+    """Write `rows` to `out` as "csv" or "jsonl" (which adds `checkins` after the spans);
+    returns how many of each were written."""
     count = 0
     # A file gets the data as it is; a terminal never gets a raw control character.
     on_terminal = out.isatty()
@@ -61,4 +96,9 @@ def write_export(
         for row in rows:
             out.write(json_text(_record(row, categorizer)) + "\n")
             count += 1
-    return count
+        moods = 0
+        for item in checkins:
+            out.write(json_text(checkin_record(item)) + "\n")
+            moods += 1
+        return Written(count, moods)
+    return Written(count)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from breather.monitor.base import WindowInfo
+from breather.store.checkins import BadCheckin, Checkin, add_checkins, check_mood
 from breather.store.queries import IN_RANGE, range_params
 from breather.store.schema import to_ms
 from breather.store.sql import Database, Session
@@ -51,6 +52,7 @@ class DeviceSpans:
     name: str
     uuid: str
     spans: list[Span]
+    checkins: list[Checkin] = field(default_factory=list)
 
 
 @dataclass
@@ -58,6 +60,7 @@ class ImportReport:
     """What an import did (or, for a dry run, would do)."""
 
     imported: int = 0
+    checkins: int = 0
     seconds: float = 0.0
     app_seconds: dict[str, float] = field(default_factory=dict)
     skipped: Counter[str] = field(default_factory=Counter)
@@ -246,6 +249,7 @@ JSONL_FIELDS = ("start", "end", "app", "title", "process", "exe", "device")
 def read_jsonl(path: Path, report: ImportReport) -> list[DeviceSpans]:
     """The spans in a `breather export --format jsonl` file."""
     by_device: dict[str, list[tuple[Interval, WindowInfo | None]]] = {}
+    moods: dict[str, list[Checkin]] = {}
     try:
         with path.open("rb") as lines:
             for number, raw in enumerate(lines, start=1):
@@ -266,15 +270,40 @@ def read_jsonl(path: Path, report: ImportReport) -> list[DeviceSpans]:
                     raise ImportFailed(f"{where}: not JSON: {error}") from None
                 except RecursionError:
                     raise ImportFailed(f"{where}: its JSON is nested too deeply") from None
+                if isinstance(record, dict) and record.get("record") == "checkin":
+                    checkin = _jsonl_checkin(record, where)
+                    moods.setdefault(checkin.device, []).append(checkin)
+                    continue
                 device, interval, window = _jsonl_record(record, where)
                 by_device.setdefault(device, []).append((interval, window))
     except OSError as error:
         raise ImportFailed(f"{path}: cannot read it: {error}") from None
     devices = []
-    for name, pieces in sorted(by_device.items()):
+    for name in sorted(by_device.keys() | moods.keys()):
+        pieces = by_device.get(name, [])
         spans = _without_overlaps(pieces, report, "records overlapping an earlier one (trimmed)")
-        devices.append(DeviceSpans(name, _uuid(f"import:{name}"), spans))
+        devices.append(DeviceSpans(name, _uuid(f"import:{name}"), spans, moods.get(name, [])))
     return devices
+
+
+def _jsonl_checkin(record: dict[str, Any], where: str) -> Checkin:
+    missing = [key for key in ("id", "at", "mood") if key not in record]
+    if missing:
+        raise ImportFailed(f"{where}: a check-in without {', '.join(missing)}")
+    for key in ("id", "at", "note", "device"):
+        if key in record and not isinstance(record[key], str):
+            raise ImportFailed(f"{where}: {key} must be text")
+    try:
+        identity = str(uuid.UUID(record["id"]))
+    except ValueError:
+        raise ImportFailed(f"{where}: id must be a UUID, not {record['id']!r}") from None
+    try:
+        mood = check_mood(record["mood"])
+    except BadCheckin as why:
+        raise ImportFailed(f"{where}: {why}") from None
+    at = _moment(_instant(record["at"], f"{where}: at"))
+    device = record.get("device", "")
+    return Checkin(identity, at, mood, _text(record.get("note", "")), device)
 
 
 def _jsonl_record(record: object, where: str) -> tuple[str, Interval, WindowInfo | None]:
@@ -410,6 +439,13 @@ def import_devices(
             )
             if privacy is not None:
                 fresh = _private(fresh, privacy, report)
+            moods = _new_checkins(conn, device.checkins, cutoff, keep_days, report)
+            if moods:
+                report.checkins += len(moods)
+                if not dry_run and device_id is not None:
+                    add_checkins(conn, device_id, moods)
+                if not fresh:
+                    report.devices.append(device.name)
             if not fresh:
                 continue
             report.devices.append(device.name)
@@ -422,6 +458,28 @@ def import_devices(
             if not dry_run and device_id is not None:
                 SpanWriter(db, device_id).write_in(conn, fresh)
     return report
+
+
+def _new_checkins(
+    conn: Session,
+    items: list[Checkin],
+    cutoff: int | None,
+    keep_days: int,
+    report: ImportReport,
+) -> list[Checkin]:
+    fresh = []
+    seen: set[str] = set()
+    for item in items:
+        if cutoff is not None and to_ms(item.at) <= cutoff:
+            report.skip(f"check-ins older than keep_days ({keep_days} days)")
+        elif item.uuid in seen or conn.value(
+            "SELECT 1 FROM checkin WHERE uuid = :uuid", {"uuid": item.uuid}
+        ):
+            report.skip("check-ins already recorded")
+        else:
+            seen.add(item.uuid)
+            fresh.append(item)
+    return fresh
 
 
 def _private(spans: list[Span], privacy: PrivacyFilter, report: ImportReport) -> list[Span]:

@@ -11,6 +11,7 @@ from breather.data.text import printable
 from breather.rules.policy import Limit
 from breather.settings.durations import format_duration
 from breather.store.boundaries import BREAK_OUTCOMES, break_counts, limit_outcomes
+from breather.store.checkins import DayMood
 from breather.store.queries import Summary, Total, day_range, summarize
 
 if TYPE_CHECKING:
@@ -94,6 +95,35 @@ def boundary_figures(
     return BoundaryFigures(break_counts(db, start, end), figures)
 
 
+def mood_json(days: Sequence[DayMood]) -> dict[str, Any]:
+    """The `"mood"` of `report --json`: how many check-ins, their mean (null without any),
+    and each day of the period with its own count and mean."""
+    count = sum(day.checkins for day in days)
+    total = sum((day.average or 0.0) * day.checkins for day in days)
+    return {
+        "checkins": count,
+        "average": round(total / count, 3) if count else None,
+        "by_day": [
+            {
+                "day": day.day.isoformat(),
+                "checkins": day.checkins,
+                "average": None if day.average is None else round(day.average, 3),
+            }
+            for day in days
+        ],
+    }
+
+
+def mood_sentence(days: Sequence[DayMood]) -> str:
+    """The period's check-ins in one line, or "" without any."""
+    figures = mood_json(days)
+    count = figures["checkins"]
+    if not count:
+        return ""
+    plural = "s" if count != 1 else ""
+    return f"Mood: {count} check-in{plural}, averaging {figures['average']:.1f} of 5"
+
+
 def merge_same_apps(summary: Summary, same: Mapping[str, str]) -> Summary:
     """Per-app totals with the names of one app added together: `same` maps each tracked
     name to what identifies its app (the X11 class "firefox" and the Wayland app id
@@ -109,7 +139,11 @@ def merge_same_apps(summary: Summary, same: Mapping[str, str]) -> Summary:
     return replace(summary, totals=tuple(merged))
 
 
-def summary_json(summary: Summary, figures: BoundaryFigures | None = None) -> dict[str, Any]:
+def summary_json(
+    summary: Summary,
+    figures: BoundaryFigures | None = None,
+    mood: Sequence[DayMood] = (),
+) -> dict[str, Any]:
     """The `breather report --json` shape (see README: keys are only ever added)."""
     totals: list[dict[str, Any]] = []
     for total in summary.totals:
@@ -126,6 +160,7 @@ def summary_json(summary: Summary, figures: BoundaryFigures | None = None) -> di
         "totals": totals,
         "breaks": figures.breaks if figures is not None else dict.fromkeys(BREAK_OUTCOMES, 0),
         "limits": [_limit_json(item) for item in figures.limits] if figures is not None else [],
+        "mood": mood_json(mood),
     }
 
 
@@ -146,9 +181,15 @@ def _limit_json(item: LimitFigures) -> dict[str, Any]:
 
 
 def summary_text(
-    summary: Summary, title: str, *, width: int = 80, figures: BoundaryFigures | None = None
+    summary: Summary,
+    title: str,
+    *,
+    width: int = 80,
+    figures: BoundaryFigures | None = None,
+    mood: Sequence[DayMood] = (),
 ) -> str:
-    """A plain table: the period, active and away time, one line per key, then boundaries."""
+    """A plain table: the period, active and away time, one line per key, then boundaries
+    and mood."""
     lines = [
         printable(title),
         f"Active {format_duration(summary.active_seconds)} · "
@@ -157,7 +198,7 @@ def summary_text(
     ]
     if not summary.totals:
         lines.append("Nothing tracked in this period.")
-        return "\n".join(lines + _boundary_lines(figures))
+        return "\n".join(lines + _boundary_lines(figures) + _mood_lines(mood))
     heading = {"app": "App", "title": "Window title", "category": "Category"}[summary.by]
     key_width = max(12, min(width - 22, max(len(_key(t.key, t.app)) for t in summary.totals)))
     lines.append(f"{heading:<{key_width}}  {'Time':>8}  {'Share':>5}")
@@ -167,7 +208,12 @@ def summary_text(
         if len(key) > key_width:
             key = key[: key_width - 1] + "…"
         lines.append(f"{key:<{key_width}}  {format_duration(total.seconds):>8}  {share:>5.0%}")
-    return "\n".join(lines + _boundary_lines(figures))
+    return "\n".join(lines + _boundary_lines(figures) + _mood_lines(mood))
+
+
+def _mood_lines(mood: Sequence[DayMood]) -> list[str]:
+    said = mood_sentence(mood)
+    return ["", said] if said else []
 
 
 #: How each way a break ended is said, in the order said.

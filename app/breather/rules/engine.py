@@ -517,7 +517,7 @@ def _break_prompt(
         starts_in=starts_in,
         remaining=max(0.0, remaining),
         choices=timer.choices,
-        exercise=suggest(rule.kind, timer.number),
+        exercise=suggest(rule.kind, timer.number, rule.ideas),
         quiet=timer.quiet,
         postpone_for=rule.postpone_for,
     )

@@ -1,7 +1,11 @@
 """One small suggestion per break: something kind to do with the eyes or the body.
 
 Deliberately few and plain. Each break gets one, chosen by its number so a person sees them
-in turn rather than the same one every time.
+in turn rather than the same one every time. Movement breaks lead away from the screen:
+outside, to water, to another person. Breaks are worth taking for how they leave a person
+feeling (more vigour, less fatigue, in studies of short breaks), and the time screens most
+often take is time with people, so a break may as well give some back. The person's own
+ideas (`ideas` in `[breaks.movement]` or `[breaks.eyes]`) join the turn.
 """
 
 from __future__ import annotations
@@ -54,10 +58,30 @@ MOVEMENT = (
         "Open your chest",
         "Clasp your hands behind your back, lift your chest and take three slow breaths.",
     ),
+    Exercise(
+        "Step outside",
+        "Go outside for a few minutes, even just to the door. Daylight and a far horizon rest "
+        "the eyes, and a little air changes the day.",
+    ),
+    Exercise(
+        "Message or call someone",
+        "Send a few words to someone you like, or call them. Time with people is what screens "
+        "most often crowd out; a break can give some back.",
+    ),
+    Exercise(
+        "Drink some water",
+        "Fill a glass of water away from your desk and drink it slowly, looking out if you can.",
+    ),
 )
 
+#: The heading of a suggestion the person wrote themselves.
+OWN_IDEA = "Your idea"
 
-def suggest(kind: BreakKind, number: int) -> Exercise:
-    """The suggestion for break number `number` of this kind."""
-    choices = EYES if kind == "eyes" else MOVEMENT
+
+def suggest(kind: BreakKind, number: int, ideas: tuple[str, ...] = ()) -> Exercise:
+    """The suggestion for break number `number` of this kind; the person's own `ideas`
+    take their turn with Breather's."""
+    choices = (EYES if kind == "eyes" else MOVEMENT) + tuple(
+        Exercise(OWN_IDEA, idea) for idea in ideas
+    )
     return choices[number % len(choices)]

@@ -32,6 +32,8 @@ class BreakRule:
     every: float
     duration: float
     enabled: bool = True
+    #: The person's own ideas for this kind of break, offered in turn with Breather's.
+    ideas: tuple[str, ...] = ()
 
     @property
     def warn_ahead(self) -> float:

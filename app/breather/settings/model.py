@@ -22,6 +22,7 @@ from typing import Any
 
 from breather.categories.catalogue import Rule
 from breather.categories.patterns import Kind, Pattern, compile_pattern
+from breather.rules.checkin import MOMENTS, CheckinPolicy, ReflectionPolicy
 from breather.rules.policy import TYPING_PAUSE, Breaks, Downtime, Intention, Limit, Policy
 from breather.settings.durations import parse_duration
 from breather.tracking.privacy import PrivacySettings
@@ -47,6 +48,8 @@ class Settings:
     limits: tuple[Limit, ...] = ()
     downtime: Downtime = field(default_factory=Downtime)
     intention: Intention = field(default_factory=Intention)
+    checkin: CheckinPolicy = field(default_factory=CheckinPolicy)
+    reflection: ReflectionPolicy = field(default_factory=ReflectionPolicy)
 
     def idle_thresholds(self) -> tuple[float, ...]:
         """Every idle time that tracking and the rules compare with: where a desktop only
@@ -285,14 +288,29 @@ def _category_list(value: object) -> tuple[str, ...]:
     return tuple(parse(name) for name in string_list(value))
 
 
+def _ideas(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError('write a list of ideas, like ["Water the plants", "Call Mum"]')
+    ideas = tuple(item.strip() for item in value if item.strip())
+    if any(len(idea) > 300 for idea in ideas):
+        raise ValueError("keep each idea to a sentence or two (300 characters at most)")
+    return ideas
+
+
 def _read_breaks(raw: object, reader: Reader) -> Breaks:
-    """`[breaks.eyes]` and `[breaks.movement]`: every, duration, enabled."""
+    """`[breaks.eyes]` and `[breaks.movement]`: every, duration, enabled, and the person's
+    own `ideas` for what to do in a break."""
     defaults = Breaks()
     if not isinstance(raw, dict):
         reader.problem("breaks", "expected [breaks.eyes] and [breaks.movement] tables")
         return defaults
     rules = {"eyes": defaults.eyes, "movement": defaults.movement}
-    schema = {"every": duration(10, 24 * 3600), "duration": duration(5, 3600), "enabled": boolean}
+    schema = {
+        "every": duration(10, 24 * 3600),
+        "duration": duration(5, 3600),
+        "enabled": boolean,
+        "ideas": _ideas,
+    }
     for name, table in raw.items():
         if name not in rules:
             reader.problem(f"breaks.{name}", "unknown kind of break (known: eyes, movement)")
@@ -386,6 +404,24 @@ def _read_intention(raw: object, reader: Reader) -> Intention:
     return Intention(**values)
 
 
+def _moment(value: object) -> str:
+    if value not in MOMENTS:
+        raise ValueError(f"write one of {', '.join(repr(m) for m in MOMENTS)}")
+    return str(value)
+
+
+def _read_checkin(raw: object, reader: Reader) -> CheckinPolicy:
+    """`[checkin]`: `ask` (a daily mood check-in, off by default), `moment` and `at`."""
+    schema: dict[str, ValueParser] = {"ask": boolean, "moment": _moment, "at": clock_time}
+    return CheckinPolicy(**reader.table("checkin", raw, schema))
+
+
+def _read_reflection(raw: object, reader: Reader) -> ReflectionPolicy:
+    """`[reflection]`: `notify` (a note on the week on Sunday evening, off by default), `at`."""
+    schema: dict[str, ValueParser] = {"notify": boolean, "at": clock_time}
+    return ReflectionPolicy(**reader.table("reflection", raw, schema))
+
+
 #: section name -> reader returning the value for the `Settings` field of the same name.
 SECTIONS: dict[str, Callable[[object, Reader], Any]] = {
     "tracking": _read_tracking,
@@ -395,6 +431,8 @@ SECTIONS: dict[str, Callable[[object, Reader], Any]] = {
     "limits": _read_limits,
     "downtime": _read_downtime,
     "intention": _read_intention,
+    "checkin": _read_checkin,
+    "reflection": _read_reflection,
 }
 
 

@@ -63,17 +63,23 @@ def delete_range(db: Database, start_ms: int, end_ms: int) -> Deleted:
             "DELETE FROM boundary_event WHERE at_ms >= :lo AND at_ms < :hi",
             {"lo": start_ms, "hi": end_ms},
         )
+        # So do mood check-ins and their notes.
+        events_removed += conn.run(
+            "DELETE FROM checkin WHERE at_ms >= :lo AND at_ms < :hi",
+            {"lo": start_ms, "hi": end_ms},
+        )
     if removed or events_removed:
         _checkpoint(db)
     return removed
 
 
 def delete_everything(db: Database) -> Deleted:
-    """Delete every span, the rollup, every title and app: as if nothing had been recorded."""
+    """Delete every span, the rollup, every title and app, every boundary answer and mood
+    check-in: as if nothing had been recorded."""
     with db.write() as conn:
         _secure(db, conn)
         removed = _measure(conn, 0, END_OF_TIME)
-        for table in ("span", "app_hour", "boundary_event"):
+        for table in ("span", "app_hour", "boundary_event", "checkin"):
             conn.run(f"DELETE FROM {table}")
         _drop_orphans(conn)
     _checkpoint(db, vacuum=True)

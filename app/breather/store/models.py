@@ -91,3 +91,24 @@ class BoundaryEvent(SQLModel, table=True):
     outcome: str
     subject: str = Field(default="")
     detail: str = Field(default="")
+
+
+class Checkin(SQLModel, table=True):
+    """A mood check-in: `mood` from 1 (low) to 5 (good) and the person's optional note.
+
+    `uuid` is the check-in's name wherever it is copied (export, import, sync), so a copy is
+    recognised and never added twice; `id` is only this database's row number.
+    """
+
+    __tablename__ = "checkin"
+    __table_args__ = (
+        UniqueConstraint("uuid", name="uq_checkin_uuid"),
+        Index("ix_checkin_at", "at_ms"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(max_length=36)
+    device_id: int = Field(sa_column=Column(Integer, nullable=False))
+    at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+    mood: int = Field(sa_column=Column(Integer, nullable=False))
+    note: str = Field(default="")

@@ -13,6 +13,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -55,9 +56,12 @@ if TYPE_CHECKING:
     from breather.notify.base import Notifier
     from breather.runtime.boundaries import BoundaryRuntime
     from breather.tracking.spans import Span
+    from breather.ui.checkin import CheckinPrompter
+    from breather.ui.reflection import WeeklyNote
     from breather.ui.selfhelp import SelfHelpPage
     from breather.ui.settings import SettingsPage
     from breather.ui.today import TodayPage
+    from breather.ui.trends import TrendsPage
     from breather.ui.weekly import WeekPage
     from breather.ui.welcome import WelcomeDialog
 
@@ -107,11 +111,14 @@ class BreatherApp(QObject):
         self.window.setStyleSheet(theme.STYLE)
         self.window.add_page("Today", self._make_today, "1")
         self.window.add_page("This week", self._make_week, "2")
-        self.window.add_page("Support", self._make_support, "3")
-        self.window.add_page("Settings", self._make_settings, "4")
+        self.window.add_page("Trends", self._make_trends, "3")
+        self.window.add_page("Support", self._make_support, "4")
+        self.window.add_page("Settings", self._make_settings, "5")
         self.tray = Tray(self.icon) if tray_available else None
         self.sampler: SamplerThread | None = None
         self.boundaries: BoundaryRuntime | None = None
+        self.checkins: CheckinPrompter | None = None
+        self.weekly_note: WeeklyNote | None = None
         self._closers: list[Callable[[], object]] = []
         self._tracker_lock: object | None = None
         self._tracking_note = ""
@@ -127,6 +134,7 @@ class BreatherApp(QObject):
             self.tray.open_requested.connect(self.show_window)
             self.tray.quit_requested.connect(self.quit)
             self.tray.self_help_requested.connect(self.show_self_help)
+            self.tray.checkin_requested.connect(self.check_in_now)
             self.tray.pause_requested.connect(self.pause)
             self.tray.resume_requested.connect(self.resume)
             self.tray.break_requested.connect(self.take_break_now)
@@ -167,6 +175,15 @@ class BreatherApp(QObject):
 
         return WeekPage(self.context)
 
+    def _make_trends(self) -> QWidget:
+        from breather.ui.trends import TrendsPage
+
+        return TrendsPage(self.context)
+
+    @property
+    def trends(self) -> TrendsPage:
+        return cast("TrendsPage", self.window.page("Trends"))
+
     @property
     def settings_page(self) -> SettingsPage:
         return cast("SettingsPage", self.window.page("Settings"))
@@ -194,6 +211,10 @@ class BreatherApp(QObject):
             )
         if self.sampler is not None:
             self.sampler.apply_settings(settings.tracking, settings.privacy)
+        if self.checkins is not None:
+            self.checkins.set_policy(settings.checkin, settings.tracking.day_starts)
+        if self.weekly_note is not None:
+            self.weekly_note.set_policy(settings.reflection)
         self.window.show_settings_problems(loaded)
         self.update_status()
         if self.window.isVisible():
@@ -311,11 +332,26 @@ class BreatherApp(QObject):
         if probe is not None:
             self._closers.append(probe.close)
         policy = settings.policy()
+        from breather.ui.checkin import CheckinPrompter, RecordTee
+
+        checkins = CheckinPrompter(
+            self.store.db,
+            self.store.device_id,
+            clock,
+            policy=settings.checkin,
+            day_starts=settings.tracking.day_starts,
+            parent=self,
+        )
+        checkins.support_requested.connect(self.show_self_help)
+        checkins.stop_requested.connect(self._stop_checkins)
+        self._closers.append(checkins.close)
+        self.checkins = checkins
         coordinator = BoundaryCoordinator(
             policy,
             clock=clock,
             categorize=self.context.categorizer.category,
-            log=BoundaryLog(self.store.db, self.store.device_id),
+            # Movement breaks taken are the check-in's moment for those who chose it.
+            log=RecordTee(BoundaryLog(self.store.db, self.store.device_id), checkins),
             fullscreen=probe.fullscreen if probe is not None else None,
             do_not_disturb=notifier.do_not_disturb,
         )
@@ -325,13 +361,44 @@ class BreatherApp(QObject):
         for presenter in (screens, prompts):
             presenter.help_requested.connect(self.show_self_help)
             coordinator.add_presenter(presenter)
-        coordinator.add_presenter(NotificationPresenter(notifier, runtime.submit, windows=True))
+        from breather.ui.reflection import SharedNotifier, WeeklyNote
+
+        shared = SharedNotifier(notifier)
+        coordinator.add_presenter(NotificationPresenter(shared, runtime.submit, windows=True))
+        self.weekly_note = WeeklyNote(self.context, shared, clock, settings.reflection, self)
+        self.weekly_note.open_week.connect(self.show_week)
+        self._closers.append(self.weekly_note.close)
         today = policy.day_of(clock.now())
         totals = summarize(self.store.db, *policy.day_bounds(today), "title").totals
         coordinator.seed_today(today, ((t.app or "", t.key, t.seconds) for t in totals))
         self._presenters = (screens, prompts)  # they own the windows: keep them alive
         self.boundaries = runtime
         return runtime
+
+    def check_in_now(self) -> None:
+        """The tray's "How am I feeling?": the check-in, whenever the person wants it."""
+        if self.checkins is not None:
+            self.checkins.ask_now()
+
+    def show_week(self) -> None:
+        """The weekly note's "Open the week": the window, on this week."""
+        self.window.show_page(self.window.page_index("This week"))
+        self.show_window()
+
+    def _stop_checkins(self) -> None:
+        """ "Stop asking" after skips: check-ins are turned off in the settings file."""
+        from breather.settings.writer import update_config
+
+        try:
+            update_config(self.context.paths.config_file, {("checkin", "ask"): False})
+        except ConfigWriteError as why:
+            self._tracking_note = str(why)
+            self.update_status()
+        if self.settings_file is not None:
+            self.reload_settings()
+        else:  # no file is watched: what was asked applies all the same
+            settings = self.context.settings
+            self.apply_settings(replace(settings, checkin=replace(settings.checkin, ask=False)))
 
     def take_break_now(self, kind: str = "movement") -> None:
         """The tray's "Take a break now": the break the person chose, on their terms."""

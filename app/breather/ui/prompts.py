@@ -35,6 +35,7 @@ from breather.rules.model import (
     Withdraw,
 )
 from breather.ui.break_window import ACCENT, ACCENT_DARK, Tones, tones
+from breather.ui.evidence import why_link
 from breather.ui.widgets import help_link
 
 #: A breath before "Continue" works: the delay is what made the one sec prompt effective.
@@ -255,6 +256,8 @@ class IntentionPromptWindow(BoundaryPrompt):
         self.buttons.addWidget(self.close_it)
         self.buttons.addWidget(self.go_on)
         self.buttons.addStretch(1)
+        self.why = why_link("intention", self.card, "Why this question?")
+        self.buttons.addWidget(self.why)
         self._finish_layout()
 
         self.go_on.setEnabled(pause <= 0)

@@ -40,6 +40,7 @@ from breather.settings.model import Settings, load_settings
 from breather.settings.writer import ConfigWriteError, LimitEdit, update_config
 from breather.ui import theme
 from breather.ui.context import AppContext
+from breather.ui.evidence import why_link
 from breather.ui.widgets import Card
 
 MAX_LIMITS = 6
@@ -261,15 +262,18 @@ class SettingsPage(QScrollArea):
         self.move_on.setChecked(settings.breaks.movement.enabled)
         self.move_every = _minutes("Movement break every", settings.breaks.movement.every, 10, 480)
         self.move_for = _minutes("Movement break length", settings.breaks.movement.duration, 1, 60)
-        for check, every, length in (
-            (self.eyes_on, self.eyes_every, self.eyes_for),
-            (self.move_on, self.move_every, self.move_for),
+        self.why: dict[str, QPushButton] = {}
+        for check, every, length, key in (
+            (self.eyes_on, self.eyes_every, self.eyes_for, "eyes"),
+            (self.move_on, self.move_every, self.move_for, "movement"),
         ):
             row = QHBoxLayout()
             row.addWidget(QLabel("every"))
             row.addWidget(every)
             row.addWidget(QLabel("of screen time, for"))
             row.addWidget(length)
+            self.why[key] = why_link(key)
+            row.addWidget(self.why[key])
             row.addStretch(1)
             form.addRow(check, row)
         breaks.body.addLayout(form)
@@ -278,7 +282,12 @@ class SettingsPage(QScrollArea):
         limits = Card("Daily limits")
         note = QLabel("A gentle prompt when you reach it, with “15 more minutes” always there.")
         note.setObjectName("muted")
-        limits.body.addWidget(note)
+        note_row = QHBoxLayout()
+        note_row.addWidget(note)
+        self.why["social_limit"] = why_link("social_limit", text="Why 30 minutes for social media?")
+        note_row.addWidget(self.why["social_limit"])
+        note_row.addStretch(1)
+        limits.body.addLayout(note_row)
         grid = QGridLayout()
         self.limit_rows: list[_LimitRow] = []
         existing = list(settings.limits)
@@ -315,8 +324,40 @@ class SettingsPage(QScrollArea):
         self.intention_categories = self._category_checks(
             quiet, "Ask what I came for when I switch to:", settings.intention.categories
         )
+        self.why["intention"] = why_link("intention", text="Why ask what I came for?")
+        quiet.body.addWidget(self.why["intention"], 0, Qt.AlignmentFlag.AlignLeft)
         self._quiet_hours_on(self.downtime_on.isChecked())
         layout.addWidget(quiet)
+
+        felt = Card("How it felt")
+        checkin = settings.checkin
+        self.checkin_on = QCheckBox("Ask me once a day how I &feel (one tap, always skippable)")
+        self.checkin_on.setAccessibleName("Daily mood check-in")
+        self.checkin_on.setChecked(checkin.ask)
+        self.checkin_moment = QComboBox()
+        self.checkin_moment.setAccessibleName("When to ask")
+        self.checkin_moment.addItem("in the evening, at", "evening")
+        self.checkin_moment.addItem("after a movement break I took", "after-movement")
+        self.checkin_moment.setCurrentIndex(max(0, self.checkin_moment.findData(checkin.moment)))
+        self.checkin_at = _time_edit("Evening check-in time", checkin.at, time(21, 0))
+        self.checkin_moment.currentIndexChanged.connect(self._checkin_moment_changed)
+        row = QHBoxLayout()
+        row.addWidget(self.checkin_on)
+        row.addWidget(self.checkin_moment)
+        row.addWidget(self.checkin_at)
+        row.addStretch(1)
+        felt.body.addLayout(row)
+        self.note_on = QCheckBox("Send me a few lines on my &week, on Sundays at")
+        self.note_on.setAccessibleName("Weekly note")
+        self.note_on.setChecked(settings.reflection.notify)
+        self.note_at = _time_edit("Weekly note time", settings.reflection.at, time(19, 0))
+        row = QHBoxLayout()
+        row.addWidget(self.note_on)
+        row.addWidget(self.note_at)
+        row.addStretch(1)
+        felt.body.addLayout(row)
+        self._checkin_moment_changed()
+        layout.addWidget(felt)
 
         tracking = Card("Tracking")
         form = _compact_form()
@@ -372,6 +413,9 @@ class SettingsPage(QScrollArea):
             self.where.setText(f"Saved in {path}, with your own notes kept.")
         else:
             self.where.setText(f"All defaults so far: the first save writes {path}.")
+
+    def _checkin_moment_changed(self, *_args: object) -> None:
+        self.checkin_at.setEnabled(self.checkin_moment.currentData() == "evening")
 
     def _quiet_hours_on(self, on: bool) -> None:
         for widget in (self.downtime_from, self.downtime_to, *self.downtime_categories.values()):
@@ -461,6 +505,11 @@ class SettingsPage(QScrollArea):
             ("intention", "categories"): [
                 n for n, c in self.intention_categories.items() if c.isChecked()
             ],
+            ("checkin", "ask"): self.checkin_on.isChecked(),
+            ("checkin", "moment"): str(self.checkin_moment.currentData()),
+            ("checkin", "at"): clock(self.checkin_at),
+            ("reflection", "notify"): self.note_on.isChecked(),
+            ("reflection", "at"): clock(self.note_at),
             ("tracking", "idle_after"): _duration_text(self.idle_after.value() * 60),
             ("tracking", "day_starts"): clock(self.day_starts),
             ("privacy", "exclude_apps"): [

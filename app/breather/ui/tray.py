@@ -18,6 +18,7 @@ class Tray(QObject):
     resume_requested(): resume tracking now.
     break_requested(str): take a break now, of this kind ("eyes" or "movement").
     self_help_requested(): show the self-help page.
+    checkin_requested(): ask how the person feels, now.
     quit_requested(): quit Breather.
     """
 
@@ -26,6 +27,7 @@ class Tray(QObject):
     resume_requested = Signal()
     break_requested = Signal(str)
     self_help_requested = Signal()
+    checkin_requested = Signal()
     quit_requested = Signal()
 
     def __init__(self, icon: QIcon, parent: QObject | None = None) -> None:
@@ -50,6 +52,7 @@ class Tray(QObject):
             action = self.break_menu.addAction(label)
             action.triggered.connect(lambda _=False, k=kind: self.break_requested.emit(k))
             self.break_actions[kind] = action
+        self.checkin_action = self._add("How am I &feeling?", self.checkin_requested.emit)
         self.menu.addSeparator()
         self.help_action = self._add("&Self-help and crisis lines", self.self_help_requested.emit)
         self.menu.addSeparator()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -20,13 +20,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from breather.data.mood_review import mood_history
+from breather.data.reflection import reflect
+from breather.data.trends import week_trends
 from breather.settings.durations import format_duration
 from breather.store.boundaries import break_counts
+from breather.store.checkins import mood_by_day
 from breather.store.queries import summarize
 from breather.store.review import WeekUsage, monday_of, week_usage
 from breather.ui import theme
 from breather.ui.boundaries import BoundariesCard, limit_uses
 from breather.ui.context import AppContext
+from breather.ui.mood import MoodCard
 from breather.ui.widgets import (
     WEEKDAY_NAMES,
     BarList,
@@ -51,6 +56,7 @@ class WeekPage(ScrollPage):
         self._monday = monday_of(context.today())
         self._usage: WeekUsage | None = None
         self._charts: _Charts | None = None
+        self.observations_pending = False
         self._layout = self.column
         header = self.header_row
         self.previous_button = QPushButton("‹ &Previous")
@@ -91,7 +97,15 @@ class WeekPage(ScrollPage):
         self.apps = BarList(empty_text="Nothing tracked this week.")
         self.apps.setAccessibleName("Time per app this week")
         apps_card.body.addWidget(self.apps)
+        self.mood = MoodCard()
+        self.reflection_card = Card("The week in a few lines")
+        self.reflection = QLabel()
+        self.reflection.setWordWrap(True)
+        self.reflection.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reflection_card.body.addWidget(self.reflection)
+        self._layout.addWidget(self.reflection_card)
         self._layout.addWidget(self.days_card)
+        self._layout.addWidget(self.mood)
         self._layout.addWidget(self.boundaries)
         self._layout.addWidget(self.hours_card)
         self._layout.addWidget(apps_card)
@@ -139,6 +153,12 @@ class WeekPage(ScrollPage):
                 until=context.today(),
             ),
         )
+        days = [day.day for day in usage.days]
+        self.mood.show_week(usage, mood_by_day(context.db, days, starts))
+        # Twelve weeks of days by category take longer than the week itself: the page is
+        # drawn first, and what the days say follows a moment later.
+        self.observations_pending = True
+        QTimer.singleShot(0, self, lambda shown=self._monday: self._observe(shown))
         if self._charts is None:
             self._charts = _Charts(self)
             self.days_card.body.addWidget(self._charts.bars)
@@ -157,6 +177,29 @@ class WeekPage(ScrollPage):
         self.hours_card.setVisible(not empty)
         self.heat_note.setText(self._charts.heat_scale())
         self.week_shown.emit(self._monday)
+
+    def _observe(self, monday: date) -> None:
+        if monday != self._monday:
+            return  # another week is on screen now; it asked for its own
+        context = self._context
+        last_day = min(monday + timedelta(days=6), context.today())
+        history = mood_history(
+            context.db, last_day, context.settings.tracking.day_starts, context.categorizer
+        )
+        self.mood.show_observations(history)
+        earlier, this = week_trends(
+            context.db,
+            last_day,
+            context.settings.tracking.day_starts,
+            context.categorizer,
+            context.settings.limits,
+            weeks=2,
+        )
+        note = reflect(this, earlier)
+        so_far = " (so far)" if last_day < monday + timedelta(days=6) else ""
+        self.reflection_card.title.setText(f"The week in a few lines{so_far}")
+        self.reflection.setText(note.text())
+        self.observations_pending = False
 
     def _set_legend(self, keys: list[str]) -> None:
         while self.legend.count():

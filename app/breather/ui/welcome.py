@@ -34,6 +34,8 @@ from breather.ui import theme
 class WelcomeChoices:
     breaks: bool = True
     social_limit: bool = False
+    #: A daily mood check-in: offered, never on unless ticked.
+    checkin: bool = False
     #: Start at login; only ever on when the person ticked it and pressed Start.
     autostart: bool = False
 
@@ -87,8 +89,15 @@ class WelcomeDialog(QDialog):
         self.breaks.setAccessibleName("Break reminders")
         self.social_limit = QCheckBox("A gentle &30-minute daily limit for social media")
         self.social_limit.setAccessibleName("Social media limit")
+        self.checkin = QCheckBox(
+            "Ask me once a day how I &feel (one tap, always skippable), so I can see\n"
+            "whether my boundaries help"
+        )
+        self.checkin.setChecked(False)
+        self.checkin.setAccessibleName("Daily mood check-in")
         layout.addWidget(self.breaks)
         layout.addWidget(self.social_limit)
+        layout.addWidget(self.checkin)
         self.autostart = QCheckBox(f"Start {APP_NAME} when I &log in")
         self.autostart.setChecked(False)  # opt-in: nothing starts at login unless asked
         self.autostart.setAccessibleName("Start at login")
@@ -112,6 +121,7 @@ class WelcomeDialog(QDialog):
         return WelcomeChoices(
             self.breaks.isChecked(),
             self.social_limit.isChecked(),
+            checkin=self.checkin.isChecked(),
             autostart=accepted and self.autostart.isChecked(),
         )
 
@@ -132,6 +142,8 @@ def apply_welcome(
     if not choices.breaks:
         values[("breaks", "eyes", "enabled")] = False
         values[("breaks", "movement", "enabled")] = False
+    if choices.checkin:
+        values[("checkin", "ask")] = True
     written, _problems = load_settings(config_file)
     social = "Social media"
     if choices.social_limit and all(limit.category != social for limit in written.limits):
