@@ -19,7 +19,7 @@ from breather.store.journal import SpanJournal
 from breather.store.queries import day_range, iter_spans, summarize, week_range
 from breather.store.sql import SqliteDatabase, StoreError, open_database
 from breather.store.writer import SpanWriter
-from breather.tracking.spans import Tracker
+from breather.tracking.spans import Span, Tracker
 
 # Every test that takes `store` runs through sqlite3 and through SQLAlchemy.
 pytestmark = pytest.mark.both_drivers
@@ -91,6 +91,26 @@ def test_titles_are_stored_once(store: Store) -> None:
         ("code", EDITOR.title),
         ("firefox", BROWSER.title),
     }
+
+
+def test_an_import_of_many_titles_stores_each_once_and_finds_those_already_there(
+    store: Store,
+) -> None:
+    # Tracked first: the editor's title is already stored, and its id must be reused.
+    track(store, [(float(t), EDITOR, 0.0) for t in range(30)])
+    pages = [f"page {n % 150} — Mozilla Firefox" for n in range(400)] + [EDITOR.title] * 10
+    spans = [
+        Span(at(100 + 10 * i), at(105 + 10 * i), WindowInfo("firefox", title, "firefox", ""))
+        for i, title in enumerate(pages)
+    ]
+    with store.db.write() as conn:
+        SpanWriter(store.db, store.device_id).write_in(conn, spans)
+    assert store.db.value("SELECT COUNT(*) FROM title") == 151
+    by_title = summarize(store.db, at(100), at(100 + 10 * len(pages)), "title")
+    seconds = {(t.app, t.key): t.seconds for t in by_title.totals}
+    assert seconds[("firefox", "page 7 — Mozilla Firefox")] == 15.0  # 7, 157 and 307
+    assert seconds[("firefox", EDITOR.title)] == 50.0
+    rollup_matches_spans(store)
 
 
 def test_export_joins_hour_pieces_back(store: Store) -> None:

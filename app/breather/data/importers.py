@@ -172,7 +172,8 @@ def _activitywatch_spans(
     for span, data in sorted(windows, key=lambda item: item[0]):
         window = WindowInfo(_text(data["app"]), _text(data.get("title", "")))
         parts = [span] if active is None else _intersect(span, active)
-        outside += (span[1] - span[0]) - sum(end - start for start, end in parts)
+        if parts != [span]:  # most events lie wholly in active time: nothing to count
+            outside += (span[1] - span[0]) - sum(end - start for start, end in parts)
         if not parts and span[1] > span[0]:
             report.skip("window events while away (AFK)")
         pieces += [(part, window) for part in parts]

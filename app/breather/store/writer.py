@@ -27,6 +27,11 @@ except ImportError:  # a Python without the built-in module
 _CACHE_LIMIT = 20_000
 #: Span rows sent to the database in one executemany.
 _ROWS_PER_BATCH = 5_000
+#: From this many titles not yet known, they are looked up and added a few queries for all
+#: (an import) instead of one or two queries each (the live path's one or two titles).
+_TITLES_IN_BULK = 64
+#: Digests asked for in one `IN (...)`, well under SQLite's limit on parameters.
+_DIGESTS_PER_QUERY = 500
 
 _UPSERT_SPAN = """
     INSERT INTO span (start_ms, device_id, end_ms, app_id, title_id)
@@ -79,7 +84,7 @@ class SpanWriter:
         # Pieces of the open span as last written: start_ms -> (end_ms, rollup app id).
         self._written: dict[int, tuple[int, int]] = {}
         self._last_flush: float | None = None
-        self._apps: dict[WindowInfo, int] = {}
+        self._apps: dict[tuple[str, str, str], int] = {}
         self._titles: dict[str, int] = {}
         if journal is not None:
             self._replay(journal)
@@ -186,11 +191,18 @@ class SpanWriter:
         hour_deltas: dict[tuple[int, int], int] = {}
         open_pieces: dict[int, tuple[int, int]] = {}
         rows = []  # one executemany for all, not one per span (an import writes thousands)
-        for span, is_open in [*((s, False) for s in closed), (open_span, True)]:
+        titles: dict[str, int] = {}
+        last = len(closed)
+        for index, span in enumerate([*closed, open_span]):
             if span is None:
                 continue
+            is_open = index == last
+            if index % _ROWS_PER_BATCH == 0 and last - index >= _TITLES_IN_BULK:
+                titles = self._title_ids(conn, closed[index : index + _ROWS_PER_BATCH])
             app_id = self._app_id(conn, span.window)
-            title_id = self._title_id(conn, span.window)
+            title_id = (
+                titles.get(span.window.title) if span.window is not None else None
+            ) or self._title_id(conn, span.window)
             rollup_app = AWAY_APP_ID if app_id is None else app_id
             for start_ms, end_ms in hour_pieces(to_ms(span.start), to_ms(span.end)):
                 if is_open:
@@ -238,7 +250,7 @@ class SpanWriter:
     def _app_id(self, conn: Session, window: WindowInfo | None) -> int | None:
         if window is None:
             return None
-        identity = WindowInfo(window.app, "", window.process, window.exe)
+        identity = (window.app, window.process, window.exe)
         found = self._apps.get(identity)
         if found is not None:
             return found
@@ -253,6 +265,47 @@ class SpanWriter:
             )
         self._apps[identity] = int(row)
         return int(row)
+
+    def _title_ids(self, conn: Session, spans: list[Span]) -> dict[str, int]:
+        """The ids of the titles of `spans`, stored now if new: an import's thousands of
+        titles in a few queries per batch, instead of a query or two each."""
+        texts = {s.window.title for s in spans if s.window is not None and s.window.title}
+        by_digest: dict[int, list[str]] = {}
+        for text in texts:
+            by_digest.setdefault(title_digest(text), []).append(text)
+        found = self._stored_titles(conn, list(by_digest))
+        new = [
+            (digest, text)
+            for digest, same in by_digest.items()
+            for text in same
+            if text not in found
+        ]
+        rows_per_insert = _DIGESTS_PER_QUERY // 2  # two parameters a row
+        for first in range(0, len(new), rows_per_insert):
+            chunk = new[first : first + rows_per_insert]
+            values = ", ".join(f"(:d{i}, :t{i})" for i in range(len(chunk)))
+            params: dict[str, object] = {}
+            for i, (digest, text) in enumerate(chunk):
+                params[f"d{i}"] = digest
+                params[f"t{i}"] = text
+            # The text comes back with its id, so no order of the returned rows is assumed.
+            for row_id, text in conn.rows(
+                f"INSERT INTO title (digest, text) VALUES {values} RETURNING id, text", params
+            ):
+                found[text] = int(row_id)
+        return {text: found[text] for text in texts}
+
+    @staticmethod
+    def _stored_titles(conn: Session, digests: list[int]) -> dict[str, int]:
+        """Stored titles with these digests: text -> id (the oldest row of a text)."""
+        found: dict[str, int] = {}
+        for first in range(0, len(digests), _DIGESTS_PER_QUERY):
+            marks, params = in_list("digest", digests[first : first + _DIGESTS_PER_QUERY])
+            for row_id, text in conn.rows(
+                f"SELECT id, text FROM title WHERE digest IN {marks} ORDER BY id", params
+            ):
+                found.setdefault(text, int(row_id))
+        return found
 
     def _title_id(self, conn: Session, window: WindowInfo | None) -> int | None:
         if window is None or not window.title:
