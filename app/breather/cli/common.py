@@ -94,15 +94,17 @@ def say_settings(loaded: LoadedSettings, *, changed: bool = False) -> LoadedSett
 
 
 def open_store_for(
-    paths: Paths, *, long_running: bool = False, settle: bool = False
+    paths: Paths, *, long_running: bool = False, settle: bool = False, device_name: str = ""
 ) -> Store | None:
     """The database, with its notices said; None (and why, said) when it cannot be used.
 
     A `long_running` process migrates in a child process (see `open_store`); `settle` first
-    writes what a crashed tracker left in its journal (for reports and exports)."""
+    writes what a crashed tracker left in its journal (for reports and exports).
+    `device_name` is `[device] name` (default: the host name)."""
     from breather.store import DatabaseUnusable, open_store
 
-    device_uuid, device_name = device_identity(paths.data_dir)
+    device_uuid, host_name = device_identity(paths.data_dir)
+    device_name = device_name or host_name
     try:
         store = open_store(
             paths.db_url,
@@ -141,6 +143,17 @@ def _settle_journal(paths: Paths, store: Store) -> None:
         close = getattr(lock, "close", None)
         if close is not None:
             close()
+
+
+#: Turns sync on, like `[sync] url`, and wins over it (the URL may hold a password).
+SYNC_URL_ENV = "BREATHER_SYNC_URL"
+
+
+def sync_url_for(settings: Settings) -> str:
+    """The sync server's URL: BREATHER_SYNC_URL, else `[sync] url`; "" when sync is off."""
+    import os
+
+    return os.environ.get(SYNC_URL_ENV, "").strip() or settings.sync.url
 
 
 def person_today(settings: Settings) -> date:

@@ -38,6 +38,20 @@ class TrackingSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class DeviceSettings:
+    #: This device's name in reports and on other devices ("" = the host name).
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSettings:
+    #: The shared server's SQLAlchemy URL ("" = no sync; BREATHER_SYNC_URL overrides it).
+    url: str = ""
+    #: How often the tracker and the app sync in the background.
+    every: float = 300.0
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
@@ -47,6 +61,8 @@ class Settings:
     limits: tuple[Limit, ...] = ()
     downtime: Downtime = field(default_factory=Downtime)
     intention: Intention = field(default_factory=Intention)
+    device: DeviceSettings = field(default_factory=DeviceSettings)
+    sync: SyncSettings = field(default_factory=SyncSettings)
 
     def idle_thresholds(self) -> tuple[float, ...]:
         """Every idle time that tracking and the rules compare with: where a desktop only
@@ -386,6 +402,29 @@ def _read_intention(raw: object, reader: Reader) -> Intention:
     return Intention(**values)
 
 
+def _device_name(value: object) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > 64:
+        raise ValueError('expected a name of 1 to 64 characters, like "laptop"')
+    if any(not character.isprintable() for character in value):
+        raise ValueError("a device name cannot hold control characters")
+    return value.strip()
+
+
+def _read_device(raw: object, reader: Reader) -> DeviceSettings:
+    return DeviceSettings(**reader.table("device", raw, {"name": _device_name}))
+
+
+def _sync_url(value: object) -> str:
+    if not isinstance(value, str) or "://" not in value:
+        raise ValueError('expected a database URL like "postgresql+psycopg://me@server/breather"')
+    return value
+
+
+def _read_sync(raw: object, reader: Reader) -> SyncSettings:
+    schema = {"url": _sync_url, "every": duration(30, 86400)}
+    return SyncSettings(**reader.table("sync", raw, schema))
+
+
 #: section name -> reader returning the value for the `Settings` field of the same name.
 SECTIONS: dict[str, Callable[[object, Reader], Any]] = {
     "tracking": _read_tracking,
@@ -395,6 +434,8 @@ SECTIONS: dict[str, Callable[[object, Reader], Any]] = {
     "limits": _read_limits,
     "downtime": _read_downtime,
     "intention": _read_intention,
+    "device": _read_device,
+    "sync": _read_sync,
 }
 
 

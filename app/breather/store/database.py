@@ -393,4 +393,10 @@ def _device_id(db: Database, device_uuid: str, device_name: str) -> int:
                 "INSERT INTO device (uuid, name) VALUES (:uuid, :name) RETURNING id",
                 {"uuid": device_uuid, "name": device_name},
             )
+        elif device_name:
+            # `[device] name` may have changed since; reports and other devices show this one.
+            session.run(
+                "UPDATE device SET name = :name WHERE id = :id AND name <> :name",
+                {"id": found, "name": device_name},
+            )
         return int(found)

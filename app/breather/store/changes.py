@@ -1,0 +1,36 @@
+"""What a sync round must send: the hours of a device's records that changed, and deletions.
+
+Every writer of a device's records marks the hours it wrote (`mark_hours`) in the same
+transaction as the records, so nothing written is ever missed; `breather.sync` sends those
+hours whole and unmarks each one only if it did not change again meanwhile. A deletion that
+must reach every device (`forget`, retention) is kept with `mark_forgotten`. A new kind of
+record (check-ins, ...) marks its hours here too and adds itself to `breather.sync.kinds`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from breather.store.schema import HOUR_MS
+from breather.store.sql import Session
+
+_MARK_HOUR = """
+    INSERT INTO sync_pending (device_id, hour, version) VALUES (:device_id, :hour, 1)
+    ON CONFLICT (device_id, hour) DO UPDATE SET version = sync_pending.version + 1
+"""
+
+
+def mark_hours(conn: Session, device_id: int, moments_ms: Iterable[int]) -> None:
+    """Mark the UTC hours holding `moments_ms` (of `device_id`'s records) to be sent."""
+    hours = sorted({moment // HOUR_MS for moment in moments_ms})
+    if hours:
+        conn.run_many(_MARK_HOUR, [{"device_id": device_id, "hour": hour} for hour in hours])
+
+
+def mark_forgotten(conn: Session, start_ms: int, end_ms: int) -> None:
+    """Keep [start_ms, end_ms) to be forgotten on the server and every other device too."""
+    conn.run(
+        "INSERT INTO sync_forget_pending (start_ms, end_ms) VALUES (:lo, :hi)"
+        " ON CONFLICT (start_ms, end_ms) DO NOTHING",
+        {"lo": start_ms, "hi": end_ms},
+    )
