@@ -104,13 +104,13 @@ def open_store_for(
     from breather.store import DatabaseUnusable, open_store
 
     device_uuid, host_name = device_identity(paths.data_dir)
-    device_name = device_name or host_name
     try:
         store = open_store(
             paths.db_url,
             device_uuid=device_uuid,
-            device_name=device_name,
+            device_name=device_name or host_name,
             migrate_apart=long_running,
+            rename_device=bool(device_name),
         )
     except DatabaseUnusable as why:
         say(str(why))

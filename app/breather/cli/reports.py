@@ -39,6 +39,9 @@ def add_commands(sub: Subcommands) -> dict[str, Handler]:
     )
     report.add_argument("--by", choices=("app", "title", "category"), default="app")
     report.add_argument("--json", action="store_true", help="machine-readable output")
+    report.add_argument(
+        "--device", metavar="NAME", help="only this device's time (default: every device)"
+    )
 
     export = sub.add_parser("export", help="every span as CSV or JSON Lines")
     export.add_argument("--format", choices=("csv", "jsonl"), default="csv")
@@ -51,8 +54,11 @@ def add_commands(sub: Subcommands) -> dict[str, Handler]:
 
 def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
     from breather.data.report import boundary_figures, summary_json, summary_text
-    from breather.store.queries import day_range, summarize, week_range
+    from breather.store.queries import day_range, device_times, summarize, week_range
 
+    if args.device is not None and args.by == "category":
+        say("--device works with --by app and --by title (categories count every device)")
+        return EXIT_PROBLEM
     settings = load_settings_for(paths, quiet=args.json)
     day_starts = settings.tracking.day_starts
     if args.week is not None:
@@ -83,7 +89,7 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
 
             summary = category_summary(store.db, start, end, categorizer())
         else:
-            summary = summarize(store.db, start, end, args.by)
+            summary = summarize(store.db, start, end, args.by, device=args.device)
         if args.by == "app":
             from breather.data.report import merge_same_apps
             from breather.desktop.apps import AppDirectory
@@ -92,12 +98,13 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
             same = AppDirectory().same_app(total.key for total in summary.totals)
             summary = merge_same_apps(summary, same)
         figures = boundary_figures(store.db, days, day_starts, settings.limits, categorizer)
+        devices = device_times(store.db, start, end, args.device)
     finally:
         store.close()
     if args.json:
-        print(json_text(summary_json(summary, figures), indent=2))
+        print(json_text(summary_json(summary, figures, devices), indent=2))
     else:
-        print(summary_text(summary, title, figures=figures))
+        print(summary_text(summary, title, figures=figures, devices=devices))
     return EXIT_OK
 
 

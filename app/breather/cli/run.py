@@ -75,7 +75,7 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     if desktop is None:
         return EXIT_PROBLEM
     windows, idle = desktop
-    store = open_store_for(paths, long_running=True)
+    store = open_store_for(paths, long_running=True, device_name=settings.device.name)
     if store is None:
         return EXIT_PROBLEM
 

@@ -11,7 +11,7 @@ from breather.data.text import printable
 from breather.rules.policy import Limit
 from breather.settings.durations import format_duration
 from breather.store.boundaries import BREAK_OUTCOMES, break_counts, limit_outcomes
-from breather.store.queries import Summary, Total, day_range, summarize
+from breather.store.queries import DeviceTime, Summary, Total, day_range, summarize
 
 if TYPE_CHECKING:
     from breather.categories.catalogue import Categorizer
@@ -109,7 +109,11 @@ def merge_same_apps(summary: Summary, same: Mapping[str, str]) -> Summary:
     return replace(summary, totals=tuple(merged))
 
 
-def summary_json(summary: Summary, figures: BoundaryFigures | None = None) -> dict[str, Any]:
+def summary_json(
+    summary: Summary,
+    figures: BoundaryFigures | None = None,
+    devices: Sequence[DeviceTime] = (),
+) -> dict[str, Any]:
     """The `breather report --json` shape (see README: keys are only ever added)."""
     totals: list[dict[str, Any]] = []
     for total in summary.totals:
@@ -126,6 +130,9 @@ def summary_json(summary: Summary, figures: BoundaryFigures | None = None) -> di
         "totals": totals,
         "breaks": figures.breaks if figures is not None else dict.fromkeys(BREAK_OUTCOMES, 0),
         "limits": [_limit_json(item) for item in figures.limits] if figures is not None else [],
+        "devices": [
+            {"name": item.name, "active_seconds": round(item.active_seconds, 3)} for item in devices
+        ],
     }
 
 
@@ -146,15 +153,27 @@ def _limit_json(item: LimitFigures) -> dict[str, Any]:
 
 
 def summary_text(
-    summary: Summary, title: str, *, width: int = 80, figures: BoundaryFigures | None = None
+    summary: Summary,
+    title: str,
+    *,
+    width: int = 80,
+    figures: BoundaryFigures | None = None,
+    devices: Sequence[DeviceTime] = (),
 ) -> str:
-    """A plain table: the period, active and away time, one line per key, then boundaries."""
+    """A plain table: the period, active and away time (and each device's, when there are
+    several), one line per key, then boundaries."""
     lines = [
         printable(title),
         f"Active {format_duration(summary.active_seconds)} · "
         f"Away {format_duration(summary.away_seconds)}",
-        "",
     ]
+    if len(devices) > 1:
+        each = ", ".join(
+            f"{printable(d.name, one_line=True)} {format_duration(d.active_seconds)}"
+            for d in devices
+        )
+        lines.append(f"Devices: {each} (a moment on two at once counts once above)")
+    lines.append("")
     if not summary.totals:
         lines.append("Nothing tracked in this period.")
         return "\n".join(lines + _boundary_lines(figures))

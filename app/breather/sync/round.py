@@ -57,7 +57,9 @@ def sync_round(
     )[0]
     shown = safe_url(server_url)
     try:
-        server = open_store(server_url, device_uuid=str(uuid), device_name=str(name))
+        server = open_store(
+            server_url, device_uuid=str(uuid), device_name=str(name), rename_device=True
+        )
     except DatabaseUnusable as why:
         raise SyncFailed(_one_line(f"cannot reach the sync server: {why}")) from None
     step = progress or (lambda _: None)

@@ -650,9 +650,14 @@ def run_app(
     qt_app.setQuitOnLastWindowClosed(False)
 
     try:
-        device_uuid, device_name = device_identity(paths.data_dir)
+        device_uuid, host_name = device_identity(paths.data_dir)
+        chosen_name = settings_file.current.settings.device.name
         store = open_store(
-            paths.db_url, device_uuid=device_uuid, device_name=device_name, migrate_apart=True
+            paths.db_url,
+            device_uuid=device_uuid,
+            device_name=chosen_name or host_name,
+            migrate_apart=True,
+            rename_device=bool(chosen_name),
         )
     except (DatabaseUnusable, UnsafeFile, OSError) as why:
         print(f"breather: {why}", file=sys.stderr)
