@@ -25,6 +25,7 @@ from breather.settings.paths import TRACKER_LOCK, Paths, ensure_private_dir, hol
 if TYPE_CHECKING:
     from breather.clock import Clock
     from breather.monitor.base import IdleSource, WindowSource
+    from breather.runtime.background_sync import BackgroundSync
     from breather.runtime.coordinator import HeadlessBoundaries
     from breather.settings.model import Settings
     from breather.store import Store
@@ -113,20 +114,47 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
         settings_file=settings_file,
         on_settings=settings_changed,
     )
+    background = _background_sync(settings, paths)
+
+    def should_stop() -> bool:
+        if background is not None:
+            background.poll(time.monotonic())
+        return stop
+
     interval = settings.tracking.interval
     # The URL may hold a password (a server, or a SQLCipher passphrase): never shown.
     say(f"tracking {windows.name} every {interval:g}s into {safe_url(store.url)} (Ctrl+C stops)")
     try:
-        ended = recorder.run(lambda: stop)
+        ended = recorder.run(should_stop)
     finally:
         if boundaries is not None:
             boundaries.close()
+        if background is not None:
+            background.close()
         windows.close()
         idle.close()  # often the same object as windows (X11): closing twice is safe
         store.close()
     if ended:
         say(f"stopped: {ended}; everything up to then is saved")
     return EXIT_OK
+
+
+def _background_sync(settings: Settings, paths: Paths) -> BackgroundSync | None:
+    """Sync rounds every `[sync] every` while tracking, when a server is set; the first soon
+    after the start (what was recorded while away from the server goes then)."""
+    from breather.cli.common import sync_url_for
+
+    if not sync_url_for(settings):
+        return None
+    from breather.runtime.background_sync import BackgroundSync
+
+    return BackgroundSync(
+        paths.data_dir,
+        paths.config_file,
+        paths.db_url,
+        settings.sync.every,
+        first_after=time.monotonic() + 30.0,
+    )
 
 
 def _open_desktop(

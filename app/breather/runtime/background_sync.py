@@ -1,0 +1,89 @@
+"""Sync rounds in the background of `breather track` (and the app), never in tracking's way.
+
+Each round is `breather sync --quiet` in a child process: the tracker never imports the
+database driver or waits on the network, and a round that hangs or dies costs nothing (rounds
+are idempotent). A failed round is tried again after `RETRY_AFTER`, so a network that comes
+back is noticed soon; a good one waits `every`.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+log = logging.getLogger("breather.sync")
+
+#: Seconds before a failed round is tried again.
+RETRY_AFTER = 60.0
+#: A round still running after this long is ended (the next one carries on from the server).
+ROUND_LIMIT = 600.0
+
+
+class BackgroundSync:
+    """Starts a round when one is due; `poll(now)` is cheap and never blocks."""
+
+    def __init__(
+        self, data_dir: Path, config_file: Path, db_url: str, every: float, *, first_after: float
+    ) -> None:
+        self._command = [
+            *(
+                [sys.executable]
+                if getattr(sys, "frozen", False)
+                else [sys.executable, "-m", "breather"]
+            ),
+            "--data-dir",
+            str(data_dir),
+            "--config",
+            str(config_file),
+            "sync",
+            "--quiet",
+        ]
+        self._db_url = db_url
+        self.every = every
+        self._due = first_after
+        self._child: subprocess.Popen[str] | None = None
+        self._started = 0.0
+
+    def poll(
+        self, now: float, *, start: Callable[..., subprocess.Popen[str]] = subprocess.Popen
+    ) -> None:
+        """Start a round if one is due and none runs; note how the last one ended."""
+        child = self._child
+        if child is not None:
+            code = child.poll()
+            if code is None:
+                if now - self._started > ROUND_LIMIT:
+                    child.kill()
+                    child.wait()
+                    self._child = None
+                    self._due = now + RETRY_AFTER
+                return
+            said = (child.stderr.read() if child.stderr else "").strip().splitlines()
+            self._child = None
+            if code == 0:
+                self._due = now + self.every
+            else:
+                log.warning("sync failed: %s", said[-1] if said else f"exit status {code}")
+                self._due = now + RETRY_AFTER
+        if now < self._due:
+            return
+        import os
+
+        # The database URL goes through the environment, never the command line.
+        env = {**os.environ, "BREATHER_DB": self._db_url}
+        self._started = now
+        self._child = start(
+            self._command,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def close(self) -> None:
+        """Let a running round finish on its own (it commits as it goes)."""
+        self._child = None
