@@ -145,15 +145,11 @@ def _settle_journal(paths: Paths, store: Store) -> None:
             close()
 
 
-#: Turns sync on, like `[sync] url`, and wins over it (the URL may hold a password).
-SYNC_URL_ENV = "BREATHER_SYNC_URL"
-
-
 def sync_url_for(settings: Settings) -> str:
     """The sync server's URL: BREATHER_SYNC_URL, else `[sync] url`; "" when sync is off."""
-    import os
+    from breather.runtime.background_sync import sync_url
 
-    return os.environ.get(SYNC_URL_ENV, "").strip() or settings.sync.url
+    return sync_url(settings)
 
 
 def person_today(settings: Settings) -> date:

@@ -7,7 +7,6 @@ import argparse
 from breather.cli.common import (
     EXIT_OK,
     EXIT_PROBLEM,
-    SYNC_URL_ENV,
     Handler,
     Subcommands,
     load_settings_for,
@@ -15,6 +14,7 @@ from breather.cli.common import (
     say,
     sync_url_for,
 )
+from breather.runtime.background_sync import SYNC_URL_ENV
 from breather.settings.paths import Paths
 
 #: `breather sync` when no server is set: nothing failed, but nothing was synced either.

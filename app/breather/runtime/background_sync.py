@@ -9,12 +9,26 @@ back is noticed soon; a good one waits `every`.
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from breather.settings.model import Settings
 
 log = logging.getLogger("breather.sync")
+
+#: Turns sync on, like `[sync] url`, and wins over it (the URL may hold a password).
+SYNC_URL_ENV = "BREATHER_SYNC_URL"
+
+
+def sync_url(settings: Settings) -> str:
+    """The sync server's URL: BREATHER_SYNC_URL, else `[sync] url`; "" when sync is off."""
+    return os.environ.get(SYNC_URL_ENV, "").strip() or settings.sync.url
+
 
 #: Seconds before a failed round is tried again.
 RETRY_AFTER = 60.0
@@ -70,8 +84,6 @@ class BackgroundSync:
                 self._due = now + RETRY_AFTER
         if now < self._due:
             return
-        import os
-
         # The database URL goes through the environment, never the command line.
         env = {**os.environ, "BREATHER_DB": self._db_url}
         self._started = now

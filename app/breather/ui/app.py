@@ -66,6 +66,10 @@ log = logging.getLogger(__name__)
 APP_LOCK = "app.lock"
 RAISE_REQUEST = "raise-request"
 STATUS_EVERY_MS = 60_000
+#: How often the app looks whether a background sync round is due, and seconds before the
+#: first (what was recorded away from the server goes soon after the start).
+SYNC_POLL_MS = 10_000
+SYNC_FIRST_AFTER = 30.0
 #: How long after asking the sampler to write the page is drawn again (a sample is ≤ 1 s).
 CATCH_UP_MS = 1500
 QUIET_STATUS = "Tracking quietly. Nothing leaves this machine."
@@ -119,6 +123,9 @@ class BreatherApp(QObject):
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(STATUS_EVERY_MS)
         self._status_timer.timeout.connect(self.update_status)
+        self._track = track
+        self._sync_timer = QTimer(self)  # looks whether a sync round is due
+        self._sync_timer.setInterval(SYNC_POLL_MS)
         if self.tray is not None:
             self.tray.open_requested.connect(self.show_window)
             self.tray.quit_requested.connect(self.quit)
@@ -218,6 +225,8 @@ class BreatherApp(QObject):
             self.show_window()
         self.update_status()
         self._status_timer.start()
+        if self._track:
+            self._start_background_sync()
         if not (self.context.paths.data_dir / WELCOMED_MARKER).exists():
             self.welcome()
 
@@ -389,9 +398,29 @@ class BreatherApp(QObject):
             self._catch_up()  # an open page keeps up with the day
         self.window.status.setText(note or QUIET_STATUS)
 
+    def _start_background_sync(self) -> None:
+        """Sync rounds in child processes while the app runs, when a server is set."""
+        from breather.runtime.background_sync import BackgroundSync, sync_url
+
+        settings = self.context.settings
+        if not sync_url(settings):
+            return
+        paths = self.context.paths
+        background = BackgroundSync(
+            paths.data_dir,
+            paths.config_file,
+            paths.db_url,
+            settings.sync.every,
+            first_after=time.monotonic() + SYNC_FIRST_AFTER,
+        )
+        self._sync_timer.timeout.connect(lambda: background.poll(time.monotonic()))
+        self._closers.append(background.close)
+        self._sync_timer.start()
+
     def quit(self) -> None:
         self._quitting = True
         self._status_timer.stop()
+        self._sync_timer.stop()
         if self.boundaries is not None:
             self.boundaries.stop()
         for close in self._closers:
