@@ -176,3 +176,25 @@ def test_a_round_stopped_half_way_then_rerun_loses_nothing_and_doubles_nothing(
     for store in (laptop, desktop):
         assert per_device(store) == {"laptop": 6 * 3600.0, "desktop": 5 * 3600.0}
     assert span_count(laptop) == span_count(desktop)
+
+
+def test_a_daily_limit_counts_the_time_on_every_device(
+    laptop: Store, desktop: Store, postgres_url: str
+) -> None:
+    from datetime import time
+
+    from breather.data.report import boundary_figures
+    from breather.rules.policy import Limit
+
+    track(laptop, 0, 1200, BROWSER)  # 20 minutes of firefox on each computer
+    track(desktop, 3600, 4800, BROWSER)
+    for store in (laptop, desktop, laptop):
+        sync_round(store, postgres_url)
+    limit = Limit(app="firefox", daily=1800.0)
+    for store in (laptop, desktop):
+        day = T0.astimezone().date()  # the person's days are in the local time zone
+        days = [day - timedelta(days=1), day, day + timedelta(days=1)]
+        figures = boundary_figures(store.db, days, time(0, 0), [limit], categorizer=lambda: None)  # type: ignore[arg-type, return-value]
+        (firefox,) = figures.limits
+        assert firefox.used_seconds == 2400.0  # 20 minutes here and 20 there: over 30
+        assert firefox.days_over >= 1
