@@ -198,3 +198,28 @@ def test_a_daily_limit_counts_the_time_on_every_device(
         (firefox,) = figures.limits
         assert firefox.used_seconds == 2400.0  # 20 minutes here and 20 there: over 30
         assert firefox.days_over >= 1
+
+
+def test_a_database_from_before_sync_sends_everything_it_holds(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    import sqlite3
+
+    older = device(tmp_path, "laptop")
+    track(older, 0, 7200, EDITOR)
+    BoundaryLog(older.db, older.device_id).record([Record(at(60), "eyes", Outcome.TAKEN)])
+    older.close()
+    db = sqlite3.connect(tmp_path / "laptop.db")  # as the version before sync left it
+    for table in ("sync_pending", "sync_pulled", "sync_forget_pending", "sync_clock"):
+        db.execute(f"DROP TABLE {table}")
+    db.execute("DROP TABLE sync_hour")
+    db.execute("DROP TABLE sync_forgotten")
+    db.execute("UPDATE alembic_version SET version_num = '0002'")
+    db.commit()
+    db.close()
+    upgraded = device(tmp_path, "laptop")
+    assert sync_round(upgraded, postgres_url).sent_hours == 3  # 08:30 to 10:30
+    fresh = device(tmp_path, "desktop")
+    sync_round(fresh, postgres_url)
+    assert per_device(fresh) == {"laptop": 7200.0}
+    assert break_counts(fresh.db, T0, at(3600))["taken"] == 1

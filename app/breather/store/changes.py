@@ -28,7 +28,20 @@ def mark_hours(conn: Session, device_id: int, moments_ms: Iterable[int]) -> None
 
 
 def mark_forgotten(conn: Session, start_ms: int, end_ms: int) -> None:
-    """Keep [start_ms, end_ms) to be forgotten on the server and every other device too."""
+    """Keep [start_ms, end_ms) to be forgotten on the server and every other device too.
+
+    Retention forgets [0, cutoff) at every start: a wider deletion replaces the ones it covers,
+    and one that is covered adds nothing."""
+    covered = conn.value(
+        "SELECT 1 FROM sync_forget_pending WHERE start_ms <= :lo AND end_ms >= :hi",
+        {"lo": start_ms, "hi": end_ms},
+    )
+    if covered:
+        return
+    conn.run(
+        "DELETE FROM sync_forget_pending WHERE start_ms >= :lo AND end_ms <= :hi",
+        {"lo": start_ms, "hi": end_ms},
+    )
     conn.run(
         "INSERT INTO sync_forget_pending (start_ms, end_ms) VALUES (:lo, :hi)"
         " ON CONFLICT (start_ms, end_ms) DO NOTHING",

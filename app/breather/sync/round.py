@@ -114,6 +114,11 @@ def _send_deletions(local: Database, server: Database) -> int:
         return 0
     with server.write() as conn:
         for lo, hi in waiting:
+            if conn.value(
+                "SELECT 1 FROM sync_forgotten WHERE start_ms <= :lo AND end_ms >= :hi",
+                {"lo": lo, "hi": hi},
+            ):
+                continue  # forgotten there already (another device's retention, say)
             change = _next_change(conn)
             conn.run(
                 "INSERT INTO sync_forgotten (change, start_ms, end_ms) VALUES (:change, :lo, :hi)",
