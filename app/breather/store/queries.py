@@ -133,7 +133,11 @@ def summarize(
         devices = device_ids(conn, device)
         per_app = app_ms(conn, lo, hi, devices)
         away_ms = per_app.pop(AWAY_APP_ID, 0)
-        active_ms = union_active_ms(conn, lo, hi, devices)
+        active_ms = (
+            union_active_ms(conn, lo, hi, devices)
+            if several_devices(conn, lo, hi, devices)
+            else sum(per_app.values())
+        )
         totals = _by_app_name(conn, per_app) if by == "app" else _by_title(conn, lo, hi, devices)
     return Summary(start, end, by, active_ms / 1000, away_ms / 1000, totals)
 
@@ -179,21 +183,26 @@ def device_times(
     return tuple(DeviceTime(name, ms / 1000) for name, ms in ranked if ms > 0)
 
 
+def several_devices(conn: Session, lo: int, hi: int, devices: list[int] | None) -> bool:
+    """Whether more than one device (of `devices`) was in use in [lo, hi). With one, its
+    spans never overlap, so the rollup's sum is the union, and is cheap."""
+    if devices is not None and len(devices) <= 1:
+        return False
+    if devices is None and int(conn.value("SELECT COUNT(*) FROM device") or 0) <= 1:
+        return False
+    only, only_params = _devices_clause(devices)
+    active = conn.value(
+        f"SELECT COUNT(DISTINCT span.device_id) FROM span WHERE {IN_RANGE}"
+        f" AND span.app_id IS NOT NULL{only.format(table='span')}",
+        {**range_params(lo, hi), **only_params},
+    )
+    return int(active or 0) > 1
+
+
 def union_active_ms(conn: Session, lo: int, hi: int, devices: list[int] | None = None) -> int:
     """Milliseconds in [lo, hi) at which at least one device (of `devices`) was in use."""
     only, only_params = _devices_clause(devices)
-    # One device's spans never overlap: then the rollup's sum is the union, and is cheap.
-    several = (len(devices) if devices is not None else None) or int(
-        conn.value("SELECT COUNT(*) FROM device") or 0
-    )
-    if several > 1:
-        active = conn.value(
-            f"SELECT COUNT(DISTINCT span.device_id) FROM span WHERE {IN_RANGE}"
-            f" AND span.app_id IS NOT NULL{only.format(table='span')}",
-            {**range_params(lo, hi), **only_params},
-        )
-        several = int(active or 0)
-    if several <= 1:
+    if not several_devices(conn, lo, hi, devices):
         return sum(ms for app, ms in app_ms(conn, lo, hi, devices).items() if app != AWAY_APP_ID)
     total = 0
     covered_to = lo
