@@ -105,9 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             copy.execute("UPDATE device SET uuid = :uuid", {"uuid": YEAR_DEVICE})
 
         def year_device() -> Store:
-            return open_store(
-                sqlite_url(year), device_uuid=YEAR_DEVICE, device_name="bench"
-            )
+            return open_store(sqlite_url(year), device_uuid=YEAR_DEVICE, device_name="bench")
 
         def new_device() -> Store:
             return open_store(sqlite_url(fresh), device_uuid=NEW_DEVICE, device_name="new")

@@ -108,3 +108,13 @@ def test_device_name_and_sync_url_are_read_and_bad_ones_named() -> None:
     settings, problems = parse_settings('[device]\nname = ""\n[sync]\nurl = "server"\n', FILE)
     assert [(p.line, p.key) for p in problems] == [(2, "device.name"), (4, "sync.url")]
     assert settings.sync.url == ""  # sync stays off
+
+
+def test_a_limit_may_count_this_device_alone() -> None:
+    settings, problems = parse_settings(
+        '[[limits]]\napp = "steam"\ndaily = "1h"\ndevices = "this"\n'
+        '[[limits]]\napp = "firefox"\ndaily = "1h"\ndevices = "mine"\n',
+        FILE,
+    )
+    assert [limit.devices for limit in settings.limits] == ["this"]
+    assert [(p.line, p.key) for p in problems] == [(8, "limits.1.devices")]

@@ -181,6 +181,7 @@ def test_a_round_stopped_half_way_then_rerun_loses_nothing_and_doubles_nothing(
 def test_a_daily_limit_counts_the_time_on_every_device(
     laptop: Store, desktop: Store, postgres_url: str
 ) -> None:
+    from dataclasses import replace
     from datetime import time
 
     from breather.data.report import boundary_figures
@@ -198,6 +199,12 @@ def test_a_daily_limit_counts_the_time_on_every_device(
         (firefox,) = figures.limits
         assert firefox.used_seconds == 2400.0  # 20 minutes here and 20 there: over 30
         assert firefox.days_over >= 1
+        here = replace(limit, devices="this")
+        figures = boundary_figures(
+            store.db, days, time(0, 0), [here], lambda: None, this_device=store.device_id
+        )  # type: ignore[arg-type, return-value]
+        assert figures.limits[0].used_seconds == 1200.0
+        assert figures.limits[0].days_over == 0
 
 
 def test_a_database_from_before_sync_sends_everything_it_holds(

@@ -97,7 +97,9 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
             # One app tracked under its X11 class and its Wayland app id is one app.
             same = AppDirectory().same_app(total.key for total in summary.totals)
             summary = merge_same_apps(summary, same)
-        figures = boundary_figures(store.db, days, day_starts, settings.limits, categorizer)
+        figures = boundary_figures(
+            store.db, days, day_starts, settings.limits, categorizer, this_device=store.device_id
+        )
         devices = device_times(store.db, start, end, args.device)
     finally:
         store.close()

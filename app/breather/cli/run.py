@@ -114,7 +114,8 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
         settings_file=settings_file,
         on_settings=settings_changed,
     )
-    background = _background_sync(settings, paths)
+
+    background = _background_sync(settings, paths, boundaries, store, clock)
 
     def should_stop() -> bool:
         if background is not None:
@@ -139,14 +140,27 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     return EXIT_OK
 
 
-def _background_sync(settings: Settings, paths: Paths) -> BackgroundSync | None:
+def _background_sync(
+    settings: Settings,
+    paths: Paths,
+    boundaries: HeadlessBoundaries | None,
+    store: Store,
+    clock: Clock,
+) -> BackgroundSync | None:
     """Sync rounds every `[sync] every` while tracking, when a server is set; the first soon
-    after the start (what was recorded while away from the server goes then)."""
+    after the start (what was recorded while away from the server goes then). After each,
+    the limits count the other devices' time as the database holds it."""
     from breather.cli.common import sync_url_for
 
     if not sync_url_for(settings):
         return None
     from breather.runtime.background_sync import BackgroundSync
+
+    def on_synced() -> None:
+        if boundaries is not None:
+            from breather.runtime.coordinator import seed_other_devices
+
+            seed_other_devices(boundaries.coordinator, store, clock)
 
     return BackgroundSync(
         paths.data_dir,
@@ -154,6 +168,7 @@ def _background_sync(settings: Settings, paths: Paths) -> BackgroundSync | None:
         paths.db_url,
         settings.sync.every,
         first_after=time.monotonic() + 30.0,
+        on_synced=on_synced,
     )
 
 

@@ -40,8 +40,17 @@ class BackgroundSync:
     """Starts a round when one is due; `poll(now)` is cheap and never blocks."""
 
     def __init__(
-        self, data_dir: Path, config_file: Path, db_url: str, every: float, *, first_after: float
+        self,
+        data_dir: Path,
+        config_file: Path,
+        db_url: str,
+        every: float,
+        *,
+        first_after: float,
+        on_synced: Callable[[], object] | None = None,
     ) -> None:
+        """`on_synced` runs after each round that worked (other devices' time is in the
+        database now); an error in it is logged, never raised into tracking."""
         self._command = [
             *(
                 [sys.executable]
@@ -60,6 +69,7 @@ class BackgroundSync:
         self._due = first_after
         self._child: subprocess.Popen[str] | None = None
         self._started = 0.0
+        self._on_synced = on_synced
 
     def poll(
         self, now: float, *, start: Callable[..., subprocess.Popen[str]] = subprocess.Popen
@@ -79,6 +89,11 @@ class BackgroundSync:
             self._child = None
             if code == 0:
                 self._due = now + self.every
+                if self._on_synced is not None:
+                    try:
+                        self._on_synced()
+                    except Exception:
+                        log.exception("after a sync round")
             else:
                 log.warning("sync failed: %s", said[-1] if said else f"exit status {code}")
                 self._due = now + RETRY_AFTER

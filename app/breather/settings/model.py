@@ -340,6 +340,7 @@ def _read_limits(raw: object, reader: Reader) -> tuple[Limit, ...]:
         "daily": allowance,
         "weekday": allowance,
         "weekend": allowance,
+        "devices": _limit_devices,
     }
     limits: list[Limit] = []
     seen: dict[str, str] = {}
@@ -362,6 +363,12 @@ def _read_limits(raw: object, reader: Reader) -> tuple[Limit, ...]:
         seen[limit.key] = f"line {reader.line(prefix)}" if reader.line(prefix) else "above"
         limits.append(limit)
     return tuple(limits)
+
+
+def _limit_devices(value: object) -> str:
+    if value not in ("all", "this"):
+        raise ValueError('expected "all" (every synced device, the default) or "this"')
+    return str(value)
 
 
 def _app_name(value: object) -> str:

@@ -121,16 +121,22 @@ def app_ms(
 
 
 def summarize(
-    db: Database, start: datetime, end: datetime, by: By = "app", device: str | None = None
+    db: Database,
+    start: datetime,
+    end: datetime,
+    by: By = "app",
+    device: str | None = None,
+    *,
+    device_ids: list[int] | None = None,
 ) -> Summary:
     """Active and away time in [start, end), and the active time per app or per title, of
-    every device (or the one named `device`).
+    every device (or the one named `device`, or those with `device_ids`).
 
     Per-app time adds each device's time with the app; active time counts a moment once
     when several devices were in use at it (the union of their active spans)."""
     lo, hi = to_ms(start), to_ms(end)
     with db.read() as conn:
-        devices = device_ids(conn, device)
+        devices = named_devices(conn, device) if device_ids is None else device_ids
         per_app = app_ms(conn, lo, hi, devices)
         away_ms = per_app.pop(AWAY_APP_ID, 0)
         active_ms = (
@@ -150,7 +156,7 @@ def _devices_clause(devices: list[int] | None) -> tuple[str, dict[str, int]]:
     return f" AND {{table}}.device_id IN {marks}", params
 
 
-def device_ids(conn: Session, name: str | None) -> list[int] | None:
+def named_devices(conn: Session, name: str | None) -> list[int] | None:
     """The ids of the devices called `name` (none may be); None for every device."""
     if name is None:
         return None
@@ -171,7 +177,7 @@ def device_times(
     """Active time per device with any in [start, end) (devices of one name together)."""
     lo, hi = to_ms(start), to_ms(end)
     with db.read() as conn:
-        only, only_params = _devices_clause(device_ids(conn, device))
+        only, only_params = _devices_clause(named_devices(conn, device))
         found = conn.rows(
             f"SELECT device.name, SUM({CLIPPED_MS}) FROM span"
             " JOIN device ON device.id = span.device_id"
@@ -181,6 +187,11 @@ def device_times(
         )
     ranked = sorted(((str(n), int(ms or 0)) for n, ms in found), key=lambda t: (-t[1], t[0]))
     return tuple(DeviceTime(name, ms / 1000) for name, ms in ranked if ms > 0)
+
+
+def other_devices(db: Database, device_id: int) -> list[int]:
+    """Every device in the database but `device_id`."""
+    return [int(i) for (i,) in db.rows("SELECT id FROM device WHERE id <> :d", {"d": device_id})]
 
 
 def several_devices(conn: Session, lo: int, hi: int, devices: list[int] | None) -> bool:

@@ -19,7 +19,8 @@ version that tells whether the hour changed again meanwhile).
 Kinds of records are listed in `breather.sync.kinds.RECORD_KINDS`; another kind (check-ins)
 plugs in there with how to read and replace an hour of it.
 
-Layer: beside `data` and `desktop`, above the store; no Qt. The runtime and the CLI call it.
+Layer: beside `data` and `desktop`; it imports the store (and what lies beneath it), never
+Qt, the runtime, the UI or the CLI, which import it.
 """
 
 from breather.sync.round import SyncFailed, SyncResult, sync_round
