@@ -31,6 +31,8 @@ DAYS = 365
 #: How many sync rounds are killed with SIGKILL at a random moment (the issue asks for 20+).
 KILLS = 20
 
+pytestmark = pytest.mark.postgresql
+
 Record = tuple[str, int, int, str | None, str | None]
 
 

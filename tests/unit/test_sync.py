@@ -230,3 +230,13 @@ def test_a_database_from_before_sync_sends_everything_it_holds(
     sync_round(fresh, postgres_url)
     assert per_device(fresh) == {"laptop": 7200.0}
     assert break_counts(fresh.db, T0, at(3600))["taken"] == 1
+
+
+def test_without_the_driver_the_round_says_what_to_install(
+    laptop: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
+    with pytest.raises(SyncFailed, match=r"pip install 'breather\[postgresql\]'"):
+        sync_round(laptop, "postgresql+psycopg://me@server/breather")

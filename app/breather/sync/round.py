@@ -61,6 +61,10 @@ def sync_round(
             server_url, device_uuid=str(uuid), device_name=str(name), rename_device=True
         )
     except DatabaseUnusable as why:
+        if isinstance(why.__cause__, ImportError):  # SQLAlchemy found no driver for the URL
+            raise SyncFailed(
+                "the PostgreSQL driver is not installed: pip install 'breather[postgresql]'"
+            ) from None
         raise SyncFailed(_one_line(f"cannot reach the sync server: {why}")) from None
     step = progress or (lambda _: None)
     try:

@@ -298,7 +298,7 @@ class BreatherApp(QObject):
         from breather.notify.presenter import NotificationPresenter
         from breather.notify.tray import TrayNotifier
         from breather.runtime.boundaries import BoundaryRuntime
-        from breather.runtime.coordinator import BoundaryCoordinator
+        from breather.runtime.coordinator import BoundaryCoordinator, seed_other_devices
         from breather.store.boundaries import BoundaryLog
         from breather.ui.break_window import BreakScreens
         from breather.ui.prompts import PromptPresenter
@@ -332,8 +332,11 @@ class BreatherApp(QObject):
             coordinator.add_presenter(presenter)
         coordinator.add_presenter(NotificationPresenter(notifier, runtime.submit, windows=True))
         today = policy.day_of(clock.now())
-        totals = summarize(self.store.db, *policy.day_bounds(today), "title").totals
+        bounds = policy.day_bounds(today)
+        mine = [self.store.device_id]
+        totals = summarize(self.store.db, *bounds, "title", device_ids=mine).totals
         coordinator.seed_today(today, ((t.app or "", t.key, t.seconds) for t in totals))
+        seed_other_devices(coordinator, self.store, clock)
         self._presenters = (screens, prompts)  # they own the windows: keep them alive
         self.boundaries = runtime
         return runtime
@@ -412,10 +415,21 @@ class BreatherApp(QObject):
             paths.db_url,
             settings.sync.every,
             first_after=time.monotonic() + SYNC_FIRST_AFTER,
+            on_synced=self._synced,
         )
         self._sync_timer.timeout.connect(lambda: background.poll(time.monotonic()))
         self._closers.append(background.close)
         self._sync_timer.start()
+
+    def _synced(self) -> None:
+        """After a sync round: the limits count the other devices' time as it is now, and the
+        open page shows it."""
+        if self.boundaries is not None:
+            from breather.runtime.coordinator import seed_other_devices
+
+            seed_other_devices(self.boundaries.coordinator, self.store, self.context.clock)
+        if self.window.isVisible():
+            self.window.refresh_current()
 
     def quit(self) -> None:
         self._quitting = True
