@@ -55,11 +55,13 @@ def server() -> Iterator[PrivateServer]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def computer(root: Path, name: str, url: str) -> Path:
+def computer(root: Path, name: str, url: str, extra: str = "") -> Path:
     """A data folder whose settings name the device and the sync server."""
     data = root / name
     data.mkdir(mode=0o700)
-    (data / "breather.toml").write_text(f'[device]\nname = "{name}"\n\n[sync]\nurl = "{url}"\n')
+    (data / "breather.toml").write_text(
+        f'[device]\nname = "{name}"\n\n[sync]\nurl = "{url}"\n{extra}'
+    )
     return data
 
 
@@ -117,7 +119,9 @@ def test_two_devices_track_at_once_and_sync_through_a_server_that_goes_away(
     tmp_path: Path, server: PrivateServer
 ) -> None:
     url = server.new_database()
-    laptop, desktop = computer(tmp_path, "laptop", url), computer(tmp_path, "desktop", url)
+    # The laptop keeps app names only: no title of it may reach the server either.
+    laptop = computer(tmp_path, "laptop", url, "\n[privacy]\ntitles = false\n")
+    desktop = computer(tmp_path, "desktop", url)
     trackers = [breather("track", "--demo", data=data) for data in (laptop, desktop)]
     for proc in trackers:
         wait_for_line(proc, "tracking")
@@ -154,6 +158,15 @@ def test_two_devices_track_at_once_and_sync_through_a_server_that_goes_away(
             mine = sum(end - start for _, start, end, app, _ in rows if app is not None) / 1000
             assert devices[name] == pytest.approx(mine, abs=0.002)
         assert found["active_seconds"] == pytest.approx(union_seconds(everything), abs=0.002)
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as server_db:
+        titled = server_db.execute(
+            "SELECT device.name, COUNT(span.title_id) FROM span"
+            " JOIN device ON device.id = span.device_id GROUP BY device.name"
+        ).fetchall()
+    assert dict(titled)["laptop"] == 0
+    assert dict(titled)["desktop"] > 0
 
 
 def fill_history(data: Path, name: str, days: int) -> None:

@@ -53,6 +53,9 @@ def test_two_computers_sync_and_report_every_device(
         only = report(data, capsys, "--device", "desktop")
         assert only["active_seconds"] == 3600.0
         assert only["devices"] == [{"name": "desktop", "active_seconds": 3600.0}]
+        by_category = report(data, capsys, "--device", "laptop", "--by", "category")
+        assert by_category["active_seconds"] == 3600.0
+        assert [t["key"] for t in by_category["totals"]] == ["Work"]  # type: ignore[index]
 
 
 def test_sync_says_in_one_line_when_the_server_is_away_or_not_set(

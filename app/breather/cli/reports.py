@@ -56,9 +56,6 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
     from breather.data.report import boundary_figures, summary_json, summary_text
     from breather.store.queries import day_range, device_times, summarize, week_range
 
-    if args.device is not None and args.by == "category":
-        say("--device works with --by app and --by title (categories count every device)")
-        return EXIT_PROBLEM
     settings = load_settings_for(paths, quiet=args.json)
     day_starts = settings.tracking.day_starts
     if args.week is not None:
@@ -86,8 +83,11 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
     try:
         if args.by == "category":
             from breather.store.by_category import category_summary
+            from breather.store.queries import named_devices
 
-            summary = category_summary(store.db, start, end, categorizer())
+            with store.db.read() as conn:
+                only = named_devices(conn, args.device)
+            summary = category_summary(store.db, start, end, categorizer(), device_ids=only)
         else:
             summary = summarize(store.db, start, end, args.by, device=args.device)
         if args.by == "app":
