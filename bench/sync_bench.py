@@ -127,8 +127,8 @@ def main(argv: list[str] | None = None) -> int:
             store = year_device()
             with store.db.write() as conn:  # a day of tracking changed the last 24 hours
                 conn.run(
-                    "INSERT INTO sync_pending (device_id, hour, version)"
-                    " SELECT device_id, hour, 1 FROM app_hour WHERE device_id = :d"
+                    "INSERT INTO sync_pending (device_id, hour)"
+                    " SELECT device_id, hour FROM app_hour WHERE device_id = :d"
                     " AND hour > (SELECT MAX(hour) FROM app_hour) - 24 GROUP BY device_id, hour",
                     {"d": store.device_id},
                 )

@@ -89,7 +89,11 @@ def pending(data: Path) -> int:
     """Hours of the device's records not yet sent."""
     db = sqlite3.connect(f"file:{data / 'breather.db'}?mode=ro", uri=True)
     try:
-        return int(db.execute("SELECT COUNT(*) FROM sync_pending").fetchone()[0])
+        return int(
+            db.execute(
+                "SELECT (SELECT COUNT(*) FROM sync_pending) + (SELECT COUNT(*) FROM sync_sending)"
+            ).fetchone()[0]
+        )
     finally:
         db.close()
 

@@ -58,6 +58,7 @@ def test_break_outcomes_are_counted_in_their_period(store: Store) -> None:
 
 SYNC_TABLES = (
     "sync_pending",
+    "sync_sending",
     "sync_pulled",
     "sync_forget_pending",
     "sync_clock",

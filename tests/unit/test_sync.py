@@ -125,8 +125,8 @@ def test_forgetting_a_stretch_forgets_it_on_every_device(
     # The laptop sends the forgotten stretch again (it was offline): the server keeps it out.
     with laptop.db.write() as conn:
         conn.run(
-            "INSERT INTO sync_pending (device_id, hour, version)"
-            " SELECT device_id, start_ms / 3600000, 1 FROM span WHERE device_id = :d"
+            "INSERT INTO sync_pending (device_id, hour)"
+            " SELECT device_id, start_ms / 3600000 FROM span WHERE device_id = :d"
             " ON CONFLICT DO NOTHING",
             {"d": laptop.device_id},
         )
@@ -217,7 +217,13 @@ def test_a_database_from_before_sync_sends_everything_it_holds(
     BoundaryLog(older.db, older.device_id).record([Record(at(60), "eyes", Outcome.TAKEN)])
     older.close()
     db = sqlite3.connect(tmp_path / "laptop.db")  # as the version before sync left it
-    for table in ("sync_pending", "sync_pulled", "sync_forget_pending", "sync_clock"):
+    for table in (
+        "sync_pending",
+        "sync_sending",
+        "sync_pulled",
+        "sync_forget_pending",
+        "sync_clock",
+    ):
         db.execute(f"DROP TABLE {table}")
     db.execute("DROP TABLE sync_hour")
     db.execute("DROP TABLE sync_forgotten")
@@ -240,3 +246,21 @@ def test_without_the_driver_the_round_says_what_to_install(
     monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
     with pytest.raises(SyncFailed, match=r"pip install 'breather\[postgresql\]'"):
         sync_round(laptop, "postgresql+psycopg://me@server/breather")
+
+
+def test_a_change_made_while_a_round_sends_its_hour_goes_in_the_next_round(
+    laptop: Store, desktop: Store, postgres_url: str
+) -> None:
+    track(laptop, 0, 600, EDITOR)
+
+    def meanwhile(what: str) -> None:
+        if what.startswith("sent"):  # the server has the hour; tracking goes on in it
+            track(laptop, 700, 1300, BROWSER)
+            done.append(what)
+
+    done: list[str] = []
+
+    sync_round(laptop, postgres_url, progress=meanwhile)
+    assert sync_round(laptop, postgres_url).sent_hours == 1
+    sync_round(desktop, postgres_url)
+    assert per_device(desktop) == {"laptop": 1200.0}

@@ -1,10 +1,13 @@
 """What a sync round must send: the hours of a device's records that changed, and deletions.
 
 Every writer of a device's records marks the hours it wrote (`mark_hours`) in the same
-transaction as the records, so nothing written is ever missed; `breather.sync` sends those
-hours whole and unmarks each one only if it did not change again meanwhile. A deletion that
-must reach every device (`forget`, retention) is kept with `mark_forgotten`. A new kind of
-record (check-ins, ...) marks its hours here too and adds itself to `breather.sync.kinds`.
+transaction as the records, so nothing written is ever missed; `breather.sync` takes the
+marked hours (unmarking them) before it reads them, so a change made while a round sends
+marks its hour again, and sends them whole. An hour already marked is left as it is: no page
+is written for it, so a tracker's commits every few minutes cost no more than before.
+A deletion that must reach every device (`forget`, retention) is kept with `mark_forgotten`.
+A new kind of record (check-ins, ...) marks its hours here too and adds itself to
+`breather.sync.kinds`.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from breather.store.schema import HOUR_MS
 from breather.store.sql import Session
 
 _MARK_HOUR = """
-    INSERT INTO sync_pending (device_id, hour, version) VALUES (:device_id, :hour, 1)
-    ON CONFLICT (device_id, hour) DO UPDATE SET version = sync_pending.version + 1
+    INSERT INTO sync_pending (device_id, hour) VALUES (:device_id, :hour)
+    ON CONFLICT (device_id, hour) DO NOTHING
 """
 
 

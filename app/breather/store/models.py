@@ -97,15 +97,24 @@ class BoundaryEvent(SQLModel, table=True):
 
 
 class SyncPending(SQLModel, table=True):
-    """An hour of a device's records changed since it was last sent (`version` counts changes,
-    so a round forgets only the hours nothing changed in while it was sending)."""
+    """An hour of a device's records changed since a sync round last took it to send."""
 
     __tablename__ = "sync_pending"
     __table_args__ = {"sqlite_with_rowid": False}
 
     device_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
     hour: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
-    version: int = Field(sa_column=Column(Integer, nullable=False))
+
+
+class SyncSending(SQLModel, table=True):
+    """An hour a sync round took to send; gone once the server has kept it. A round killed
+    in between leaves it here, and the next round sends it again."""
+
+    __tablename__ = "sync_sending"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    device_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    hour: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
 
 
 class SyncPulled(SQLModel, table=True):

@@ -13,8 +13,10 @@ not. A round (`sync_round`) brings the two together:
 Records are named by what never changes: a device by its uuid, a span by its device and start,
 an hour by its device and number. Sending is replacing, so repeating a round, or rerunning one
 killed half-way, never counts anything twice or loses it. Each step commits in batches, and
-what it marks done it marks in the same transaction (or after the server's commit, on a
-version that tells whether the hour changed again meanwhile).
+what it marks done it marks in the same transaction, or (for sending) after the server's
+commit: a round takes the hours it sends before reading them, so a change made meanwhile
+marks its hour again, and hours taken by a round killed before the server kept them are sent
+by the next.
 
 Kinds of records are listed in `breather.sync.kinds.RECORD_KINDS`; another kind (check-ins)
 plugs in there with how to read and replace an hour of it.

@@ -256,29 +256,45 @@ def _read_hours(
 
 def _send(local: Database, server: Database, batch_hours: int, step: Progress) -> int:
     sent = 0
-    after = (-1, -1)
     while True:
-        with local.read() as conn:  # the hours and their records from one snapshot
-            waiting = conn.rows(
-                "SELECT device_id, hour, version FROM sync_pending"
-                " WHERE device_id > :device OR (device_id = :device AND hour > :hour)"
-                " ORDER BY device_id, hour LIMIT :limit",
-                {"device": after[0], "hour": after[1], "limit": batch_hours},
+        # Take the hours to send before reading them: a change made from now on marks its
+        # hour pending again, for a later batch or round. Hours a killed round took first.
+        with local.write() as conn:
+            taken = conn.rows(
+                "SELECT device_id, hour FROM sync_sending ORDER BY device_id, hour LIMIT :limit",
+                {"limit": batch_hours},
             )
-            if not waiting:
-                return sent
+            if len(taken) < batch_hours:
+                fresh = conn.rows(
+                    "SELECT device_id, hour FROM sync_pending ORDER BY device_id, hour"
+                    " LIMIT :limit",
+                    {"limit": batch_hours - len(taken)},
+                )
+                moved = [{"device": d, "hour": h} for d, h in fresh]
+                conn.run_many(
+                    "INSERT INTO sync_sending (device_id, hour) VALUES (:device, :hour)"
+                    " ON CONFLICT (device_id, hour) DO NOTHING",
+                    moved,
+                )
+                conn.run_many(
+                    "DELETE FROM sync_pending WHERE device_id = :device AND hour = :hour", moved
+                )
+                taken += fresh
+        if not taken:
+            return sent
+        hours = [(int(device), int(hour)) for device, hour in taken]
+        with local.read() as conn:
             devices = {
                 int(device_id): (str(uuid), str(name))
                 for device_id, uuid, name in conn.rows("SELECT id, uuid, name FROM device")
             }
-            contents = _read_hours(conn, [(int(d), int(h)) for d, h, _ in waiting])
+            contents = _read_hours(conn, hours)
         with server.write() as conn:
             change = _next_change(conn)
             forgotten = _forgotten(conn)
             names = Names(conn)
             server_ids = {
-                device: _device_row(conn, *devices[device])
-                for device in {d for d, _, _ in contents}
+                device: _device_row(conn, *devices[device]) for device in {d for d, _ in hours}
             }
             for (device, lo, hi), per_kind in contents.items():
                 for kind, rows in zip(RECORD_KINDS, per_kind, strict=True):
@@ -289,21 +305,20 @@ def _send(local: Database, server: Database, batch_hours: int, step: Progress) -
                 "INSERT INTO sync_hour (device_id, hour, change) VALUES (:device, :hour, :change)"
                 " ON CONFLICT (device_id, hour) DO UPDATE SET change = excluded.change",
                 [
-                    {"device": server_ids[int(device)], "hour": int(hour), "change": change}
-                    for device, hour, _ in waiting
+                    {"device": server_ids[device], "hour": hour, "change": change}
+                    for device, hour in hours
                 ],
             )
-        step(f"sent {len(waiting)} hour(s)")
-        # Done with an hour only if it did not change again while it was being sent.
-        with local.write() as conn:
+        step(f"sent {len(hours)} hour(s)")
+        with local.write() as conn:  # the server keeps them: done
             conn.run_many(
-                "DELETE FROM sync_pending WHERE device_id = :device AND hour = :hour"
-                " AND version = :version",
-                [{"device": d, "hour": h, "version": v} for d, h, v in waiting],
+                "DELETE FROM sync_sending WHERE device_id = :device AND hour = :hour",
+                [{"device": device, "hour": hour} for device, hour in hours],
             )
-        sent += len(waiting)
-        after = (int(waiting[-1][0]), int(waiting[-1][1]))
-        if len(waiting) < batch_hours:
+        sent += len(hours)
+        if len(hours) < batch_hours:
+            # What changes while this round runs goes in the next one: a round never chases
+            # a tracker that keeps writing.
             return sent
 
 

@@ -1,7 +1,8 @@
 """Sync through a shared server: what is left to send, what was received, and what was forgotten.
 
-On each device: `sync_pending` (the hours of its records not yet sent), `sync_pulled` (how far
-it has read each server's changes) and `sync_forget_pending` (deletions not yet sent). On the
+On each device: `sync_pending` (the hours of its records changed since a round took them),
+`sync_sending` (the hours a round took and has not yet seen the server keep), `sync_pulled`
+(how far it has read each server's changes) and `sync_forget_pending` (deletions not yet sent). On the
 server: `sync_clock` (one row: the last change number), `sync_hour` (the change that last
 replaced each device's hour) and `sync_forgotten` (every deletion, by change). Every table
 exists in every database, so one schema serves both roles. Existing records are marked to send.
@@ -22,13 +23,13 @@ depends_on: Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "sync_pending",
-        sa.Column("device_id", sa.Integer, primary_key=True, autoincrement=False),
-        sa.Column("hour", sa.Integer, primary_key=True, autoincrement=False),
-        sa.Column("version", sa.Integer, nullable=False),
-        sqlite_with_rowid=False,
-    )
+    for name in ("sync_pending", "sync_sending"):
+        op.create_table(
+            name,
+            sa.Column("device_id", sa.Integer, primary_key=True, autoincrement=False),
+            sa.Column("hour", sa.Integer, primary_key=True, autoincrement=False),
+            sqlite_with_rowid=False,
+        )
     op.create_table(
         "sync_pulled",
         sa.Column("server", sa.String, primary_key=True),
@@ -60,9 +61,9 @@ def upgrade() -> None:
     )
     # Everything recorded before sync existed is this database's own, and waits to be sent.
     op.execute(
-        "INSERT INTO sync_pending (device_id, hour, version)"
-        " SELECT DISTINCT device_id, start_ms / 3600000, 1 FROM span"
-        " UNION SELECT DISTINCT device_id, at_ms / 3600000, 1 FROM boundary_event"
+        "INSERT INTO sync_pending (device_id, hour)"
+        " SELECT DISTINCT device_id, start_ms / 3600000 FROM span"
+        " UNION SELECT DISTINCT device_id, at_ms / 3600000 FROM boundary_event"
     )
 
 
@@ -73,4 +74,5 @@ def downgrade() -> None:
     op.drop_table("sync_clock")
     op.drop_table("sync_forget_pending")
     op.drop_table("sync_pulled")
+    op.drop_table("sync_sending")
     op.drop_table("sync_pending")
