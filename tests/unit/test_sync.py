@@ -264,3 +264,22 @@ def test_a_change_made_while_a_round_sends_its_hour_goes_in_the_next_round(
     assert sync_round(laptop, postgres_url).sent_hours == 1
     sync_round(desktop, postgres_url)
     assert per_device(desktop) == {"laptop": 1200.0}
+
+
+def test_retention_on_one_device_reaches_the_others_as_one_deletion(
+    laptop: Store, desktop: Store, postgres_url: str
+) -> None:
+    from breather.store.maintenance import apply_retention
+
+    track(laptop, 0, 600, EDITOR)  # 23 November
+    track(desktop, 0, 600, GAME)
+    for store in (laptop, desktop, laptop):
+        sync_round(store, postgres_url)
+    month = 31 * 86400
+    track(laptop, month, month + 60, EDITOR)  # a month later: the 23rd is past keeping
+    for days_later in (31, 32, 33):  # three starts, each deleting what is 30 days old
+        apply_retention(laptop.db, 30, now=T0 + timedelta(days=days_later))
+    assert laptop.db.value("SELECT COUNT(*) FROM sync_forget_pending") == 1  # the widest
+    assert sync_round(laptop, postgres_url).forgotten == 1
+    sync_round(desktop, postgres_url)
+    assert per_device(desktop) == {}
