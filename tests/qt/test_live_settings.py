@@ -205,3 +205,29 @@ def test_on_gnome_without_the_extension_the_app_offers_the_fix(
     assert installed == [False]
     assert banner.text.text().startswith("Installed and enabled.")
     assert not banner.fix.isVisible()
+
+
+def test_a_settings_file_written_by_hand_into_a_new_folder_applies_at_once(
+    store: Store, tmp_path: Path, qtbot
+) -> None:
+    # A first run with nothing to save writes no file and no folder: the person who then
+    # follows the README and creates both by hand must not need a restart.
+    config = tmp_path / "config" / "Breather" / "breather.toml"
+    settings_file = SettingsFile(config)
+    settings_file.load()
+    breather = BreatherApp(
+        store=store,
+        settings=settings_file.current.settings,
+        paths=Paths(tmp_path, config, store.url),
+        clock=FakeClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC)),
+        tray_available=True,
+        track=False,
+        settings_file=settings_file,
+    )
+    breather.start_boundaries(RecordingNotifier())
+    qtbot.addWidget(breather.window)
+    assert policy(breather).breaks.eyes.enabled
+    config.parent.mkdir(parents=True)
+    config.write_text("[breaks.eyes]\nenabled = false\n")
+    qtbot.waitUntil(lambda: not policy(breather).breaks.eyes.enabled, timeout=5000)
+    breather.window.hide()

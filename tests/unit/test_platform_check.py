@@ -65,3 +65,13 @@ def test_the_app_and_doctor_say_what_to_install_instead_of_aborting(
     assert "libbreather-absent.so.1" in err and "Traceback" not in err
     assert main(["--data-dir", str(tmp_path), "doctor"]) == 1
     assert "no  app window" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("system", "plugin"), [("win32", "windows"), ("darwin", "cocoa")])
+def test_windows_and_macos_use_qts_own_plugin_and_need_nothing_installed(
+    monkeypatch: pytest.MonkeyPatch, system: str, plugin: str
+) -> None:
+    monkeypatch.setattr(platform_check.sys, "platform", system)
+
+    assert platform_check.chosen_platform({"DISPLAY": ":0"}) == plugin
+    assert platform_check.platform_problem({"DISPLAY": ":0"}) is None

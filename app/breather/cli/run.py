@@ -116,15 +116,14 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     )
 
     background = _background_sync(settings, paths, boundaries, store, clock)
-
-    def should_stop() -> bool:
-        if background is not None:
-            background.poll(time.monotonic())
-        return stop
+    should_stop = _polling(background, lambda: stop)
 
     interval = settings.tracking.interval
     # The URL may hold a password (a server, or a SQLCipher passphrase): never shown.
     say(f"tracking {windows.name} every {interval:g}s into {safe_url(store.url)} (Ctrl+C stops)")
+    notice = getattr(windows, "notice", None)  # macOS: what to allow for window titles
+    if notice:
+        say(notice)
     try:
         ended = recorder.run(should_stop)
     finally:
@@ -138,6 +137,18 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     if ended:
         say(f"stopped: {ended}; everything up to then is saved")
     return EXIT_OK
+
+
+def _polling(background: BackgroundSync | None, stopped: Callable[[], bool]) -> Callable[[], bool]:
+    """`stopped`, which also starts a background sync round whenever one is due (the
+    recorder asks it once a sample)."""
+
+    def should_stop() -> bool:
+        if background is not None:
+            background.poll(time.monotonic())
+        return stopped()
+
+    return should_stop
 
 
 def _background_sync(

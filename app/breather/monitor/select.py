@@ -14,9 +14,15 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from breather.monitor.base import BackendUnavailable, IdleSource, SourceLost, WindowSource
+
+if TYPE_CHECKING:
+    from breather.monitor.macos import MacDesktop
+    from breather.monitor.windows import WindowsDesktop
+
+    NativeDesktop = WindowsDesktop | MacDesktop
 
 Role = Literal["windows", "idle", "session", "other"]
 
@@ -59,7 +65,26 @@ def open_desktop(idle_thresholds: Sequence[float]) -> tuple[WindowSource, IdleSo
         return desktop, desktop
     if kind == "none":
         raise BackendUnavailable("no desktop session here (neither WAYLAND_DISPLAY nor DISPLAY)")
-    raise BackendUnavailable(f"Breather tracks Linux desktops so far; {kind} is not supported yet")
+    native = _native_opener(kind)
+    if native is None:
+        raise BackendUnavailable(
+            f"Breather tracks Linux, Windows and macOS desktops; {kind} is not supported"
+        )
+    native_desktop = _first_read(native[1])
+    return native_desktop, native_desktop
+
+
+def _native_opener(kind: str) -> tuple[str, Callable[[], NativeDesktop]] | None:
+    """The one backend of a platform that has exactly one way to see the desktop."""
+    if kind == "win32":
+        from breather.monitor.windows import open_windows
+
+        return "windows", open_windows
+    if kind == "darwin":
+        from breather.monitor.macos import open_macos
+
+        return "macos", open_macos
+    return None
 
 
 def gnome_session() -> bool:
@@ -83,7 +108,10 @@ def _window_openers() -> list[tuple[str, Callable[[], WindowSource]]]:
     return [("wlroots windows", open_wlroots), ("kwin windows", open_kwin)]
 
 
-def _first_read(opener: Callable[[], WindowSource]) -> WindowSource:
+_Source = TypeVar("_Source", bound=WindowSource)
+
+
+def _first_read(opener: Callable[[], _Source]) -> _Source:
     """Open a window source and prove it with one real read."""
     source = opener()
     try:
@@ -156,12 +184,58 @@ def diagnose(idle_thresholds: Sequence[float] = (180.0,)) -> list[BackendReport]
         "x11": f"X11 (display {os.environ.get('DISPLAY', '')})",
         "none": "no desktop session (neither WAYLAND_DISPLAY nor DISPLAY is set)",
     }.get(kind, kind)
-    reports = [BackendReport("session", kind in ("wayland", "x11"), detail, "session")]
+    native = _native_opener(kind)
+    if native is not None:
+        detail = _platform_version(kind)
+    reports = [
+        BackendReport(
+            "session", native is not None or kind in ("wayland", "x11"), detail, "session"
+        )
+    ]
+    if native is not None:
+        return [*reports, *_diagnose_native(*native), _DEMO]
     if kind == "wayland":
         reports += _diagnose_wayland(idle_thresholds)
     reports += _diagnose_x11(xwayland=kind == "wayland")
-    reports.append(BackendReport("demo", True, "scripted windows for `breather track --demo`"))
+    reports.append(_DEMO)
     return reports
+
+
+_DEMO = BackendReport("demo", True, "scripted windows for `breather track --demo`")
+
+
+def _platform_version(kind: str) -> str:
+    import platform
+
+    if kind == "darwin":
+        return f"macOS {platform.mac_ver()[0] or '(version unknown)'}"
+    return f"Windows {platform.release()} ({platform.version()})"
+
+
+def _diagnose_native(name: str, opener: Callable[[], NativeDesktop]) -> list[BackendReport]:
+    """The platform's one backend, read for real: it gives both the windows and idle."""
+    try:
+        source = _first_read(opener)
+    except BackendUnavailable as why:
+        return [
+            BackendReport(f"{name} windows", False, str(why), "windows"),
+            BackendReport(f"{name} idle", False, f"needs the {name} window backend", "idle"),
+        ]
+    try:
+        seconds = source.idle_seconds()
+        reports = [
+            BackendReport(f"{name} windows", True, _describe(source), "windows"),
+            BackendReport(f"{name} idle", True, f"idle {seconds:.0f}s now, polled", "idle"),
+        ]
+        notice = getattr(source, "notice", None)
+        if notice is not None or name == "macos":
+            # Apps are tracked without titles: not a failure, but what to allow is said.
+            reports.append(
+                BackendReport(f"{name} titles", notice is None, notice or "Accessibility allowed")
+            )
+        return reports
+    finally:
+        source.close()
 
 
 def _diagnose_wayland(idle_thresholds: Sequence[float]) -> list[BackendReport]:

@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -72,8 +73,11 @@ class FreedesktopNotifier:
 
     def __init__(self, *, bus: str = "SESSION", app_name: str = APP_NAME) -> None:
         """Connect and check a server is there; raises NotifierUnavailable saying why not."""
-        from jeepney import DBusAddress, MatchRule, message_bus
-        from jeepney.io.threading import DBusRouter, Proxy, open_dbus_connection
+        try:
+            from jeepney import DBusAddress, MatchRule, message_bus
+            from jeepney.io.threading import DBusRouter, Proxy, open_dbus_connection
+        except ImportError as error:  # Windows and macOS: jeepney is a Linux-only dependency
+            raise NotifierUnavailable(f"no D-Bus notifications here ({error})") from None
 
         self._app_name = app_name
         try:
@@ -357,6 +361,11 @@ class ReconnectingNotifier:
 
 def diagnose() -> tuple[bool, str]:
     """Whether desktop notifications work here, in a sentence for `breather doctor`."""
+    if sys.platform in ("win32", "darwin"):
+        return False, (
+            "no freedesktop notifications on this system: the app shows reminders from its "
+            "tray icon and breaks and prompts as its own windows; `breather track` cannot"
+        )
     try:
         notifier = FreedesktopNotifier()
     except NotifierUnavailable as why:

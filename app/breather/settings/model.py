@@ -465,11 +465,13 @@ def read_config_text(path: Path) -> str:
     """The text of the settings file: a regular file (links are followed: dotfile managers
     use them) of at most CONFIG_MAX_BYTES; a FIFO or a device is refused before it is read,
     so it can neither hang Breather nor fill its memory. Raises ValueError saying which."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    nonblocking = getattr(os, "O_NONBLOCK", 0)  # Windows has neither it nor FIFOs to fear
+    fd = os.open(path, os.O_RDONLY | nonblocking | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "rb") as source:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise ValueError("it is not a regular file (a FIFO, a device or a folder)")
-        os.set_blocking(fd, True)
+        if nonblocking:  # os.set_blocking is missing on Windows before Python 3.12
+            os.set_blocking(fd, True)
         data = source.read(CONFIG_MAX_BYTES + 1)
     if len(data) > CONFIG_MAX_BYTES:
         raise ValueError(f"it is larger than {CONFIG_MAX_BYTES} bytes, too large to be settings")

@@ -119,6 +119,10 @@ class BreatherApp(QObject):
         self._closers: list[Callable[[], object]] = []
         self._tracker_lock: object | None = None
         self._tracking_note = ""
+        #: What the window source says the person could allow for full tracking (macOS
+        #: Accessibility for titles); asked again at each status refresh, so it goes away once
+        #: allowed.
+        self._source_notice: Callable[[], str | None] | None = None
         self._quitting = False
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(STATUS_EVERY_MS)
@@ -384,7 +388,7 @@ class BreatherApp(QObject):
         if wait is not None:
             text += f"\nNext break in {format_duration(wait) if wait >= 60 else 'under a minute'}"
         paused = self.paused_until()
-        note = self._tracking_note
+        note = self._tracking_note or self._notice_of_source()
         if paused is not None:
             forever = paused.year == datetime.max.year
             until = "until you resume" if forever else f"until {paused:%H:%M}"
@@ -431,6 +435,16 @@ class BreatherApp(QObject):
         if self.window.isVisible():
             self.window.refresh_current()
 
+    def _notice_of_source(self) -> str:
+        if self._source_notice is None:
+            return ""
+        try:
+            notice = self._source_notice()
+        except Exception:  # a status line is not worth a crash
+            log.debug("the window source's notice failed", exc_info=True)
+            return ""
+        return notice[:1].upper() + notice[1:] + "." if notice else ""
+
     def quit(self) -> None:
         self._quitting = True
         self._status_timer.stop()
@@ -469,6 +483,8 @@ class BreatherApp(QObject):
             from breather.monitor.select import open_desktop
 
             windows, idle = open_desktop(idle_thresholds=thresholds)
+            if hasattr(windows, "notice"):
+                self._source_notice = lambda: getattr(windows, "notice", None)
             listener: SampleListener | None = on_sample
             asks = getattr(windows, "fullscreen", None)
             if asks is not None and listener is not None and self.boundaries is not None:
@@ -562,7 +578,9 @@ def _watch_settings(
 ) -> QFileSystemWatcher:
     """Calls `changed` shortly after the settings file is written, created, replaced or
     removed: its folder is watched too, since editors and the Settings page replace it.
-    The watch ends with `owner` (the main window)."""
+    While that folder does not exist yet (a first run saves nothing until something is
+    chosen), the nearest folder above it that does is watched, down to the file as each
+    level appears. The watch ends with `owner` (the main window)."""
     watcher = QFileSystemWatcher(owner)
     settle = QTimer(watcher)
     settle.setSingleShot(True)
@@ -570,12 +588,19 @@ def _watch_settings(
     settle.timeout.connect(changed)
 
     def rewatch(_path: str = "") -> None:
-        settle.start()
+        folder = path.parent
+        while not folder.is_dir() and folder != folder.parent:
+            folder = folder.parent
+        # Only the file's own folder holds news for us: above it, only its creation does.
+        for stale in set(watcher.directories()) - {str(folder)}:
+            watcher.removePath(stale)
+        if str(folder) not in watcher.directories():
+            watcher.addPath(str(folder))
         if path.exists() and str(path) not in watcher.files():
             watcher.addPath(str(path))
+        if folder == path.parent:
+            settle.start()
 
-    if path.parent.is_dir():
-        watcher.addPath(str(path.parent))
     rewatch()
     settle.stop()
     watcher.fileChanged.connect(rewatch)

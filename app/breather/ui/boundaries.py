@@ -66,6 +66,7 @@ class BoundariesCard(Card):
         self.breaks.setText(break_sentence(breaks) or "No breaks were due.")
         for widget in self._rows:
             self._grid.removeWidget(widget)
+            widget.hide()  # gone now, not at the next turn of the event loop
             widget.deleteLater()
         self._rows = []
         if not limits:

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -75,6 +76,9 @@ def chosen_platform(environ: Mapping[str, str] | None = None) -> str:
     forced = env.get("QT_QPA_PLATFORM", "").split(";")[0].split(":")[0].strip()
     if forced:
         return forced
+    native = {"win32": "windows", "darwin": "cocoa"}.get(sys.platform)
+    if native is not None:
+        return native  # Qt's own plugin there, nothing the desktop has to bring
     if env.get("XDG_SESSION_TYPE") == "wayland" and env.get("WAYLAND_DISPLAY"):
         return "wayland"
     return "xcb"

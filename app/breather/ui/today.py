@@ -9,7 +9,6 @@ from breather.settings.durations import format_duration
 from breather.store.boundaries import break_counts
 from breather.store.by_category import category_summary
 from breather.store.queries import day_range, iter_spans, summarize
-from breather.ui import theme
 from breather.ui.boundaries import BoundariesCard, limit_uses
 from breather.ui.context import AppContext
 from breather.ui.widgets import BarList, BarRow, Card, DayTimeline, ScrollPage, TimelineBlock
@@ -36,10 +35,12 @@ class TodayPage(ScrollPage):
         self.timeline = DayTimeline(context.color)
         timeline_card.body.addWidget(self.timeline)
         legend = QLabel(
-            f"<span style='color:{theme.AWAY}'>■</span> away (no keyboard or mouse for a while) "
-            "· the colours are the kinds of activity below"
+            "▨ away (no keyboard or mouse for a while) "
+            "· each five minutes in the colour of the kind of activity that filled most of it "
+            "(hover for all it held)"
         )
         legend.setObjectName("muted")
+        legend.setWordWrap(True)  # never wider than the window
         timeline_card.body.addWidget(legend)
         layout.addWidget(timeline_card)
 

@@ -177,6 +177,11 @@ class WeekPage(ScrollPage):
         keys = self._charts.draw(usage, self._context.color)
         self._set_legend(keys)
         empty = total <= 0  # a Monday morning: say so rather than draw empty axes
+        self.days_empty.setText(
+            "Nothing tracked this week yet: each day's bar fills in as it goes."
+            if self._monday >= this_monday
+            else "Nothing was tracked this week."
+        )
         self.days_empty.setVisible(empty)
         self._charts.bars.setVisible(not empty)
         self.hours_card.setVisible(not empty)
@@ -188,6 +193,7 @@ class WeekPage(ScrollPage):
             item = self.legend.takeAt(0)
             widget = item.widget() if item else None
             if widget is not None:
+                widget.hide()  # gone now, not at the next turn of the event loop
                 widget.deleteLater()
         for key in keys:
             swatch = QLabel(f"<span style='color:{self._context.color(key).name()}'>●</span> {key}")
@@ -244,7 +250,7 @@ def _same_days_last_week(usage: WeekUsage, today: date, now: datetime) -> tuple[
 
 def _change_text(this_week: float, last_week: float) -> str:
     if last_week <= 0:
-        return "–"
+        return "nothing tracked"  # a bare dash read as a glitch
     delta = this_week - last_week
     sign = "+" if delta >= 0 else "−"
     percent = f"{abs(delta) / last_week:.0%}"
@@ -366,7 +372,9 @@ class _Charts:
         totals = [day.active_seconds for day in usage.days]
         top_hours = max(totals, default=0.0) / 3600
         step = 1 if top_hours <= 6 else 2 if top_hours <= 12 else 4
-        ceiling = max(1, int(np.ceil(top_hours * 1.2 / step)) * step)
+        # The next whole step above the tallest bar, with room for its total (the range
+        # below adds 8 %): a day of 8 h 25 m gets a 10 h axis, not 12 h of empty grid.
+        ceiling = max(1, int(np.ceil(top_hours * 1.05 / step)) * step)
         faint = QColor(self._foreground)
         faint.setAlpha(35)
         for hours in range(0, ceiling + 1, step):

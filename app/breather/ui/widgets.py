@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QIcon,
     QKeySequence,
+    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -205,56 +208,147 @@ class TimelineBlock:
     key: str | None  # None: away
 
 
+#: The band shows the day in slots of this length, each in the colour of what filled most of
+#: it: at a switch every minute or so, drawing every span made a barcode nobody could read.
+TIMELINE_SLOT = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineSlot:
+    """One slot of the band: what filled most of it (None: away), and all it held."""
+
+    start: datetime
+    end: datetime
+    key: str | None
+    seconds: dict[str | None, float]
+
+
+def timeline_slots(
+    blocks: Sequence[TimelineBlock], start: datetime, slot: timedelta = TIMELINE_SLOT
+) -> list[TimelineSlot]:
+    """The slots from `start` that something happened in, in order, each with its dominant
+    key; a slot mostly away is away. Slots with nothing recorded are left out."""
+    width = slot.total_seconds()
+    filled: dict[int, dict[str | None, float]] = {}
+    for block in blocks:
+        lo = (block.start - start).total_seconds()
+        hi = (block.end - start).total_seconds()
+        index = int(lo // width)
+        while index * width < hi:
+            overlap = min(hi, (index + 1) * width) - max(lo, index * width)
+            if overlap > 0:
+                held = filled.setdefault(index, {})
+                held[block.key] = held.get(block.key, 0.0) + overlap
+            index += 1
+    slots = []
+    for index in sorted(filled):
+        held = filled[index]
+        active = {key: seconds for key, seconds in held.items() if key is not None}
+        away = held.get(None, 0.0)
+        top = max(active, key=lambda key: active[key]) if active else None
+        key = top if active and sum(active.values()) >= away else None
+        at = start + index * slot
+        slots.append(TimelineSlot(at, at + slot, key, held))
+    return slots
+
+
 class DayTimeline(QWidget):
-    """The day as a horizontal band: coloured where a window had focus, pale where away."""
+    """The day as a horizontal band of five-minute slots: each in the colour of what filled
+    most of it, pale where away. Hovering a slot says what it held."""
 
     def __init__(self, color_of: Callable[[str], QColor], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._color_of = color_of
-        self._blocks: list[TimelineBlock] = []
+        self._slots: list[TimelineSlot] = []
         self._start = datetime.now().astimezone()
         self._end = self._start + timedelta(hours=1)
         self.setMinimumHeight(64)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Timeline of the day")
+        self.setMouseTracking(True)
+
+    @property
+    def slots(self) -> list[TimelineSlot]:
+        """The slots drawn now (for checks and tests)."""
+        return self._slots
 
     def set_day(self, start: datetime, end: datetime, blocks: Sequence[TimelineBlock]) -> None:
         """Show [start, end), trimmed to whole hours around what happened."""
-        self._blocks = list(blocks)
-        if self._blocks:
-            first = min(b.start for b in self._blocks)
-            last = max(b.end for b in self._blocks)
+        if blocks:
+            first = min(b.start for b in blocks)
+            last = max(b.end for b in blocks)
             start = max(start, first.replace(minute=0, second=0, microsecond=0))
             end = min(end, last.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1))
         self._start, self._end = start, max(end, start + timedelta(hours=1))
-        active = sum((b.end - b.start).total_seconds() for b in self._blocks if b.key)
+        self._slots = timeline_slots(blocks, self._start)
+        active = sum((b.end - b.start).total_seconds() for b in blocks if b.key)
         self.setAccessibleDescription(
             f"{format_duration(active)} active between {self._start:%H:%M} and {self._end:%H:%M}"
         )
         self.update()
 
+    def slot_details(self, slot: TimelineSlot) -> str:
+        """What a slot held, as its tooltip says it: "13:05–13:10: Work 3m 10s, away 1m 50s"."""
+        parts = [
+            f"{key or 'away'} {format_duration(seconds)}"
+            for key, seconds in sorted(slot.seconds.items(), key=lambda item: -item[1])
+        ]
+        return f"{slot.start:%H:%M}–{slot.end:%H:%M}: {', '.join(parts)}"
+
+    def _band(self) -> QRectF:
+        return QRectF(0, 6, self.width(), 30)
+
+    def _x(self, moment: datetime, band: QRectF) -> float:
+        total = (self._end - self._start).total_seconds()
+        return band.width() * (moment - self._start).total_seconds() / total
+
     def sizeHint(self) -> QSize:
         return QSize(600, 64)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        band = self._band()
+        x = event.position().x()
+        under = next(
+            (
+                slot
+                for slot in self._slots
+                if self._x(slot.start, band) <= x < self._x(slot.end, band)
+                and band.top() <= event.position().y() <= band.bottom()
+            ),
+            None,
+        )
+        if under is None:
+            QToolTip.hideText()
+        else:
+            QToolTip.showText(event.globalPosition().toPoint(), self.slot_details(under), self)
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         total = (self._end - self._start).total_seconds()
-        band = QRectF(0, 6, self.width(), 30)
+        band = self._band()
         base = QColor(self.palette().color(QPalette.ColorRole.WindowText))
         base.setAlphaF(0.06)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(base)
         painter.drawRoundedRect(band, 8, 8)
         painter.setClipRect(band)
-        for block in self._blocks:
-            x0 = band.width() * (block.start - self._start).total_seconds() / total
-            x1 = band.width() * (block.end - self._start).total_seconds() / total
-            color = self._color_of(block.key) if block.key else QColor(theme.AWAY)
-            if block.key is None:
-                color.setAlphaF(0.55)
-            painter.setBrush(color)
-            painter.drawRect(QRectF(x0, band.top(), max(1.0, x1 - x0), band.height()))
+        for slot in self._slots:
+            x0, x1 = self._x(slot.start, band), self._x(slot.end, band)
+            # A hair wider than the slot: neighbouring slots meet without a seam.
+            rect = QRectF(x0, band.top(), max(1.0, x1 - x0) + 0.5, band.height())
+            if slot.key is None:
+                # Away is hatched, not only pale: on a dark palette a pale grey is too close
+                # to the grey of "Other".
+                away = QColor(theme.AWAY)
+                away.setAlphaF(0.35)
+                painter.setBrush(away)
+                painter.drawRect(rect)
+                painter.setBrush(QBrush(theme.muted(self), Qt.BrushStyle.BDiagPattern))
+                painter.drawRect(rect)
+            else:
+                painter.setBrush(self._color_of(slot.key))
+                painter.drawRect(rect)
         painter.setClipping(False)
         painter.setPen(theme.muted(self))
         hours = int(total // 3600)
