@@ -283,3 +283,15 @@ def test_retention_on_one_device_reaches_the_others_as_one_deletion(
     assert sync_round(laptop, postgres_url).forgotten == 1
     sync_round(desktop, postgres_url)
     assert per_device(desktop) == {}
+
+
+def test_a_server_that_does_not_answer_is_given_up_on_in_seconds() -> None:
+    from breather.sync.round import with_connect_timeout
+
+    assert with_connect_timeout("postgresql+psycopg://me@server/db") == (
+        "postgresql+psycopg://me@server/db?connect_timeout=10"
+    )
+    assert with_connect_timeout("postgresql+psycopg://me@/db?host=/run/pg").endswith(
+        "?host=/run/pg&connect_timeout=10"
+    )
+    assert with_connect_timeout("postgresql://me@h/db?connect_timeout=3").endswith("=3")

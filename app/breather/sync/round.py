@@ -58,7 +58,10 @@ def sync_round(
     shown = safe_url(server_url)
     try:
         server = open_store(
-            server_url, device_uuid=str(uuid), device_name=str(name), rename_device=True
+            with_connect_timeout(server_url),
+            device_uuid=str(uuid),
+            device_name=str(name),
+            rename_device=True,
         )
     except DatabaseUnusable as why:
         if isinstance(why.__cause__, ImportError):  # SQLAlchemy found no driver for the URL
@@ -81,6 +84,18 @@ def sync_round(
     finally:
         server.close()
     return SyncResult(sent, received, forgotten)
+
+
+#: Seconds to wait for a PostgreSQL server that does not answer (a laptop on another network
+#: would otherwise wait for the system's TCP timeout, minutes).
+CONNECT_TIMEOUT = 10
+
+
+def with_connect_timeout(url: str) -> str:
+    """A PostgreSQL URL with libpq's `connect_timeout`, unless it sets its own."""
+    if not url.startswith("postgresql") or "connect_timeout=" in url:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}connect_timeout={CONNECT_TIMEOUT}"
 
 
 def _one_line(text: str) -> str:
