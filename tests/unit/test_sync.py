@@ -295,3 +295,25 @@ def test_a_server_that_does_not_answer_is_given_up_on_in_seconds() -> None:
         "?host=/run/pg&connect_timeout=10"
     )
     assert with_connect_timeout("postgresql://me@h/db?connect_timeout=3").endswith("=3")
+
+
+def test_a_device_away_during_a_forget_cannot_bring_the_stretch_back(
+    laptop: Store, desktop: Store, postgres_url: str
+) -> None:
+    track(laptop, 0, 3600, EDITOR)
+    track(desktop, 0, 3600, GAME)
+    sync_round(desktop, postgres_url)
+
+    def forget_meanwhile(what: str) -> None:
+        # The laptop has read the server's deletions (none yet) and is about to send its
+        # hour when the desktop forgets three stretches (overlapping and apart) and syncs.
+        if what.startswith("received"):
+            for lo, hi in ((0, 600), (300, 1200), (2400, 3000)):
+                delete_range(desktop.db, to_ms(at(lo)), to_ms(at(hi)))
+            sync_round(desktop, postgres_url)
+
+    sync_round(laptop, postgres_url, progress=forget_meanwhile)
+    for store in (laptop, desktop, laptop):
+        sync_round(store, postgres_url)
+    for store in (laptop, desktop):
+        assert per_device(store) == {"laptop": 1800.0, "desktop": 1800.0}

@@ -116,9 +116,15 @@ def _next_change(conn: Session) -> int:
 
 
 def _forgotten(conn: Session) -> list[tuple[int, int]]:
-    return [
-        (int(lo), int(hi)) for lo, hi in conn.rows("SELECT start_ms, end_ms FROM sync_forgotten")
-    ]
+    """Every stretch forgotten on the server, overlapping ones merged (retention's [0, cutoff)
+    of every start, and each `forget`, cut a pushed hour once each, not once per deletion)."""
+    merged: list[list[int]] = []
+    for lo, hi in conn.rows("SELECT start_ms, end_ms FROM sync_forgotten ORDER BY start_ms"):
+        if merged and int(lo) <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], int(hi))
+        else:
+            merged.append([int(lo), int(hi)])
+    return [(lo, hi) for lo, hi in merged]
 
 
 # -- 1. deletions -------------------------------------------------------------------------------
