@@ -386,3 +386,36 @@ def test_a_dark_desktop_gets_dark_pages_and_a_dark_break(
         night.window.hide()
     finally:
         qt_app.setPalette(before)
+
+
+def test_weekly_review_shows_all_devices_or_one(app: BreatherApp, store: Store, qtbot) -> None:
+    app.show_window()
+    app.window.show_page(app.window.page_index("This week"))
+    assert not app.week.device_picker.isVisible()  # one device: nothing to choose
+    # Another computer's week, as a sync round brings it: the same time, on one evening.
+    with store.db.write() as conn:
+        other = conn.value("INSERT INTO device (uuid, name) VALUES ('b', 'desktop') RETURNING id")
+        conn.run(
+            "INSERT INTO span (start_ms, device_id, end_ms, app_id, title_id)"
+            " SELECT start_ms, :other, end_ms, app_id, title_id FROM span WHERE device_id = :me",
+            {"other": other, "me": store.device_id},
+        )
+        conn.run(
+            "INSERT INTO app_hour (hour, device_id, app_id, ms)"
+            " SELECT hour, :other, app_id, ms FROM app_hour WHERE device_id = :me",
+            {"other": other, "me": store.device_id},
+        )
+    app.week.refresh()
+    picker = app.week.device_picker
+    assert picker.isVisible()
+    assert [picker.itemText(i) for i in range(picker.count())] == ["All devices", "desktop", "t"]
+    both = app.week.usage
+    assert both is not None
+    apps_both = {t.key: t.seconds for t in both.total.totals}
+    picker.setCurrentIndex(picker.findText("desktop"))
+    picker.activated.emit(picker.currentIndex())
+    one = app.week.usage
+    assert one is not None
+    # The same moments on both: all devices count each moment once, and each app twice.
+    assert one.total.active_seconds == both.total.active_seconds
+    assert {t.key: t.seconds * 2 for t in one.total.totals} == apps_both

@@ -231,3 +231,21 @@ def test_a_settings_file_written_by_hand_into_a_new_folder_applies_at_once(
     config.write_text("[breaks.eyes]\nenabled = false\n")
     qtbot.waitUntil(lambda: not policy(breather).breaks.eyes.enabled, timeout=5000)
     breather.window.hide()
+
+
+def test_with_sync_a_limit_can_count_this_device_alone(app: BreatherApp, qtbot) -> None:
+    config = app.context.paths.config_file
+    synced = LIMITS_BY_HAND + '\n[sync]\nurl = "postgresql+psycopg://me@server/breather"\n'
+    config.write_text(synced)
+    qtbot.waitUntil(lambda: len(app.context.settings.limits) == 1, timeout=5000)
+    app.show_window()
+    app.window.show_page(app.window.page_index("Settings"))
+    page = app.settings_page
+    games = page.limit_rows[0]
+    assert games.devices.isVisible()
+    assert games.devices.currentText() == "on all devices"
+    games.devices.setCurrentIndex(games.devices.findData("this"))
+    qtbot.keyClick(page.save_button, Qt.Key.Key_Space)
+    assert page.status.text().startswith("Saved."), page.status.text()
+    assert 'weekend = "2h"\ndevices = "this"\n' in config.read_text()
+    assert app.context.settings.limits[0].devices == "this"

@@ -164,8 +164,12 @@ def test_a_bad_checkin_record_is_named_and_nothing_is_imported(
 def test_a_database_from_before_checkins_is_upgraded_in_place(tmp_path: Path) -> None:
     path = tmp_path / "breather.db"
     open_store(sqlite_url(path), device_uuid="a", device_name="a").close()
-    with sqlite3.connect(path) as conn:  # back to the schema before check-ins
-        conn.execute("DROP TABLE checkin")
+    with sqlite3.connect(path) as conn:  # back to the schema before check-ins (0002)
+        of_0002 = {"device", "app", "title", "span", "app_hour", "boundary_event"}
+        tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        for (table,) in tables:
+            if table not in of_0002 | {"alembic_version"} and not table.startswith("sqlite_"):
+                conn.execute(f"DROP TABLE {table}")
         conn.execute("UPDATE alembic_version SET version_num = '0002'")
     reopened = open_store(sqlite_url(path), device_uuid="a", device_name="a")
     try:

@@ -91,3 +91,30 @@ def test_broken_toml_names_the_line() -> None:
     assert settings == Settings()
     assert problems[0].line == 2
     assert str(problems[0]).startswith("breather.toml:2: not valid TOML")
+
+
+def test_device_name_and_sync_url_are_read_and_bad_ones_named() -> None:
+    settings, problems = parse_settings(
+        '[device]\nname = "laptop"\n[sync]\nurl = "postgresql+psycopg://me@server/db"\n'
+        'every = "10m"\n',
+        FILE,
+    )
+    assert not problems
+    assert (settings.device.name, settings.sync.url, settings.sync.every) == (
+        "laptop",
+        "postgresql+psycopg://me@server/db",
+        600.0,
+    )
+    settings, problems = parse_settings('[device]\nname = ""\n[sync]\nurl = "server"\n', FILE)
+    assert [(p.line, p.key) for p in problems] == [(2, "device.name"), (4, "sync.url")]
+    assert settings.sync.url == ""  # sync stays off
+
+
+def test_a_limit_may_count_this_device_alone() -> None:
+    settings, problems = parse_settings(
+        '[[limits]]\napp = "steam"\ndaily = "1h"\ndevices = "this"\n'
+        '[[limits]]\napp = "firefox"\ndaily = "1h"\ndevices = "mine"\n',
+        FILE,
+    )
+    assert [limit.devices for limit in settings.limits] == ["this"]
+    assert [(p.line, p.key) for p in problems] == [(8, "limits.1.devices")]

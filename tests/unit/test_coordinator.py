@@ -206,3 +206,26 @@ def test_the_usage_meter_splits_a_span_at_the_day_boundary() -> None:
         "firefox": 600.0,
         "code": 600.0,
     }
+
+
+def test_a_limit_counts_other_devices_time_unless_it_is_for_this_device(store: Store) -> None:
+    def policy(devices: str) -> Policy:
+        return Policy(
+            breaks=QUICK.breaks.__class__(
+                eyes=BreakRule("eyes", 60, 10, enabled=False),
+                movement=BreakRule("movement", 3600, 300, enabled=False),
+            ),
+            limits=(Limit(app="firefox", daily=120, devices=devices),),
+            intention=Intention(()),
+            tz=UTC,
+        )
+
+    every = Desk(store, policy("all"))
+    this_one = Desk(store, policy("this"))
+    for desk in (every, this_one):
+        # 100 s of firefox on the other computer, as the last sync round brought it.
+        desk.coordinator.seed_others(date(2026, 11, 23), [("firefox", "on the desktop", 100.0)])
+        desk.window = SOCIAL
+        desk.run(30)
+    assert every.notifier.open[-1].summary == "That is your 2 minutes of firefox for today"
+    assert not this_one.notifier.open  # 30 s here: far from its 2 minutes

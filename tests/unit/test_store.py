@@ -8,6 +8,7 @@ import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -17,11 +18,11 @@ from breather.monitor.base import Sample, WindowInfo
 from breather.store import DatabaseUnusable, Store, open_store, sqlite_url
 from breather.store.journal import SpanJournal
 from breather.store.queries import day_range, iter_spans, summarize, week_range
-from breather.store.sql import SqliteDatabase, StoreError, open_database
+from breather.store.sql import Database, SqliteDatabase, StoreError, open_database
 from breather.store.writer import SpanWriter
 from breather.tracking.spans import Span, Tracker
 
-# Every test that takes `store` runs through sqlite3 and through SQLAlchemy.
+# Every test that takes `store` runs through sqlite3, SQLAlchemy and on PostgreSQL.
 pytestmark = pytest.mark.both_drivers
 
 T0 = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
@@ -200,18 +201,27 @@ def test_migrations_match_the_models(store: Store) -> None:
 
 
 def test_a_failed_flush_loses_nothing(store: Store, tmp_path: Path) -> None:
-    impatient = (
-        SqliteDatabase(tmp_path / "breather.db", busy_timeout=0.05)
-        if isinstance(store.db, SqliteDatabase)
-        else open_database(f"{store.url}?timeout=0.05")
-    )
+    # Another writer holds the lock, and this writer waits no more than 50 ms for it.
+    blocker: Any
+    if isinstance(store.db, SqliteDatabase):
+        impatient: Database = SqliteDatabase(tmp_path / "breather.db", busy_timeout=0.05)
+        blocker = sqlite3.connect(tmp_path / "breather.db")
+        blocker.execute("BEGIN IMMEDIATE")
+    elif store.db.backend == "sqlite":
+        impatient = open_database(f"{store.url}?timeout=0.05")
+        blocker = sqlite3.connect(tmp_path / "breather.db")
+        blocker.execute("BEGIN IMMEDIATE")
+    else:
+        import psycopg
+
+        impatient = open_database(f"{store.url}&options=-c%20lock_timeout%3D50")
+        blocker = psycopg.connect(store.url.replace("postgresql+psycopg", "postgresql"))
+        blocker.execute("LOCK TABLE span IN ACCESS EXCLUSIVE MODE")
     writer = SpanWriter(impatient, store.device_id)
     tracker = Tracker(idle_after=180, max_gap=5)
     for t in range(21):
         writer.record(tracker.feed(Sample(at(t), 1000.0 + t, EDITOR if t < 10 else BROWSER, 0)))
-    blocker = sqlite3.connect(tmp_path / "breather.db")
-    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the lock: the flush must fail
-    with pytest.raises(StoreError, match="locked"):
+    with pytest.raises(StoreError, match="lock"):  # the flush fails
         writer.flush(tracker.open_span, 1021.0)
     blocker.rollback()
     blocker.close()

@@ -94,21 +94,23 @@ def say_settings(loaded: LoadedSettings, *, changed: bool = False) -> LoadedSett
 
 
 def open_store_for(
-    paths: Paths, *, long_running: bool = False, settle: bool = False
+    paths: Paths, *, long_running: bool = False, settle: bool = False, device_name: str = ""
 ) -> Store | None:
     """The database, with its notices said; None (and why, said) when it cannot be used.
 
     A `long_running` process migrates in a child process (see `open_store`); `settle` first
-    writes what a crashed tracker left in its journal (for reports and exports)."""
+    writes what a crashed tracker left in its journal (for reports and exports).
+    `device_name` is `[device] name` (default: the host name)."""
     from breather.store import DatabaseUnusable, open_store
 
-    device_uuid, device_name = device_identity(paths.data_dir)
+    device_uuid, host_name = device_identity(paths.data_dir)
     try:
         store = open_store(
             paths.db_url,
             device_uuid=device_uuid,
-            device_name=device_name,
+            device_name=device_name or host_name,
             migrate_apart=long_running,
+            rename_device=bool(device_name),
         )
     except DatabaseUnusable as why:
         say(str(why))
@@ -141,6 +143,13 @@ def _settle_journal(paths: Paths, store: Store) -> None:
         close = getattr(lock, "close", None)
         if close is not None:
             close()
+
+
+def sync_url_for(settings: Settings) -> str:
+    """The sync server's URL: BREATHER_SYNC_URL, else `[sync] url`; "" when sync is off."""
+    from breather.runtime.background_sync import sync_url
+
+    return sync_url(settings)
 
 
 def person_today(settings: Settings) -> date:

@@ -20,6 +20,7 @@ from breather.cli.common import (
     parse_date,
     say,
     show,
+    sync_url_for,
 )
 from breather.settings.durations import format_duration, parse_duration
 
@@ -174,6 +175,11 @@ def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
             if deleted or moods
             else ("Nothing was recorded." if copies else nothing)
         )
+        if sync_url_for(settings):
+            show(
+                "With the next sync round it is forgotten on the server and on every other "
+                "device too."
+            )
         for copy in copies:
             copy.unlink()
             show(f"Deleted the damaged copy {copy}.")

@@ -39,6 +39,9 @@ def add_commands(sub: Subcommands) -> dict[str, Handler]:
     )
     report.add_argument("--by", choices=("app", "title", "category"), default="app")
     report.add_argument("--json", action="store_true", help="machine-readable output")
+    report.add_argument(
+        "--device", metavar="NAME", help="only this device's time (default: every device)"
+    )
 
     export = sub.add_parser(
         "export", help="every span as CSV, or spans and mood check-ins as JSON Lines"
@@ -54,7 +57,7 @@ def add_commands(sub: Subcommands) -> dict[str, Handler]:
 def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
     from breather.data.report import boundary_figures, summary_json, summary_text
     from breather.store.checkins import mood_by_day
-    from breather.store.queries import day_range, summarize, week_range
+    from breather.store.queries import day_range, device_times, summarize, week_range
 
     settings = load_settings_for(paths, quiet=args.json)
     day_starts = settings.tracking.day_starts
@@ -83,10 +86,13 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
     try:
         if args.by == "category":
             from breather.store.by_category import category_summary
+            from breather.store.queries import named_devices
 
-            summary = category_summary(store.db, start, end, categorizer())
+            with store.db.read() as conn:
+                only = named_devices(conn, args.device)
+            summary = category_summary(store.db, start, end, categorizer(), device_ids=only)
         else:
-            summary = summarize(store.db, start, end, args.by)
+            summary = summarize(store.db, start, end, args.by, device=args.device)
         if args.by == "app":
             from breather.data.report import merge_same_apps
             from breather.desktop.apps import AppDirectory
@@ -94,14 +100,17 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
             # One app tracked under its X11 class and its Wayland app id is one app.
             same = AppDirectory().same_app(total.key for total in summary.totals)
             summary = merge_same_apps(summary, same)
-        figures = boundary_figures(store.db, days, day_starts, settings.limits, categorizer)
+        figures = boundary_figures(
+            store.db, days, day_starts, settings.limits, categorizer, this_device=store.device_id
+        )
         mood = mood_by_day(store.db, days, day_starts)
+        devices = device_times(store.db, start, end, args.device)
     finally:
         store.close()
     if args.json:
-        print(json_text(summary_json(summary, figures, mood), indent=2))
+        print(json_text(summary_json(summary, figures, mood, devices), indent=2))
     else:
-        print(summary_text(summary, title, figures=figures, mood=mood))
+        print(summary_text(summary, title, figures=figures, mood=mood, devices=devices))
     return EXIT_OK
 
 

@@ -25,6 +25,7 @@ from breather.settings.paths import TRACKER_LOCK, Paths, ensure_private_dir, hol
 if TYPE_CHECKING:
     from breather.clock import Clock
     from breather.monitor.base import IdleSource, WindowSource
+    from breather.runtime.background_sync import BackgroundSync
     from breather.runtime.coordinator import HeadlessBoundaries
     from breather.settings.model import Settings
     from breather.store import Store
@@ -75,7 +76,7 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     if desktop is None:
         return EXIT_PROBLEM
     windows, idle = desktop
-    store = open_store_for(paths, long_running=True)
+    store = open_store_for(paths, long_running=True, device_name=settings.device.name)
     if store is None:
         return EXIT_PROBLEM
 
@@ -113,6 +114,10 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
         settings_file=settings_file,
         on_settings=settings_changed,
     )
+
+    background = _background_sync(settings, paths, boundaries, store, clock)
+    should_stop = _polling(background, lambda: stop)
+
     interval = settings.tracking.interval
     # The URL may hold a password (a server, or a SQLCipher passphrase): never shown.
     say(f"tracking {windows.name} every {interval:g}s into {safe_url(store.url)} (Ctrl+C stops)")
@@ -120,16 +125,62 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     if notice:
         say(notice)
     try:
-        ended = recorder.run(lambda: stop)
+        ended = recorder.run(should_stop)
     finally:
         if boundaries is not None:
             boundaries.close()
+        if background is not None:
+            background.close()
         windows.close()
         idle.close()  # often the same object as windows (X11): closing twice is safe
         store.close()
     if ended:
         say(f"stopped: {ended}; everything up to then is saved")
     return EXIT_OK
+
+
+def _polling(background: BackgroundSync | None, stopped: Callable[[], bool]) -> Callable[[], bool]:
+    """`stopped`, which also starts a background sync round whenever one is due (the
+    recorder asks it once a sample)."""
+
+    def should_stop() -> bool:
+        if background is not None:
+            background.poll(time.monotonic())
+        return stopped()
+
+    return should_stop
+
+
+def _background_sync(
+    settings: Settings,
+    paths: Paths,
+    boundaries: HeadlessBoundaries | None,
+    store: Store,
+    clock: Clock,
+) -> BackgroundSync | None:
+    """Sync rounds every `[sync] every` while tracking, when a server is set; the first soon
+    after the start (what was recorded while away from the server goes then). After each,
+    the limits count the other devices' time as the database holds it."""
+    from breather.cli.common import sync_url_for
+
+    if not sync_url_for(settings):
+        return None
+    from breather.runtime.background_sync import BackgroundSync
+
+    def on_synced() -> None:
+        if boundaries is not None:
+            from breather.runtime.coordinator import seed_other_devices
+
+            seed_other_devices(boundaries.coordinator, store, clock)
+
+    return BackgroundSync(
+        paths.data_dir,
+        paths.config_file,
+        paths.db_url,
+        settings.sync.every,
+        first_after=time.monotonic() + 30.0,
+        on_synced=on_synced,
+    )
 
 
 def _open_desktop(

@@ -12,7 +12,7 @@ from breather.rules.policy import Limit
 from breather.settings.durations import format_duration
 from breather.store.boundaries import BREAK_OUTCOMES, break_counts, limit_outcomes
 from breather.store.checkins import DayMood
-from breather.store.queries import Summary, Total, day_range, summarize
+from breather.store.queries import DeviceTime, Summary, Total, day_range, summarize
 
 if TYPE_CHECKING:
     from breather.categories.catalogue import Categorizer
@@ -47,12 +47,15 @@ def boundary_figures(
     day_starts: time,
     limits: Sequence[Limit],
     categorizer: Categorizer | Callable[[], Categorizer],
+    *,
+    this_device: int | None = None,
 ) -> BoundaryFigures:
     """Break counts and per-limit use over `days` (the person's days, `day_starts` to
     `day_starts`). Limit use is summed from spans per day, so it matches `report --by`.
 
     `categorizer` may be a function that makes one: it is called only if a limit names a
-    category (compiling the catalogue costs ~34 ms)."""
+    category (compiling the catalogue costs ~34 ms). A limit on `devices = "this"` counts the
+    device `this_device` alone; the others count every device."""
     from breather.store.by_category import category_summary
 
     start, end = day_range(days[0], day_starts)[0], day_range(days[-1], day_starts)[1]
@@ -62,20 +65,26 @@ def boundary_figures(
     over = dict.fromkeys(range(len(limits)), 0)
     for day in days:
         day_start, day_end = day_range(day, day_starts)
-        by_app: dict[str, float] = {}
-        by_category: dict[str, float] = {}
-        if any(limit.app is not None for limit in limits):
-            by_app = {t.key: t.seconds for t in summarize(db, day_start, day_end).totals}
-        if any(limit.category is not None for limit in limits):
-            if callable(categorizer):  # made once, on first need
-                categorizer = categorizer()
-            summary = category_summary(db, day_start, day_end, categorizer)
-            by_category = {t.key: t.seconds for t in summary.totals}
+        # Per whose time counts: None, every device; [id], this device alone.
+        by_app: dict[tuple[int, ...] | None, dict[str, float]] = {}
+        by_category: dict[tuple[int, ...] | None, dict[str, float]] = {}
+        for limit in limits:
+            whose = (this_device,) if limit.devices == "this" and this_device else None
+            only = list(whose) if whose is not None else None
+            if limit.app is not None and whose not in by_app:
+                summary = summarize(db, day_start, day_end, device_ids=only)
+                by_app[whose] = {t.key: t.seconds for t in summary.totals}
+            if limit.category is not None and whose not in by_category:
+                if callable(categorizer):  # made once, on first need
+                    categorizer = categorizer()
+                summary = category_summary(db, day_start, day_end, categorizer, device_ids=only)
+                by_category[whose] = {t.key: t.seconds for t in summary.totals}
         for index, limit in enumerate(limits):
+            whose = (this_device,) if limit.devices == "this" and this_device else None
             seconds = (
-                by_app.get(limit.app, 0.0)
+                by_app[whose].get(limit.app, 0.0)
                 if limit.app is not None
-                else by_category.get(limit.category or "", 0.0)
+                else by_category[whose].get(limit.category or "", 0.0)
             )
             used[index] += seconds
             allowance = limit.allowance(day)
@@ -143,6 +152,7 @@ def summary_json(
     summary: Summary,
     figures: BoundaryFigures | None = None,
     mood: Sequence[DayMood] = (),
+    devices: Sequence[DeviceTime] = (),
 ) -> dict[str, Any]:
     """The `breather report --json` shape (see README: keys are only ever added)."""
     totals: list[dict[str, Any]] = []
@@ -161,6 +171,9 @@ def summary_json(
         "breaks": figures.breaks if figures is not None else dict.fromkeys(BREAK_OUTCOMES, 0),
         "limits": [_limit_json(item) for item in figures.limits] if figures is not None else [],
         "mood": mood_json(mood),
+        "devices": [
+            {"name": item.name, "active_seconds": round(item.active_seconds, 3)} for item in devices
+        ],
     }
 
 
@@ -187,15 +200,22 @@ def summary_text(
     width: int = 80,
     figures: BoundaryFigures | None = None,
     mood: Sequence[DayMood] = (),
+    devices: Sequence[DeviceTime] = (),
 ) -> str:
-    """A plain table: the period, active and away time, one line per key, then boundaries
-    and mood."""
+    """A plain table: the period, active and away time (and each device's, when there are
+    several), one line per key, then boundaries and mood."""
     lines = [
         printable(title),
         f"Active {format_duration(summary.active_seconds)} · "
         f"Away {format_duration(summary.away_seconds)}",
-        "",
     ]
+    if len(devices) > 1:
+        each = ", ".join(
+            f"{printable(d.name, one_line=True)} {format_duration(d.active_seconds)}"
+            for d in devices
+        )
+        lines.append(f"Devices: {each} (a moment on two at once counts once above)")
+    lines.append("")
     if not summary.totals:
         lines.append("Nothing tracked in this period.")
         return "\n".join(lines + _boundary_lines(figures) + _mood_lines(mood))

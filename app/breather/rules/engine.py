@@ -620,9 +620,16 @@ def _limit(call: _Call, limit: Limit, focus: Focus | None, used: float) -> bool:
 def _used(limit: Limit, usage: Usage | None, day: date) -> float:
     if usage is None or usage.day != day:
         return 0.0
+    this_device = limit.devices == "this"
     if limit.app is not None:
-        return float(usage.apps.get(limit.app, 0.0))
-    return float(usage.categories.get(limit.category or "", 0.0))
+        apps = usage.own_apps if this_device and usage.own_apps is not None else usage.apps
+        return float(apps.get(limit.app, 0.0))
+    categories = (
+        usage.own_categories
+        if this_device and usage.own_categories is not None
+        else usage.categories
+    )
+    return float(categories.get(limit.category or "", 0.0))
 
 
 def _answer_limit(call: _Call, limit: Limit, ls: LimitState, choice: Choice) -> None:

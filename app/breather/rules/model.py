@@ -97,6 +97,9 @@ class Usage:
     day: date
     apps: Mapping[str, float] = field(default_factory=dict)
     categories: Mapping[str, float] = field(default_factory=dict)
+    #: The same on this device alone (None: `apps` and `categories` are this device's).
+    own_apps: Mapping[str, float] | None = None
+    own_categories: Mapping[str, float] | None = None
 
 
 # -- actions -------------------------------------------------------------------------------

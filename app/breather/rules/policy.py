@@ -103,6 +103,8 @@ class Limit:
     daily: float | None = None
     weekday: float | None = None
     weekend: float | None = None
+    #: Whose time counts: "all" devices (synced ones too), or "this" device alone.
+    devices: str = "all"
 
     @property
     def key(self) -> str:

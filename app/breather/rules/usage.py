@@ -36,6 +36,9 @@ class UsageMeter:
         self._bounds: tuple[datetime, datetime] | None = None
         self._apps: dict[str, float] = {}
         self._categories: dict[str, float] = {}
+        # Other devices' time today, as the last sync round brought it (replaced whole).
+        self._other_apps: dict[str, float] = {}
+        self._other_categories: dict[str, float] = {}
 
     def set_policy(self, policy: Policy) -> None:
         """New settings (the day may start at another hour): today's totals are kept."""
@@ -63,6 +66,22 @@ class UsageMeter:
         for app, title, seconds in by_title:
             self._add(app, title, seconds)
 
+    def set_others(self, day: date, by_title: Iterable[tuple[str, str, float]]) -> None:
+        """Other devices' time on `day` so far (from the store after a sync round), replacing
+        what was set before: (app, title, seconds) rows."""
+        self._roll_to(day)
+        if day != self._day:
+            return
+        self._other_apps.clear()
+        self._other_categories.clear()
+        for app, title, seconds in by_title:
+            self._other_apps[app] = self._other_apps.get(app, 0.0) + seconds
+            category = self.category(app, title)
+            if category:
+                self._other_categories[category] = (
+                    self._other_categories.get(category, 0.0) + seconds
+                )
+
     def add(self, spans: Iterable[Span]) -> None:
         """Count spans the tracker closed (away spans count nothing)."""
         for span in spans:
@@ -77,18 +96,25 @@ class UsageMeter:
         """Totals for the day holding `at`, with the open span's part of it included."""
         self._roll_to(self._policy.day_of(at))
         assert self._day is not None
-        if open_span is None or open_span.window is None:
-            return Usage(self._day, dict(self._apps), dict(self._categories))
-        seconds = self._overlap(open_span.start, open_span.end)
         apps = dict(self._apps)
         categories = dict(self._categories)
-        if seconds > 0:
-            app, title = open_span.window.app, open_span.window.title
-            apps[app] = apps.get(app, 0.0) + seconds
-            category = self.category(app, title)
-            if category:
-                categories[category] = categories.get(category, 0.0) + seconds
-        return Usage(self._day, apps, categories)
+        if open_span is not None and open_span.window is not None:
+            seconds = self._overlap(open_span.start, open_span.end)
+            if seconds > 0:
+                app, title = open_span.window.app, open_span.window.title
+                apps[app] = apps.get(app, 0.0) + seconds
+                category = self.category(app, title)
+                if category:
+                    categories[category] = categories.get(category, 0.0) + seconds
+        if not self._other_apps:
+            return Usage(self._day, apps, categories)
+        every_app = dict(apps)
+        for app, seconds in self._other_apps.items():
+            every_app[app] = every_app.get(app, 0.0) + seconds
+        every_category = dict(categories)
+        for category, seconds in self._other_categories.items():
+            every_category[category] = every_category.get(category, 0.0) + seconds
+        return Usage(self._day, every_app, every_category, apps, categories)
 
     @property
     def apps(self) -> Mapping[str, float]:
@@ -103,6 +129,8 @@ class UsageMeter:
         self._bounds = self._policy.day_bounds(day)
         self._apps.clear()
         self._categories.clear()
+        self._other_apps.clear()
+        self._other_categories.clear()
 
     def _overlap(self, start: datetime, end: datetime) -> float:
         assert self._bounds is not None

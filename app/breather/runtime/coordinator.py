@@ -109,8 +109,14 @@ class BoundaryCoordinator:
         self._fullscreen = fullscreen
 
     def seed_today(self, day: date, by_title: Iterable[tuple[str, str, float]]) -> None:
-        """Today's usage so far from the store, once at start: (app, title, seconds) rows."""
+        """This device's usage today so far from the store, once at start: (app, title,
+        seconds) rows."""
         self.meter.seed(day, by_title)
+
+    def seed_others(self, day: date, by_title: Iterable[tuple[str, str, float]]) -> None:
+        """Other devices' usage today, as the store holds it after a sync round (replacing
+        what was seeded before): limits count every device unless one says otherwise."""
+        self.meter.set_others(day, by_title)
 
     # -- driving ---------------------------------------------------------------------------
 
@@ -280,9 +286,25 @@ def start_headless(
     coordinator.add_presenter(NotificationPresenter(notifier, coordinator.submit))
     today = policy.day_of(clock.now())
     start, end = policy.day_bounds(today)
-    totals = summarize(store.db, start, end, "title").totals
+    totals = summarize(store.db, start, end, "title", device_ids=[store.device_id]).totals
     coordinator.seed_today(today, ((t.app or "", t.key, t.seconds) for t in totals))
+    seed_other_devices(coordinator, store, clock)
     closers: list[Callable[[], object]] = [notifier.shutdown]
     if probe is not None:
         closers.append(probe.close)
     return HeadlessBoundaries(coordinator, closers)
+
+
+def seed_other_devices(coordinator: BoundaryCoordinator, store: Store, clock: Clock) -> None:
+    """Give the limits other devices' time today as the store holds it now (at the start,
+    and after each sync round)."""
+    from breather.store.queries import other_devices, summarize
+
+    others = other_devices(store.db, store.device_id)
+    if not others:
+        return
+    policy = coordinator.policy
+    today = policy.day_of(clock.now())
+    start, end = policy.day_bounds(today)
+    totals = summarize(store.db, start, end, "title", device_ids=others).totals
+    coordinator.seed_others(today, ((t.app or "", t.key, t.seconds) for t in totals))

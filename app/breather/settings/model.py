@@ -39,6 +39,20 @@ class TrackingSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class DeviceSettings:
+    #: This device's name in reports and on other devices ("" = the host name).
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSettings:
+    #: The shared server's SQLAlchemy URL ("" = no sync; BREATHER_SYNC_URL overrides it).
+    url: str = ""
+    #: How often the tracker and the app sync in the background.
+    every: float = 300.0
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
@@ -50,6 +64,8 @@ class Settings:
     intention: Intention = field(default_factory=Intention)
     checkin: CheckinPolicy = field(default_factory=CheckinPolicy)
     reflection: ReflectionPolicy = field(default_factory=ReflectionPolicy)
+    device: DeviceSettings = field(default_factory=DeviceSettings)
+    sync: SyncSettings = field(default_factory=SyncSettings)
 
     def idle_thresholds(self) -> tuple[float, ...]:
         """Every idle time that tracking and the rules compare with: where a desktop only
@@ -342,6 +358,7 @@ def _read_limits(raw: object, reader: Reader) -> tuple[Limit, ...]:
         "daily": allowance,
         "weekday": allowance,
         "weekend": allowance,
+        "devices": _limit_devices,
     }
     limits: list[Limit] = []
     seen: dict[str, str] = {}
@@ -364,6 +381,12 @@ def _read_limits(raw: object, reader: Reader) -> tuple[Limit, ...]:
         seen[limit.key] = f"line {reader.line(prefix)}" if reader.line(prefix) else "above"
         limits.append(limit)
     return tuple(limits)
+
+
+def _limit_devices(value: object) -> str:
+    if value not in ("all", "this"):
+        raise ValueError('expected "all" (every synced device, the default) or "this"')
+    return str(value)
 
 
 def _app_name(value: object) -> str:
@@ -422,6 +445,29 @@ def _read_reflection(raw: object, reader: Reader) -> ReflectionPolicy:
     return ReflectionPolicy(**reader.table("reflection", raw, schema))
 
 
+def _device_name(value: object) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > 64:
+        raise ValueError('expected a name of 1 to 64 characters, like "laptop"')
+    if any(not character.isprintable() for character in value):
+        raise ValueError("a device name cannot hold control characters")
+    return value.strip()
+
+
+def _read_device(raw: object, reader: Reader) -> DeviceSettings:
+    return DeviceSettings(**reader.table("device", raw, {"name": _device_name}))
+
+
+def _sync_url(value: object) -> str:
+    if not isinstance(value, str) or "://" not in value:
+        raise ValueError('expected a database URL like "postgresql+psycopg://me@server/breather"')
+    return value
+
+
+def _read_sync(raw: object, reader: Reader) -> SyncSettings:
+    schema = {"url": _sync_url, "every": duration(30, 86400)}
+    return SyncSettings(**reader.table("sync", raw, schema))
+
+
 #: section name -> reader returning the value for the `Settings` field of the same name.
 SECTIONS: dict[str, Callable[[object, Reader], Any]] = {
     "tracking": _read_tracking,
@@ -433,6 +479,8 @@ SECTIONS: dict[str, Callable[[object, Reader], Any]] = {
     "intention": _read_intention,
     "checkin": _read_checkin,
     "reflection": _read_reflection,
+    "device": _read_device,
+    "sync": _read_sync,
 }
 
 

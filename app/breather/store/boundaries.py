@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from breather.rules.model import Outcome, Record
+from breather.store.changes import mark_hours
 from breather.store.schema import to_ms
 from breather.store.sql import Database, in_list
 
@@ -46,6 +47,7 @@ class BoundaryLog:
                 " VALUES (:device_id, :at_ms, :kind, :outcome, :subject, :detail)",
                 rows,
             )
+            mark_hours(conn, self._device_id, (to_ms(item.at) for item in records))
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,10 +41,15 @@ class CategoryDay:
 
 
 def category_ms(
-    conn: Session, start_ms: int, end_ms: int, categorizer: Categorizer
+    conn: Session,
+    start_ms: int,
+    end_ms: int,
+    categorizer: Categorizer,
+    devices: list[int] | None = None,
 ) -> tuple[dict[str, int], int]:
-    """(milliseconds per category, away milliseconds) in [start_ms, end_ms)."""
-    per_app = app_ms(conn, start_ms, end_ms)
+    """(milliseconds per category, away milliseconds) in [start_ms, end_ms), of every device
+    (or of `devices`)."""
+    per_app = app_ms(conn, start_ms, end_ms, devices)
     away = per_app.pop(AWAY_APP_ID, 0)
     totals: dict[str, int] = {}
     apps = app_names(conn, list(per_app))
@@ -58,6 +63,10 @@ def category_ms(
             totals[fixed] = totals.get(fixed, 0) + ms
     if by_title:
         ids, params = in_list("app", by_title)
+        if devices is not None:
+            only, device_params = in_list("device", devices or [-1])
+            ids = f"{ids} AND span.device_id IN {only}"
+            params.update(device_params)
         found = conn.rows(
             "SELECT grouped.app_id, COALESCE(title.text, ''), grouped.ms FROM ("
             f"  SELECT span.app_id, span.title_id, SUM({CLIPPED_MS}) AS ms FROM span"
@@ -74,11 +83,16 @@ def category_ms(
 
 
 def category_summary(
-    db: Database, start: datetime, end: datetime, categorizer: Categorizer
+    db: Database,
+    start: datetime,
+    end: datetime,
+    categorizer: Categorizer,
+    *,
+    device_ids: list[int] | None = None,
 ) -> Summary:
-    """Like `summarize(..., by="app")`, with categories for keys."""
+    """Like `summarize(..., by="app")`, with categories for keys (of `device_ids` only)."""
     with db.read() as conn:
-        totals, away = category_ms(conn, to_ms(start), to_ms(end), categorizer)
+        totals, away = category_ms(conn, to_ms(start), to_ms(end), categorizer, device_ids)
     ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
     return Summary(
         start,
@@ -91,13 +105,17 @@ def category_summary(
 
 
 def category_days(
-    db: Database, periods: Sequence[tuple[datetime, datetime]], categorizer: Categorizer
+    db: Database,
+    periods: Sequence[tuple[datetime, datetime]],
+    categorizer: Categorizer,
+    device_ids: list[int] | None = None,
 ) -> list[CategoryDay]:
-    """Seconds per category for each period (e.g. the seven days of a week), in one go."""
+    """Seconds per category for each period (e.g. the seven days of a week), in one go, of
+    every device (or of `device_ids`)."""
     days: list[CategoryDay] = []
     with db.read() as conn:
         for start, end in periods:
-            totals, away = category_ms(conn, to_ms(start), to_ms(end), categorizer)
+            totals, away = category_ms(conn, to_ms(start), to_ms(end), categorizer, device_ids)
             seconds = {name: ms / 1000 for name, ms in totals.items() if ms > 0}
             days.append(CategoryDay(start, end, seconds, away / 1000))
     return days

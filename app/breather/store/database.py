@@ -100,6 +100,7 @@ def open_store(
     device_name: str,
     migrate_apart: bool = False,
     full_check: bool | None = None,
+    rename_device: bool = False,
 ) -> Store:
     """Open (creating and migrating as needed) the database at `url` for this device.
 
@@ -110,6 +111,9 @@ def open_store(
     A SQLite file is checked before use: cheaply always (its header, size and schema), and
     with SQLite's `quick_check` over every page when `full_check` (default: with
     `migrate_apart`, i.e. when tracking starts) or when the cheap look finds something odd.
+
+    `device_name` names a device new to this database; with `rename_device` (the person
+    chose it, `[device] name`) it renames a known one too.
     """
     notices: list[str] = []
     path = sqlite_path(url)
@@ -137,7 +141,7 @@ def open_store(
                 _migrate_in_child(url)
             else:
                 _migrate(db)
-        device_id = _device_id(db, device_uuid, device_name)
+        device_id = _device_id(db, device_uuid, device_name, rename=rename_device)
     except DatabaseUnusable:
         db.close()
         raise
@@ -385,12 +389,18 @@ def migrate_main(url: str) -> int:
     return 0
 
 
-def _device_id(db: Database, device_uuid: str, device_name: str) -> int:
+def _device_id(db: Database, device_uuid: str, device_name: str, *, rename: bool) -> int:
     with db.write() as session:
         found = session.value("SELECT id FROM device WHERE uuid = :uuid", {"uuid": device_uuid})
         if found is None:
             found = session.value(
                 "INSERT INTO device (uuid, name) VALUES (:uuid, :name) RETURNING id",
                 {"uuid": device_uuid, "name": device_name},
+            )
+        elif rename and device_name:
+            # `[device] name` may have changed since; reports and other devices show this one.
+            session.run(
+                "UPDATE device SET name = :name WHERE id = :id AND name <> :name",
+                {"id": found, "name": device_name},
             )
         return int(found)

@@ -12,6 +12,7 @@ import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from breather.store.changes import mark_forgotten
 from breather.store.queries import CLIPPED_MS, IN_RANGE, range_params
 from breather.store.schema import AWAY_APP_ID, HOUR_MS
 from breather.store.sql import Database, Session, StoreError
@@ -46,13 +47,18 @@ def _measure(conn: Session, lo: int, hi: int) -> Deleted:
     return Deleted(int(count), int(ms) / 1000)
 
 
-def delete_range(db: Database, start_ms: int, end_ms: int) -> Deleted:
+def delete_range(db: Database, start_ms: int, end_ms: int, *, everywhere: bool = True) -> Deleted:
     """Delete all recorded time in [start_ms, end_ms), on every device, cutting pieces at the
-    edges; the rollup and titles and apps no longer used follow. Device rows stay."""
+    edges; the rollup and titles and apps no longer used follow. Device rows stay.
+
+    `everywhere`: the next sync round deletes it on the server and every other device too
+    (False for a deletion that came from the server)."""
     if start_ms >= end_ms:
         return Deleted(0, 0.0)
     with db.write() as conn:
         _secure(db, conn)
+        if everywhere:
+            mark_forgotten(conn, start_ms, end_ms)
         removed = _measure(conn, start_ms, end_ms)
         if removed:
             _cut(conn, start_ms, end_ms)
@@ -78,6 +84,7 @@ def delete_everything(db: Database) -> Deleted:
     check-in: as if nothing had been recorded."""
     with db.write() as conn:
         _secure(db, conn)
+        mark_forgotten(conn, 0, END_OF_TIME)
         removed = _measure(conn, 0, END_OF_TIME)
         for table in ("span", "app_hour", "boundary_event", "checkin"):
             conn.run(f"DELETE FROM {table}")

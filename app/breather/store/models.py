@@ -112,3 +112,75 @@ class Checkin(SQLModel, table=True):
     at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
     mood: int = Field(sa_column=Column(Integer, nullable=False))
     note: str = Field(default="")
+
+
+# -- sync (breather.sync): every database has these; a device and a server use different ones --
+
+
+class SyncPending(SQLModel, table=True):
+    """An hour of a device's records changed since a sync round last took it to send."""
+
+    __tablename__ = "sync_pending"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    device_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    hour: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+
+
+class SyncSending(SQLModel, table=True):
+    """An hour a sync round took to send; gone once the server has kept it. A round killed
+    in between leaves it here, and the next round sends it again."""
+
+    __tablename__ = "sync_sending"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    device_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    hour: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+
+
+class SyncPulled(SQLModel, table=True):
+    """How far this device has read a server's changes (by the server's URL, password hidden)."""
+
+    __tablename__ = "sync_pulled"
+
+    server: str = Field(primary_key=True)
+    change: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class SyncForgetPending(SQLModel, table=True):
+    """A deletion (`forget`, retention) not yet sent: [start_ms, end_ms) on every device."""
+
+    __tablename__ = "sync_forget_pending"
+
+    start_ms: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    end_ms: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+
+
+class SyncClock(SQLModel, table=True):
+    """On a server, one row: the last change number given out (its row lock orders rounds)."""
+
+    __tablename__ = "sync_clock"
+
+    id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    change: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class SyncHour(SQLModel, table=True):
+    """On a server: the change that last replaced a device's hour of records."""
+
+    __tablename__ = "sync_hour"
+    __table_args__ = (Index("ix_sync_hour_change", "change"),)
+
+    device_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    hour: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    change: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class SyncForgotten(SQLModel, table=True):
+    """On a server: a deletion every device applies, and that no record sent later undoes."""
+
+    __tablename__ = "sync_forgotten"
+
+    change: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    start_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+    end_ms: int = Field(sa_column=Column(BigInteger, nullable=False))

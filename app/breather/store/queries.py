@@ -85,17 +85,21 @@ def week_range(day: date, day_start: time) -> tuple[datetime, datetime]:
     return local_midnight(monday, day_start), local_midnight(monday + timedelta(days=7), day_start)
 
 
-def app_ms(conn: Session, start_ms: int, end_ms: int) -> dict[int, int]:
-    """Milliseconds per app id (AWAY_APP_ID for away) in [start_ms, end_ms)."""
+def app_ms(
+    conn: Session, start_ms: int, end_ms: int, devices: list[int] | None = None
+) -> dict[int, int]:
+    """Milliseconds per app id (AWAY_APP_ID for away) in [start_ms, end_ms), added up over
+    every device (or the `devices` given)."""
     totals: dict[int, int] = {}
+    only, only_params = _devices_clause(devices)
 
     def add_spans(lo: int, hi: int) -> None:
         if lo >= hi:
             return
         for app_id, ms in conn.rows(
             f"SELECT COALESCE(span.app_id, {AWAY_APP_ID}) AS app_key, SUM({CLIPPED_MS})"
-            f" FROM span WHERE {IN_RANGE} GROUP BY app_key",
-            range_params(lo, hi),
+            f" FROM span WHERE {IN_RANGE}{only.format(table='span')} GROUP BY app_key",
+            {**range_params(lo, hi), **only_params},
         ):
             totals[app_id] = totals.get(app_id, 0) + int(ms or 0)
 
@@ -107,8 +111,8 @@ def app_ms(conn: Session, start_ms: int, end_ms: int) -> dict[int, int]:
         return totals
     for app_id, ms in conn.rows(
         "SELECT app_id, SUM(ms) FROM app_hour WHERE hour >= :first AND hour < :last"
-        " GROUP BY app_id",
-        {"first": first_hour, "last": last_hour},
+        f"{only.format(table='app_hour')} GROUP BY app_id",
+        {"first": first_hour, "last": last_hour, **only_params},
     ):
         totals[app_id] = totals.get(app_id, 0) + int(ms or 0)
     add_spans(start_ms, first_hour * HOUR_MS)
@@ -116,15 +120,115 @@ def app_ms(conn: Session, start_ms: int, end_ms: int) -> dict[int, int]:
     return totals
 
 
-def summarize(db: Database, start: datetime, end: datetime, by: By = "app") -> Summary:
-    """Active and away time in [start, end), and the active time per app or per title."""
+def summarize(
+    db: Database,
+    start: datetime,
+    end: datetime,
+    by: By = "app",
+    device: str | None = None,
+    *,
+    device_ids: list[int] | None = None,
+) -> Summary:
+    """Active and away time in [start, end), and the active time per app or per title, of
+    every device (or the one named `device`, or those with `device_ids`).
+
+    Per-app time adds each device's time with the app; active time counts a moment once
+    when several devices were in use at it (the union of their active spans)."""
     lo, hi = to_ms(start), to_ms(end)
     with db.read() as conn:
-        per_app = app_ms(conn, lo, hi)
+        devices = named_devices(conn, device) if device_ids is None else device_ids
+        per_app = app_ms(conn, lo, hi, devices)
         away_ms = per_app.pop(AWAY_APP_ID, 0)
-        active_ms = sum(per_app.values())
-        totals = _by_app_name(conn, per_app) if by == "app" else _by_title(conn, lo, hi)
+        active_ms = (
+            union_active_ms(conn, lo, hi, devices)
+            if several_devices(conn, lo, hi, devices)
+            else sum(per_app.values())
+        )
+        totals = _by_app_name(conn, per_app) if by == "app" else _by_title(conn, lo, hi, devices)
     return Summary(start, end, by, active_ms / 1000, away_ms / 1000, totals)
+
+
+def _devices_clause(devices: list[int] | None) -> tuple[str, dict[str, int]]:
+    """` AND {table}.device_id IN (...)` for `devices` (str.format the table), or nothing."""
+    if devices is None:
+        return "", {}
+    marks, params = in_list("device", devices or [-1])
+    return f" AND {{table}}.device_id IN {marks}", params
+
+
+def named_devices(conn: Session, name: str | None) -> list[int] | None:
+    """The ids of the devices called `name` (none may be); None for every device."""
+    if name is None:
+        return None
+    return [int(i) for (i,) in conn.rows("SELECT id FROM device WHERE name = :n", {"n": name})]
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceTime:
+    """One device's active time in a period."""
+
+    name: str
+    active_seconds: float
+
+
+def device_times(
+    db: Database, start: datetime, end: datetime, device: str | None = None
+) -> tuple[DeviceTime, ...]:
+    """Active time per device with any in [start, end) (devices of one name together)."""
+    lo, hi = to_ms(start), to_ms(end)
+    with db.read() as conn:
+        only, only_params = _devices_clause(named_devices(conn, device))
+        found = conn.rows(
+            f"SELECT device.name, SUM({CLIPPED_MS}) FROM span"
+            " JOIN device ON device.id = span.device_id"
+            f" WHERE {IN_RANGE} AND span.app_id IS NOT NULL{only.format(table='span')}"
+            " GROUP BY device.name",
+            {**range_params(lo, hi), **only_params},
+        )
+    ranked = sorted(((str(n), int(ms or 0)) for n, ms in found), key=lambda t: (-t[1], t[0]))
+    return tuple(DeviceTime(name, ms / 1000) for name, ms in ranked if ms > 0)
+
+
+def other_devices(db: Database, device_id: int) -> list[int]:
+    """Every device in the database but `device_id`."""
+    return [int(i) for (i,) in db.rows("SELECT id FROM device WHERE id <> :d", {"d": device_id})]
+
+
+def several_devices(conn: Session, lo: int, hi: int, devices: list[int] | None) -> bool:
+    """Whether more than one device (of `devices`) was in use in [lo, hi). With one, its
+    spans never overlap, so the rollup's sum is the union, and is cheap."""
+    if devices is not None and len(devices) <= 1:
+        return False
+    if devices is None and int(conn.value("SELECT COUNT(*) FROM device") or 0) <= 1:
+        return False
+    only, only_params = _devices_clause(devices)
+    active = conn.value(
+        f"SELECT COUNT(DISTINCT span.device_id) FROM span WHERE {IN_RANGE}"
+        f" AND span.app_id IS NOT NULL{only.format(table='span')}",
+        {**range_params(lo, hi), **only_params},
+    )
+    return int(active or 0) > 1
+
+
+def union_active_ms(conn: Session, lo: int, hi: int, devices: list[int] | None = None) -> int:
+    """Milliseconds in [lo, hi) at which at least one device (of `devices`) was in use."""
+    only, only_params = _devices_clause(devices)
+    if not several_devices(conn, lo, hi, devices):
+        return sum(ms for app, ms in app_ms(conn, lo, hi, devices).items() if app != AWAY_APP_ID)
+    total = 0
+    covered_to = lo
+    for start_at, end_at in conn.stream(
+        "SELECT CASE WHEN span.start_ms < :lo THEN :lo ELSE span.start_ms END,"
+        " CASE WHEN span.end_ms > :hi THEN :hi ELSE span.end_ms END"
+        f" FROM span WHERE {IN_RANGE} AND span.app_id IS NOT NULL{only.format(table='span')}"
+        " ORDER BY span.start_ms",
+        {**range_params(lo, hi), **only_params},
+    ):
+        start, end = max(int(start_at), covered_to), int(end_at)
+        if end > start:
+            total += end - start
+            covered_to = end
+    return total
 
 
 def app_names(conn: Session, app_ids: list[int]) -> dict[int, tuple[str, str, str]]:
@@ -150,14 +254,17 @@ def _by_app_name(conn: Session, per_app: dict[int, int]) -> tuple[Total, ...]:
     return tuple(Total(name, ms / 1000) for name, ms in ranked if ms > 0)
 
 
-def _by_title(conn: Session, lo: int, hi: int) -> tuple[Total, ...]:
+def _by_title(
+    conn: Session, lo: int, hi: int, devices: list[int] | None = None
+) -> tuple[Total, ...]:
+    only, only_params = _devices_clause(devices)
     found = conn.rows(
         f"SELECT app.name, COALESCE(title.text, '') AS title_text, SUM({CLIPPED_MS})"
         " FROM span"
         " JOIN app ON app.id = span.app_id"
         " LEFT JOIN title ON title.id = span.title_id"
-        f" WHERE {IN_RANGE} GROUP BY app.name, title_text",
-        range_params(lo, hi),
+        f" WHERE {IN_RANGE}{only.format(table='span')} GROUP BY app.name, title_text",
+        {**range_params(lo, hi), **only_params},
     )
     rows = [(app, text, int(ms or 0)) for app, text, ms in found]
     rows.sort(key=lambda row: (-row[2], row[0], row[1]))

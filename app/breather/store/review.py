@@ -13,7 +13,7 @@ from breather.categories.catalogue import Categorizer
 from breather.store.by_category import category_days
 from breather.store.queries import Summary, day_range, summarize
 from breather.store.schema import AWAY_APP_ID, HOUR_MS, to_ms
-from breather.store.sql import Database
+from breather.store.sql import Database, in_list
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,36 +56,57 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def week_usage(db: Database, any_day: date, day_start: time, categorizer: Categorizer) -> WeekUsage:
-    """Usage of the week holding `any_day`, with the person's day boundary."""
+def week_usage(
+    db: Database,
+    any_day: date,
+    day_start: time,
+    categorizer: Categorizer,
+    device_ids: list[int] | None = None,
+) -> WeekUsage:
+    """Usage of the week holding `any_day`, with the person's day boundary, on every device
+    (or on `device_ids`)."""
     monday = monday_of(any_day)
     days = tuple(
-        DayUsage(day, summarize(db, *day_range(day, day_start)))
+        DayUsage(day, summarize(db, *day_range(day, day_start), device_ids=device_ids))
         for day in (monday + timedelta(days=offset) for offset in range(7))
     )
     start = days[0].summary.start
     end = days[-1].summary.end
     periods = [(day.summary.start, day.summary.end) for day in days]
-    categories = tuple(day.seconds for day in category_days(db, periods, categorizer))
+    found = category_days(db, periods, categorizer, device_ids)
+    categories = tuple(day.seconds for day in found)
     return WeekUsage(
         monday,
         days,
-        summarize(db, start, end),
-        activity_grid(db, start, end),
+        summarize(db, start, end, device_ids=device_ids),
+        activity_grid(db, start, end, device_ids),
         categories,
     )
 
 
-def activity_grid(db: Database, start: datetime, end: datetime) -> tuple[tuple[float, ...], ...]:
-    """Active seconds by local weekday and hour of day over [start, end), from the rollup."""
+def devices(db: Database) -> list[tuple[int, str]]:
+    """Every device in the database: (id, name), by name (for choosing whose week to see)."""
+    return [(int(i), str(n)) for i, n in db.rows("SELECT id, name FROM device ORDER BY name, id")]
+
+
+def activity_grid(
+    db: Database, start: datetime, end: datetime, device_ids: list[int] | None = None
+) -> tuple[tuple[float, ...], ...]:
+    """Active seconds by local weekday and hour of day over [start, end), from the rollup
+    (the devices' time added up, hour by hour)."""
     grid = [[0.0] * 24 for _ in range(7)]
+    only, params = "", dict[str, int]()
+    if device_ids is not None:
+        marks, params = in_list("device", device_ids or [-1])
+        only = f" AND device_id IN {marks}"
     found = db.rows(
         "SELECT hour, SUM(ms) FROM app_hour"
-        " WHERE hour >= :first AND hour < :last AND app_id != :away GROUP BY hour",
+        f" WHERE hour >= :first AND hour < :last AND app_id != :away{only} GROUP BY hour",
         {
             "first": to_ms(start) // HOUR_MS,
             "last": -(-to_ms(end) // HOUR_MS),
             "away": AWAY_APP_ID,
+            **params,
         },
     )
     for hour, ms in found:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from breather.monitor.base import WindowInfo
+from breather.store.changes import mark_hours
 from breather.store.journal import SpanJournal
 from breather.store.schema import AWAY_APP_ID, HOUR_MS, to_ms
 from breather.store.sql import Database, Session, in_list
@@ -245,6 +246,8 @@ class SpanWriter:
         ]
         if rollup_rows:
             conn.run_many(_ADD_TO_HOUR, rollup_rows)
+        # Every hour written or cut back waits to be synced (a no-op cost without sync).
+        mark_hours(conn, self._device_id, (hour * HOUR_MS for hour, _ in hour_deltas))
         return open_pieces
 
     def _app_id(self, conn: Session, window: WindowInfo | None) -> int | None:

@@ -70,6 +70,10 @@ log = logging.getLogger(__name__)
 APP_LOCK = "app.lock"
 RAISE_REQUEST = "raise-request"
 STATUS_EVERY_MS = 60_000
+#: How often the app looks whether a background sync round is due, and seconds before the
+#: first (what was recorded away from the server goes soon after the start).
+SYNC_POLL_MS = 10_000
+SYNC_FIRST_AFTER = 30.0
 #: How long after asking the sampler to write the page is drawn again (a sample is ≤ 1 s).
 CATCH_UP_MS = 1500
 QUIET_STATUS = "Tracking quietly. Nothing leaves this machine."
@@ -130,6 +134,9 @@ class BreatherApp(QObject):
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(STATUS_EVERY_MS)
         self._status_timer.timeout.connect(self.update_status)
+        self._track = track
+        self._sync_timer = QTimer(self)  # looks whether a sync round is due
+        self._sync_timer.setInterval(SYNC_POLL_MS)
         if self.tray is not None:
             self.tray.open_requested.connect(self.show_window)
             self.tray.quit_requested.connect(self.quit)
@@ -243,6 +250,8 @@ class BreatherApp(QObject):
             self.show_window()
         self.update_status()
         self._status_timer.start()
+        if self._track:
+            self._start_background_sync()
         if not (self.context.paths.data_dir / WELCOMED_MARKER).exists():
             self.welcome()
 
@@ -314,7 +323,7 @@ class BreatherApp(QObject):
         from breather.notify.presenter import NotificationPresenter
         from breather.notify.tray import TrayNotifier
         from breather.runtime.boundaries import BoundaryRuntime
-        from breather.runtime.coordinator import BoundaryCoordinator
+        from breather.runtime.coordinator import BoundaryCoordinator, seed_other_devices
         from breather.store.boundaries import BoundaryLog
         from breather.ui.break_window import BreakScreens
         from breather.ui.prompts import PromptPresenter
@@ -369,8 +378,11 @@ class BreatherApp(QObject):
         self.weekly_note.open_week.connect(self.show_week)
         self._closers.append(self.weekly_note.close)
         today = policy.day_of(clock.now())
-        totals = summarize(self.store.db, *policy.day_bounds(today), "title").totals
+        bounds = policy.day_bounds(today)
+        mine = [self.store.device_id]
+        totals = summarize(self.store.db, *bounds, "title", device_ids=mine).totals
         coordinator.seed_today(today, ((t.app or "", t.key, t.seconds) for t in totals))
+        seed_other_devices(coordinator, self.store, clock)
         self._presenters = (screens, prompts)  # they own the windows: keep them alive
         self.boundaries = runtime
         return runtime
@@ -460,6 +472,36 @@ class BreatherApp(QObject):
             self._catch_up()  # an open page keeps up with the day
         self.window.status.setText(note or QUIET_STATUS)
 
+    def _start_background_sync(self) -> None:
+        """Sync rounds in child processes while the app runs, when a server is set."""
+        from breather.runtime.background_sync import BackgroundSync, sync_url
+
+        settings = self.context.settings
+        if not sync_url(settings):
+            return
+        paths = self.context.paths
+        background = BackgroundSync(
+            paths.data_dir,
+            paths.config_file,
+            paths.db_url,
+            settings.sync.every,
+            first_after=time.monotonic() + SYNC_FIRST_AFTER,
+            on_synced=self._synced,
+        )
+        self._sync_timer.timeout.connect(lambda: background.poll(time.monotonic()))
+        self._closers.append(background.close)
+        self._sync_timer.start()
+
+    def _synced(self) -> None:
+        """After a sync round: the limits count the other devices' time as it is now, and the
+        open page shows it."""
+        if self.boundaries is not None:
+            from breather.runtime.coordinator import seed_other_devices
+
+            seed_other_devices(self.boundaries.coordinator, self.store, self.context.clock)
+        if self.window.isVisible():
+            self.window.refresh_current()
+
     def _notice_of_source(self) -> str:
         if self._source_notice is None:
             return ""
@@ -473,6 +515,7 @@ class BreatherApp(QObject):
     def quit(self) -> None:
         self._quitting = True
         self._status_timer.stop()
+        self._sync_timer.stop()
         if self.boundaries is not None:
             self.boundaries.stop()
         for close in self._closers:
@@ -742,9 +785,14 @@ def run_app(
     qt_app.setQuitOnLastWindowClosed(False)
 
     try:
-        device_uuid, device_name = device_identity(paths.data_dir)
+        device_uuid, host_name = device_identity(paths.data_dir)
+        chosen_name = settings_file.current.settings.device.name
         store = open_store(
-            paths.db_url, device_uuid=device_uuid, device_name=device_name, migrate_apart=True
+            paths.db_url,
+            device_uuid=device_uuid,
+            device_name=chosen_name or host_name,
+            migrate_apart=True,
+            rename_device=bool(chosen_name),
         )
     except (DatabaseUnusable, UnsafeFile, OSError) as why:
         print(f"breather: {why}", file=sys.stderr)

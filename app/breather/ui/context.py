@@ -47,11 +47,17 @@ class AppContext:
         """An app's colour: that of the category its name alone falls in."""
         return self.color(self.categorizer.category(app, ""))
 
-    def app_rows(self, start: datetime, end: datetime, limit: int | None = None) -> list[BarRow]:
+    def app_rows(
+        self,
+        start: datetime,
+        end: datetime,
+        limit: int | None = None,
+        device_ids: list[int] | None = None,
+    ) -> list[BarRow]:
         """Time per app in [start, end), biggest first, each with the name and icon its
         desktop entry gives and the colour of what it was mostly used for (a browser is
-        Video or News by its pages, not grey)."""
-        by_title = summarize(self.db, start, end, "title").totals
+        Video or News by its pages, not grey). Every device's, or `device_ids`'."""
+        by_title = summarize(self.db, start, end, "title", device_ids=device_ids).totals
         per_app: dict[str, dict[str, float]] = {}
         for total in by_title:
             app = total.app or ""

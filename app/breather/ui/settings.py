@@ -36,6 +36,7 @@ from breather.desktop.autostart import for_this_system
 from breather.desktop.autostart.base import Autostart, AutostartError
 from breather.desktop.entry import login_command
 from breather.rules.policy import Limit
+from breather.runtime.background_sync import sync_url
 from breather.settings.model import Settings, load_settings
 from breather.settings.writer import ConfigWriteError, LimitEdit, update_config
 from breather.ui import theme
@@ -153,6 +154,12 @@ class _LimitRow:
         self.weekend = _limit_spin("Minutes at weekends", " at weekends")
         self.weekend.setMinimum(0)
         self.weekend.setSpecialValueText("same at weekends")
+        # Whose time counts, with sync: every device's (the default) or this one's.
+        self.devices = QComboBox()
+        self.devices.addItem("on all devices", "all")
+        self.devices.addItem("on this device", "this")
+        self.devices.setAccessibleName("Whose time counts")
+        self.devices.setCurrentIndex(self.devices.findData(limit.devices if limit else "all"))
         self.original = limit
         # Which key the first box edits: "weekday" where the person wrote weekdays apart.
         self._days_key = "weekday" if limit is not None and limit.daily is None else "daily"
@@ -187,6 +194,9 @@ class _LimitRow:
         weekend = self.weekend.value() * 60 or None
         if (original.weekend if original is not None else None) != weekend:
             after["weekend"] = _duration_text(weekend) if weekend else None
+        devices = str(self.devices.currentData())
+        if (original.devices if original is not None else "all") != devices:
+            after["devices"] = "this" if devices == "this" else None  # "all" is the default
         if not after:
             return None
         return LimitEdit(original.key if original is not None else None, after)
@@ -291,14 +301,18 @@ class SettingsPage(QScrollArea):
         grid = QGridLayout()
         self.limit_rows: list[_LimitRow] = []
         existing = list(settings.limits)
+        show_devices = bool(sync_url(settings)) or any(x.devices == "this" for x in existing)
         for index in range(max(MAX_LIMITS // 2, min(MAX_LIMITS, len(existing) + 1))):
             limit_row = _LimitRow(categories, existing[index] if index < len(existing) else None)
             grid.addWidget(limit_row.target, index, 0)
             grid.addWidget(limit_row.minutes, index, 1)
             grid.addWidget(limit_row.weekend, index, 2)
+            grid.addWidget(limit_row.devices, index, 3)
+            # Only with sync (or a limit written for this device) is there a choice to make.
+            limit_row.devices.setVisible(show_devices)
             limit_row.target.setMinimumWidth(260)
             self.limit_rows.append(limit_row)
-        grid.setColumnStretch(3, 1)  # keep the rows compact on a wide window
+        grid.setColumnStretch(4, 1)  # keep the rows compact on a wide window
         limits.body.addLayout(grid)
         layout.addWidget(limits)
 

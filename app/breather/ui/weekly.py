@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -27,7 +28,7 @@ from breather.settings.durations import format_duration
 from breather.store.boundaries import break_counts
 from breather.store.checkins import mood_by_day
 from breather.store.queries import summarize
-from breather.store.review import WeekUsage, monday_of, week_usage
+from breather.store.review import WeekUsage, devices, monday_of, week_usage
 from breather.ui import theme
 from breather.ui.boundaries import BoundariesCard, limit_uses
 from breather.ui.context import AppContext
@@ -64,8 +65,14 @@ class WeekPage(ScrollPage):
         self.next_button = QPushButton("&Next ›")
         self.next_button.setAccessibleName("Next week")
         self.save_button = QPushButton("&Save as PNG…")
+        # Whose week: all devices, or one (shown once sync brought another device's time).
+        self.device_picker = QComboBox()
+        self.device_picker.setAccessibleName("Devices")
+        self.device_picker.setVisible(False)
+        header.addWidget(self.device_picker, 0, Qt.AlignmentFlag.AlignTop)
         for button in (self.previous_button, self.next_button, self.save_button):
             header.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        self.device_picker.activated.connect(lambda _index: self.refresh())
         self.previous_button.clicked.connect(lambda: self.show_week(self._monday - timedelta(7)))
         self.next_button.clicked.connect(lambda: self.show_week(self._monday + timedelta(7)))
         self.save_button.clicked.connect(self._save_clicked)
@@ -119,13 +126,34 @@ class WeekPage(ScrollPage):
     def refresh(self) -> None:
         self.show_week(self._monday)
 
+    @property
+    def chosen_devices(self) -> list[int] | None:
+        """The devices whose week is shown: None for all of them."""
+        data = self.device_picker.currentData()
+        return None if data is None else [int(data)]
+
+    def _update_devices(self) -> None:
+        known = devices(self._context.db)
+        chosen = self.device_picker.currentData()
+        self.device_picker.clear()
+        self.device_picker.addItem("All devices", None)
+        for device_id, name in known:
+            self.device_picker.addItem(name or "(unnamed)", device_id)
+        found = self.device_picker.findData(chosen) if chosen is not None else 0
+        self.device_picker.setCurrentIndex(max(found, 0))
+        self.device_picker.setVisible(len(known) > 1)
+
     def show_week(self, monday: date) -> None:
         context = self._context
         self._monday = monday_of(monday)
         starts = context.settings.tracking.day_starts
-        usage = week_usage(context.db, self._monday, starts, context.categorizer)
+        self._update_devices()
+        only = self.chosen_devices
+        usage = week_usage(context.db, self._monday, starts, context.categorizer, only)
         previous = summarize(
-            context.db, *_same_days_last_week(usage, context.today(), context.now())
+            context.db,
+            *_same_days_last_week(usage, context.today(), context.now()),
+            device_ids=only,
         )
         self._usage = usage
         this_monday = monday_of(context.today())
@@ -141,7 +169,9 @@ class WeekPage(ScrollPage):
         self.total_value.setText(format_duration(total))
         self.average_value.setText(format_duration(total / elapsed_days))
         self.change_value.setText(_change_text(total, previous.active_seconds))
-        self.apps.set_rows(context.app_rows(usage.total.start, usage.total.end, limit=8))
+        self.apps.set_rows(
+            context.app_rows(usage.total.start, usage.total.end, limit=8, device_ids=only)
+        )
         self.boundaries.show_boundaries(
             break_counts(context.db, usage.total.start, usage.total.end),
             limit_uses(
