@@ -110,6 +110,28 @@ def test_breaks_answered_on_each_device_reach_the_other(
         assert (counts["taken"], counts["skipped"]) == (1, 1)
 
 
+def test_a_check_in_made_on_one_device_reaches_the_other_and_is_forgotten_with_it(
+    laptop: Store, desktop: Store, postgres_url: str
+) -> None:
+    from breather.store.checkins import CheckinLog, checkins, new_checkin
+
+    made = new_checkin(at(600), 2, "tired")
+    CheckinLog(laptop.db, laptop.device_id).record(made)
+    for store in (laptop, desktop, desktop):  # the repeat must not add it twice
+        sync_round(store, postgres_url)
+    (arrived,) = checkins(desktop.db, None, None)
+    assert (arrived.uuid, arrived.mood, arrived.note, arrived.device) == (
+        made.uuid,
+        2,
+        "tired",
+        "laptop",
+    )
+    delete_range(desktop.db, to_ms(T0), to_ms(at(3600)))
+    for store in (desktop, laptop):
+        sync_round(store, postgres_url)
+    assert checkins(laptop.db, None, None) == []
+
+
 def test_forgetting_a_stretch_forgets_it_on_every_device(
     laptop: Store, desktop: Store, postgres_url: str, tmp_path: Path
 ) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
+from breather.store.changes import mark_hours
 from breather.store.queries import day_range
 from breather.store.schema import to_ms
 from breather.store.sql import Database, Session
@@ -87,6 +88,7 @@ class CheckinLog:
 
 def add_checkins(conn: Session, device_id: int, items: Iterable[Checkin]) -> int:
     """Insert the check-ins not yet stored (by UUID) for `device_id`; returns how many."""
+    items = list(items)
     added = 0
     for item in items:
         check_mood(item.mood)
@@ -104,6 +106,8 @@ def add_checkins(conn: Session, device_id: int, items: Iterable[Checkin]) -> int
             },
         )
         added += 1
+    # Whichever way a check-in arrives (the prompt, the CLI, an import), sync sends its hour.
+    mark_hours(conn, device_id, (to_ms(item.at) for item in items))
     return added
 
 

@@ -18,8 +18,9 @@ commit: a round takes the hours it sends before reading them, so a change made m
 marks its hour again, and hours taken by a round killed before the server kept them are sent
 by the next.
 
-Kinds of records are listed in `breather.sync.kinds.RECORD_KINDS`; another kind (check-ins)
-plugs in there with how to read and replace an hour of it.
+Kinds of records (spans, boundary answers, mood check-ins) are listed in
+`breather.sync.kinds.RECORD_KINDS`; another kind plugs in there with how to read and replace
+an hour of it.
 
 Layer: beside `data` and `desktop`; it imports the store (and what lies beneath it), never
 Qt, the runtime, the UI or the CLI, which import it.

@@ -213,5 +213,42 @@ class BoundaryEvents:
         return [row for row in rows if not any(lo <= row[0] < hi for lo, hi in forgotten)]
 
 
+class Checkins:
+    """Mood check-ins, each named by its UUID wherever it is stored."""
+
+    name = "check-ins"
+
+    def read(self, conn: Session, device_id: int, lo_ms: int, hi_ms: int) -> list[Row]:
+        return conn.rows(
+            "SELECT at_ms, uuid, mood, note FROM checkin"
+            " WHERE device_id = :device AND at_ms >= :lo AND at_ms < :hi ORDER BY at_ms, uuid",
+            {"device": device_id, "lo": lo_ms, "hi": hi_ms},
+        )
+
+    def replace(
+        self, conn: Session, names: Names, device_id: int, hours: Stretch, rows: list[Row]
+    ) -> None:
+        lo_ms, hi_ms = hours
+        conn.run(
+            "DELETE FROM checkin WHERE device_id = :device AND at_ms >= :lo AND at_ms < :hi",
+            {"device": device_id, "lo": lo_ms, "hi": hi_ms},
+        )
+        # A check-in can already be here under its UUID (imported from an export of the
+        # device it was made on): the device's own copy is the one kept.
+        conn.run_many(
+            "INSERT INTO checkin (uuid, device_id, at_ms, mood, note)"
+            " VALUES (:uuid, :device_id, :at_ms, :mood, :note)"
+            " ON CONFLICT (uuid) DO UPDATE SET device_id = excluded.device_id,"
+            " at_ms = excluded.at_ms, mood = excluded.mood, note = excluded.note",
+            [
+                {"uuid": uuid, "device_id": device_id, "at_ms": at, "mood": mood, "note": note}
+                for at, uuid, mood, note in rows
+            ],
+        )
+
+    def outside(self, rows: list[Row], forgotten: Ranges) -> list[Row]:
+        return [row for row in rows if not any(lo <= row[0] < hi for lo, hi in forgotten)]
+
+
 #: Every kind of record a round carries, in the order they are replaced.
-RECORD_KINDS: tuple[RecordKind, ...] = (Spans(), BoundaryEvents())
+RECORD_KINDS: tuple[RecordKind, ...] = (Spans(), BoundaryEvents(), Checkins())

@@ -64,6 +64,7 @@ def upgrade() -> None:
         "INSERT INTO sync_pending (device_id, hour)"
         " SELECT DISTINCT device_id, start_ms / 3600000 FROM span"
         " UNION SELECT DISTINCT device_id, at_ms / 3600000 FROM boundary_event"
+        " UNION SELECT DISTINCT device_id, at_ms / 3600000 FROM checkin"
     )
 
 
