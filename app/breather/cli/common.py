@@ -94,12 +94,13 @@ def say_settings(loaded: LoadedSettings, *, changed: bool = False) -> LoadedSett
 
 
 def open_store_for(
-    paths: Paths, *, long_running: bool = False, settle: bool = False
+    paths: Paths, *, long_running: bool = False, settle: bool = False, migrate_apart: bool = False
 ) -> Store | None:
     """The database, with its notices said; None (and why, said) when it cannot be used.
 
-    A `long_running` process migrates in a child process (see `open_store`); `settle` first
-    writes what a crashed tracker left in its journal (for reports and exports)."""
+    A `long_running` process migrates in a child process (see `open_store`), and so does one
+    that asks to `migrate_apart` (to keep its own peak memory low); `settle` first writes
+    what a crashed tracker left in its journal (for reports and exports)."""
     from breather.store import DatabaseUnusable, open_store
 
     device_uuid, device_name = device_identity(paths.data_dir)
@@ -108,7 +109,8 @@ def open_store_for(
             paths.db_url,
             device_uuid=device_uuid,
             device_name=device_name,
-            migrate_apart=long_running,
+            migrate_apart=long_running or migrate_apart,
+            full_check=long_running,
         )
     except DatabaseUnusable as why:
         say(str(why))

@@ -246,7 +246,9 @@ def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
         say(str(failed))
         say("nothing was imported")
         return EXIT_PROBLEM
-    store = open_store_for(paths)
+    # A first import creates the database: its migrations (SQLAlchemy and alembic, ~60 MB
+    # never given back) run in a child process, not on top of the history held here.
+    store = open_store_for(paths, migrate_apart=True)
     if store is None:
         return EXIT_PROBLEM
     try:

@@ -9,7 +9,7 @@ sum of the pieces in the same transaction, so summaries read the rollup instead 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from breather.monitor.base import WindowInfo
 from breather.store.journal import SpanJournal
@@ -180,6 +180,57 @@ class SpanWriter:
         self._apps.clear()  # ids made in a transaction that may yet be rolled back
         self._titles.clear()
 
+    def write_pieces_in(
+        self, conn: Session, pieces: Sequence[tuple[int, int, WindowInfo | None]]
+    ) -> None:
+        """Write closed spans given as (start_ms, end_ms, window) inside the caller's
+        transaction `conn`: the bulk path of an import, which sends many thousands at once
+        and so looks every distinct title up together, and keeps no datetimes.
+        Nothing is remembered if that transaction is rolled back."""
+        device = self._device_id
+        titles = self._title_ids_of(
+            conn, {w.title for _, _, w in pieces if w is not None and w.title}
+        )
+        hour_ms: dict[tuple[int, int], int] = {}
+        rows: list[dict[str, int | None]] = []
+        try:
+            for start, end, window in pieces:
+                app_id = self._app_id(conn, window)  # None: away
+                title_id = titles.get(window.title) if window is not None else None
+                rollup_app = AWAY_APP_ID if app_id is None else app_id
+                first_hour = start // HOUR_MS
+                if first_hour == (end - 1) // HOUR_MS:  # most spans lie within one hour
+                    parts: Iterable[tuple[int, int]] = ((start, end),)
+                else:
+                    parts = hour_pieces(start, end)
+                for start_ms, end_ms in parts:
+                    rows.append(
+                        {
+                            "start_ms": start_ms,
+                            "device_id": device,
+                            "end_ms": end_ms,
+                            "app_id": app_id,
+                            "title_id": title_id,
+                        }
+                    )
+                    key = (start_ms // HOUR_MS, rollup_app)
+                    hour_ms[key] = hour_ms.get(key, 0) + (end_ms - start_ms)
+                if len(rows) >= _ROWS_PER_BATCH:  # bounded memory for an import of years
+                    conn.run_many(_UPSERT_SPAN, rows)
+                    rows = []
+            if rows:
+                conn.run_many(_UPSERT_SPAN, rows)
+            conn.run_many(
+                _ADD_TO_HOUR,
+                [
+                    {"hour": hour, "device_id": device, "app_id": app, "ms": ms}
+                    for (hour, app), ms in hour_ms.items()
+                ],
+            )
+        finally:
+            self._apps.clear()  # ids made in a transaction that may yet be rolled back
+            self._titles.clear()
+
     def _write_in(
         self,
         conn: Session,
@@ -269,7 +320,12 @@ class SpanWriter:
     def _title_ids(self, conn: Session, spans: list[Span]) -> dict[str, int]:
         """The ids of the titles of `spans`, stored now if new: an import's thousands of
         titles in a few queries per batch, instead of a query or two each."""
-        texts = {s.window.title for s in spans if s.window is not None and s.window.title}
+        return self._title_ids_of(
+            conn, {s.window.title for s in spans if s.window is not None and s.window.title}
+        )
+
+    def _title_ids_of(self, conn: Session, texts: set[str]) -> dict[str, int]:
+        """The ids of these titles, stored now if new, in a few queries for many titles."""
         by_digest: dict[int, list[str]] = {}
         for text in texts:
             by_digest.setdefault(title_digest(text), []).append(text)
