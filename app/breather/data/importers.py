@@ -88,6 +88,8 @@ _NESTED = object()
 _MISSING = object()
 
 _UTF8_BOM = b"\xef\xbb\xbf"
+#: The parser's events that open a nested value.
+_OPENERS = frozenset({"start_map", "start_array"})
 
 WindowEvent = tuple[int, int, WindowInfo]  # start, end (microseconds), the window
 Tokens = Callable[[], tuple[str, Any]]
@@ -230,13 +232,21 @@ def _read_bucket(nxt: Tokens, where: str) -> _Bucket:
 
 
 def _read_events(nxt: Tokens, bucket: _Bucket) -> None:
-    """Read a bucket's events (its array is open), keeping what the spans need of each."""
+    """Read a bucket's events (its array is open), keeping what the spans need of each.
+
+    The hot loop of an import (~150k events, ~2M tokens a year): plain values are taken as
+    they come, and only objects and arrays go through `_skip`."""
     where = bucket.where
+    kind = bucket.kind
+    check = kind in {WINDOW_BUCKET, AFK_BUCKET}
+    later = kind is _MISSING  # the type comes after the events: check them at the end
+    count = bucket.count
     while True:
         event, value = nxt()
         if event == "end_array":
+            bucket.count = count
             return
-        bucket.count += 1
+        count += 1
         if event != "start_map":
             _skip(nxt, event, value, where)
             stamp: object = _NESTED
@@ -250,8 +260,18 @@ def _read_events(nxt: Tokens, bucket: _Bucket) -> None:
                     break
                 event, value = nxt()
                 if event == "start_map" and key == "data":
-                    value = _read_flat_object(nxt, where)
-                elif event in {"start_map", "start_array"}:
+                    fields: dict[str, object] = {}
+                    while True:
+                        event, name = nxt()
+                        if event == "end_map":
+                            break
+                        event, value = nxt()
+                        if event in _OPENERS:
+                            value = _skip(nxt, event, value, where)
+                        fields[name] = value
+                    data = fields
+                    continue
+                if event in _OPENERS:
                     value = _skip(nxt, event, value, where)
                 if key == "timestamp":
                     stamp = value
@@ -259,33 +279,21 @@ def _read_events(nxt: Tokens, bucket: _Bucket) -> None:
                     duration = value
                 elif key == "data":
                     data = value
-        kind = bucket.kind
-        if kind is _MISSING:  # the type comes after the events: check them at the end
+        if check:
+            _add_event(bucket, count, stamp, duration, data)
+        elif later:
             bucket.unchecked.append((stamp, duration, data))
-        elif kind in {WINDOW_BUCKET, AFK_BUCKET}:
-            _add_event(bucket, bucket.count, stamp, duration, data)
-
-
-def _read_flat_object(nxt: Tokens, where: str) -> dict[str, object]:
-    """An object whose values are kept only when they are plain (text, numbers)."""
-    found: dict[str, object] = {}
-    while True:
-        event, key = nxt()
-        if event == "end_map":
-            return found
-        event, value = nxt()
-        found[key] = _skip(nxt, event, value, where)
 
 
 def _skip(nxt: Tokens, event: str, value: object, where: str) -> object:
     """Pass over the value that began with (`event`, `value`): the value itself when it is
     plain, `_NESTED` for an object or array (nested no deeper than MAX_JSON_DEPTH)."""
-    if event not in {"start_map", "start_array"}:
+    if event not in _OPENERS:
         return value
     depth = 1
     while depth:
         event, _ = nxt()
-        if event in {"start_map", "start_array"}:
+        if event in _OPENERS:
             depth += 1
             if depth > MAX_JSON_DEPTH:
                 raise ImportFailed(
@@ -729,9 +737,10 @@ def _new_checkins(
 def _private(pieces: list[Piece], privacy: PrivacyFilter, report: ImportReport) -> list[Piece]:
     if privacy.passes_everything:
         return pieces
-    # Each distinct window is judged once (a year has ~100k; the filter's own cache is sized
-    # for live tracking and would start over many times).
-    judged: dict[WindowInfo, WindowInfo | None] = {}
+    # Each distinct window is judged once (a year has ~75k; the filter's own cache is sized
+    # for live tracking and would start over many times). The reader made one WindowInfo
+    # for each, so they are told apart by identity, which is cheaper than by value.
+    judged: dict[int, WindowInfo | None] = {}
     kept: list[Piece] = []
     excluded = untitled = 0
     for piece in pieces:
@@ -739,10 +748,11 @@ def _private(pieces: list[Piece], privacy: PrivacyFilter, report: ImportReport) 
         if window is None:
             kept.append(piece)
             continue
-        if window in judged:
-            allowed = judged[window]
+        key = id(window)  # `pieces` keeps every window alive, so no id is reused
+        if key in judged:
+            allowed = judged[key]
         else:
-            allowed = judged[window] = privacy.apply(window)
+            allowed = judged[key] = privacy.judge(window)
         if allowed is None:
             excluded += 1
         elif allowed is window:  # allowed as it is (the common case: no copy)

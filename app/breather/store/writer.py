@@ -193,11 +193,18 @@ class SpanWriter:
         )
         hour_ms: dict[tuple[int, int], int] = {}
         rows: list[dict[str, int | None]] = []
+        # (app id, title id, rollup app id) of each window, by identity: an import shares
+        # one WindowInfo among the spans of a window, and `pieces` keeps them all alive.
+        ids: dict[int, tuple[int | None, int | None, int]] = {}
         try:
             for start, end, window in pieces:
-                app_id = self._app_id(conn, window)  # None: away
-                title_id = titles.get(window.title) if window is not None else None
-                rollup_app = AWAY_APP_ID if app_id is None else app_id
+                known = ids.get(id(window))
+                if known is None:
+                    app_id = self._app_id(conn, window)  # None: away
+                    title_id = titles.get(window.title) if window is not None else None
+                    rollup_app = AWAY_APP_ID if app_id is None else app_id
+                    known = ids[id(window)] = (app_id, title_id, rollup_app)
+                app_id, title_id, rollup_app = known
                 first_hour = start // HOUR_MS
                 if first_hour == (end - 1) // HOUR_MS:  # most spans lie within one hour
                     parts: Iterable[tuple[int, int]] = ((start, end),)
@@ -329,12 +336,12 @@ class SpanWriter:
         by_digest: dict[int, list[str]] = {}
         for text in texts:
             by_digest.setdefault(title_digest(text), []).append(text)
-        found = self._stored_titles(conn, list(by_digest))
+        # In digest order, the lookups and the new index entries go through the index from
+        # one end to the other instead of hopping about it (a third less time for a year).
+        digests = sorted(by_digest)
+        found = self._stored_titles(conn, digests)
         new = [
-            (digest, text)
-            for digest, same in by_digest.items()
-            for text in same
-            if text not in found
+            (digest, text) for digest in digests for text in by_digest[digest] if text not in found
         ]
         rows_per_insert = _DIGESTS_PER_QUERY // 2  # two parameters a row
         for first in range(0, len(new), rows_per_insert):
