@@ -224,6 +224,8 @@ def _forget_range(args: argparse.Namespace, day_starts: time) -> tuple[int, int,
 
 
 def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
     from breather.data.importers import (
         ImportFailed,
         ImportReport,
@@ -237,18 +239,24 @@ def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
     settings = load_settings_for(paths, quiet=True)
     source = Path(args.file)
     report = ImportReport()
-    try:
-        if args.source == "activitywatch":
-            devices = read_activitywatch(source, report)
-        else:
-            devices = read_jsonl(source, report)
-    except ImportFailed as failed:
-        say(str(failed))
-        say("nothing was imported")
-        return EXIT_PROBLEM
-    # A first import creates the database: its migrations (SQLAlchemy and alembic, ~60 MB
-    # never given back) run in a child process, not on top of the history held here.
-    store = open_store_for(paths, migrate_apart=True)
+    # A first import creates the database. Its migrations run in a child process (SQLAlchemy
+    # and alembic take ~60 MB a process never gives back, not to be added to the history
+    # held here), and while they run, this process reads the file.
+    with ThreadPoolExecutor(max_workers=1) as opener:
+        opening = opener.submit(open_store_for, paths, migrate_apart=True)
+        try:
+            if args.source == "activitywatch":
+                devices = read_activitywatch(source, report)
+            else:
+                devices = read_jsonl(source, report)
+        except ImportFailed as failed:
+            unused = opening.result()
+            if unused is not None:
+                unused.close()
+            say(str(failed))
+            say("nothing was imported")
+            return EXIT_PROBLEM
+        store = opening.result()
     if store is None:
         return EXIT_PROBLEM
     try:

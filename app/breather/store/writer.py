@@ -337,7 +337,7 @@ class SpanWriter:
         for text in texts:
             by_digest.setdefault(title_digest(text), []).append(text)
         # In digest order, the lookups and the new index entries go through the index from
-        # one end to the other instead of hopping about it (a third less time for a year).
+        # one end to the other instead of hopping about it.
         digests = sorted(by_digest)
         found = self._stored_titles(conn, digests)
         new = [
