@@ -343,19 +343,19 @@ class SpanWriter:
         new = [
             (digest, text) for digest in digests for text in by_digest[digest] if text not in found
         ]
-        rows_per_insert = _DIGESTS_PER_QUERY // 2  # two parameters a row
-        for first in range(0, len(new), rows_per_insert):
-            chunk = new[first : first + rows_per_insert]
-            values = ", ".join(f"(:d{i}, :t{i})" for i in range(len(chunk)))
-            params: dict[str, object] = {}
-            for i, (digest, text) in enumerate(chunk):
-                params[f"d{i}"] = digest
-                params[f"t{i}"] = text
-            # The text comes back with its id, so no order of the returned rows is assumed.
-            for row_id, text in conn.rows(
-                f"INSERT INTO title (digest, text) VALUES {values} RETURNING id, text", params
+        if new:
+            # Added with one executemany, then read back by id: this transaction holds the
+            # write lock, so the rows after the highest id before are these (a row another
+            # writer adds meanwhile, on a server database, is as good: the same text).
+            before = conn.value("SELECT COALESCE(MAX(id), 0) FROM title")
+            conn.run_many(
+                "INSERT INTO title (digest, text) VALUES (:digest, :text)",
+                [{"digest": digest, "text": text} for digest, text in new],
+            )
+            for row_id, text in conn.stream(
+                "SELECT id, text FROM title WHERE id > :before ORDER BY id", {"before": before}
             ):
-                found[text] = int(row_id)
+                found.setdefault(text, int(row_id))
         return {text: found[text] for text in texts}
 
     @staticmethod
