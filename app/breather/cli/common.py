@@ -94,13 +94,19 @@ def say_settings(loaded: LoadedSettings, *, changed: bool = False) -> LoadedSett
 
 
 def open_store_for(
-    paths: Paths, *, long_running: bool = False, settle: bool = False, migrate_apart: bool = False
+    paths: Paths,
+    *,
+    long_running: bool = False,
+    settle: bool = False,
+    migrate_apart: bool = False,
+    migrating: Callable[[], None] | None = None,
 ) -> Store | None:
     """The database, with its notices said; None (and why, said) when it cannot be used.
 
     A `long_running` process migrates in a child process (see `open_store`), and so does one
-    that asks to `migrate_apart` (to keep its own peak memory low); `settle` first writes
-    what a crashed tracker left in its journal (for reports and exports)."""
+    that asks to `migrate_apart` (to keep its own peak memory low; `migrating` is called when
+    that child has started); `settle` first writes what a crashed tracker left in its journal
+    (for reports and exports)."""
     from breather.store import DatabaseUnusable, open_store
 
     device_uuid, device_name = device_identity(paths.data_dir)
@@ -111,6 +117,7 @@ def open_store_for(
             device_name=device_name,
             migrate_apart=long_running or migrate_apart,
             full_check=long_running,
+            migrating=migrating,
         )
     except DatabaseUnusable as why:
         say(str(why))

@@ -224,6 +224,7 @@ def _forget_range(args: argparse.Namespace, day_starts: time) -> tuple[int, int,
 
 
 def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
+    import threading
     from concurrent.futures import ThreadPoolExecutor
 
     from breather.data.importers import (
@@ -241,9 +242,14 @@ def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
     report = ImportReport()
     # A first import creates the database. Its migrations run in a child process (SQLAlchemy
     # and alembic take ~60 MB a process never gives back, not to be added to the history
-    # held here), and while they run, this process reads the file.
+    # held here), and while they run, this process reads the file. The reading starts once
+    # that child has (or the store is open): a thread busy reading would hold up the few
+    # steps before it for a long time.
+    ready = threading.Event()
     with ThreadPoolExecutor(max_workers=1) as opener:
-        opening = opener.submit(open_store_for, paths, migrate_apart=True)
+        opening = opener.submit(open_store_for, paths, migrate_apart=True, migrating=ready.set)
+        opening.add_done_callback(lambda _opened: ready.set())
+        ready.wait()
         try:
             if args.source == "activitywatch":
                 devices = read_activitywatch(source, report)
