@@ -111,9 +111,9 @@ class _Bucket:
     away: list[Interval] = field(default_factory=list)
     #: Events read before the bucket's type: checked once the type is known.
     unchecked: list[tuple[object, object, object]] = field(default_factory=list)
-    #: One WindowInfo for each distinct (app, title): a year has ~150k events, half as many
-    #: distinct windows.
-    known: dict[tuple[str, str], WindowInfo] = field(default_factory=dict)
+    #: One WindowInfo for each distinct window, by app and title: a year has ~150k events,
+    #: half as many distinct windows. (Nested, so no key tuple is held for each.)
+    known: dict[str, dict[str, WindowInfo]] = field(default_factory=dict)
 
 
 def read_activitywatch(path: Path, report: ImportReport) -> list[DeviceSpans]:
@@ -324,9 +324,12 @@ def _add_event(bucket: _Bucket, number: int, stamp: object, duration: object, da
         title = data.get("title", "")
         if not isinstance(app, str) or not isinstance(title, str):
             _refuse_event(bucket, number, stamp, duration, data)
-        window = bucket.known.get((app, title))
+        titles = bucket.known.get(app)
+        if titles is None:
+            titles = bucket.known[app] = {}
+        window = titles.get(title)
         if window is None:
-            window = bucket.known[app, title] = WindowInfo(_text(app), _text(title))
+            window = titles[title] = WindowInfo(_text(app), _text(title))
         bucket.windows.append((start, end, window))
         return
     status = data.get("status")
@@ -415,6 +418,7 @@ def _activitywatch_pieces(
         outside += (end - start) - inside
         if not inside and end > start:
             report.skip("window events while away (AFK)")
+    windows.clear()  # what is kept of them is in `pieces` now, and held only there
     if outside:
         report.notes.append(
             f"{host}: {outside / 1_000_000:.0f}s of window events fell in AFK time and were "

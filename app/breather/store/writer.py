@@ -193,18 +193,11 @@ class SpanWriter:
         )
         hour_ms: dict[tuple[int, int], int] = {}
         rows: list[dict[str, int | None]] = []
-        # (app id, title id, rollup app id) of each window, by identity: an import shares
-        # one WindowInfo among the spans of a window, and `pieces` keeps them all alive.
-        ids: dict[int, tuple[int | None, int | None, int]] = {}
         try:
             for start, end, window in pieces:
-                known = ids.get(id(window))
-                if known is None:
-                    app_id = self._app_id(conn, window)  # None: away
-                    title_id = titles.get(window.title) if window is not None else None
-                    rollup_app = AWAY_APP_ID if app_id is None else app_id
-                    known = ids[id(window)] = (app_id, title_id, rollup_app)
-                app_id, title_id, rollup_app = known
+                app_id = self._app_id(conn, window)  # None: away
+                title_id = titles.get(window.title) if window is not None else None
+                rollup_app = AWAY_APP_ID if app_id is None else app_id
                 first_hour = start // HOUR_MS
                 if first_hour == (end - 1) // HOUR_MS:  # most spans lie within one hour
                     parts: Iterable[tuple[int, int]] = ((start, end),)
@@ -332,31 +325,33 @@ class SpanWriter:
         )
 
     def _title_ids_of(self, conn: Session, texts: set[str]) -> dict[str, int]:
-        """The ids of these titles, stored now if new, in a few queries for many titles."""
-        by_digest: dict[int, list[str]] = {}
-        for text in texts:
-            by_digest.setdefault(title_digest(text), []).append(text)
+        """The ids of these titles, stored now if new, in a few queries for many titles
+        (the answer may hold other stored titles too)."""
         # In digest order, the lookups and the new index entries go through the index from
         # one end to the other instead of hopping about it.
-        digests = sorted(by_digest)
-        found = self._stored_titles(conn, digests)
-        new = [
-            (digest, text) for digest in digests for text in by_digest[digest] if text not in found
-        ]
+        pairs = sorted((title_digest(text), text) for text in texts)
+        found = self._stored_titles(conn, sorted({digest for digest, _ in pairs}))
+        new = [(digest, text) for digest, text in pairs if text not in found]
+        del pairs
         if new:
-            # Added with one executemany, then read back by id: this transaction holds the
-            # write lock, so the rows after the highest id before are these (a row another
-            # writer adds meanwhile, on a server database, is as good: the same text).
+            # Added with executemany, then read back by id: this transaction holds the write
+            # lock, so the rows after the highest id before are these (a row another writer
+            # adds meanwhile, on a server database, is as good: the same text).
             before = conn.value("SELECT COALESCE(MAX(id), 0) FROM title")
-            conn.run_many(
-                "INSERT INTO title (digest, text) VALUES (:digest, :text)",
-                [{"digest": digest, "text": text} for digest, text in new],
-            )
+            for first in range(0, len(new), _ROWS_PER_BATCH):
+                conn.run_many(
+                    "INSERT INTO title (digest, text) VALUES (:digest, :text)",
+                    [
+                        {"digest": digest, "text": text}
+                        for digest, text in new[first : first + _ROWS_PER_BATCH]
+                    ],
+                )
+            del new
             for row_id, text in conn.stream(
                 "SELECT id, text FROM title WHERE id > :before ORDER BY id", {"before": before}
             ):
                 found.setdefault(text, int(row_id))
-        return {text: found[text] for text in texts}
+        return found
 
     @staticmethod
     def _stored_titles(conn: Session, digests: list[int]) -> dict[str, int]:
