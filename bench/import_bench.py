@@ -3,9 +3,10 @@
 Builds a seeded ActivityWatch export of a year (window events every 5-120 s over eight hours a
 day, ~19k distinct titles, not-afk stretches with breaks between) once into `bench/out/`, then
 runs `breather import activitywatch` on it in a fresh data folder, as a person would, and
-prints the wall time and the child process's peak resident memory (median of `--runs`).
+prints the wall time and the peak resident memory of that process (median of `--runs`), and
+its CPU time and the peak of the child process that creates the database meanwhile.
 
-    .venv/bin/python -m bench.import_bench            # a year (builds ~60 MB once)
+    .venv/bin/python -m bench.import_bench            # a year (builds ~22 MB once)
     .venv/bin/python -m bench.import_bench --days 30  # a smoke check
 """
 
@@ -77,14 +78,18 @@ def build(path: Path, days: int, seed: int = 1) -> None:
     path.write_text(json.dumps({"buckets": buckets}))
 
 
-def run_once(export: Path) -> tuple[float, float]:
-    """(seconds, peak MiB) of one `breather import` in a fresh data folder."""
+def run_once(export: Path) -> tuple[float, float, float, float]:
+    """(seconds, peak MiB, CPU seconds, the migration child's peak MiB) of one
+    `breather import` in a fresh data folder."""
     with tempfile.TemporaryDirectory() as data:
         code = (
             "import resource, sys\n"
             "from breather.cli.main import main\n"
             f"status = main(['--data-dir', {data!r}, 'import', 'activitywatch', {str(export)!r}])\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+            "me = resource.getrusage(resource.RUSAGE_SELF)\n"
+            "child = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+            "cpu = me.ru_utime + me.ru_stime + child.ru_utime + child.ru_stime\n"
+            "print(me.ru_maxrss, cpu, child.ru_maxrss, file=sys.stderr)\n"
             "sys.exit(status)\n"
         )
         started = time.perf_counter()
@@ -94,7 +99,8 @@ def run_once(export: Path) -> tuple[float, float]:
         seconds = time.perf_counter() - started
         if done.returncode != 0:
             raise SystemExit(done.stderr)
-        return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
+        peak, cpu, child_peak = done.stderr.strip().splitlines()[-1].split()
+        return seconds, int(peak) / 1024, float(cpu), int(child_peak) / 1024
 
 
 def main() -> None:
@@ -109,8 +115,11 @@ def main() -> None:
     runs = [run_once(export) for _ in range(args.runs)]
     seconds = statistics.median(run[0] for run in runs)
     peak = statistics.median(run[1] for run in runs)
+    cpu = statistics.median(run[2] for run in runs)
+    child_peak = statistics.median(run[3] for run in runs)
     print(
         f"import of {args.days} days ({size:.0f} MB export): {seconds:.2f} s, peak {peak:.0f} MiB"
+        f" (CPU {cpu:.2f} s with the migration child; its peak {child_peak:.0f} MiB)"
     )
 
 

@@ -125,6 +125,30 @@ def test_a_malformed_export_names_the_first_bad_record_and_imports_nothing(
     assert list(iter_spans(store.db, None, None)) == []
 
 
+def test_an_export_reads_the_same_whatever_its_key_order_bom_or_extra_fields(
+    tmp_path: Path, store: Store
+) -> None:
+    """ActivityWatch writes a bucket's `type` and `hostname` before its events; other tools
+    may not, may add fields (nested ones too), or start the file with a BOM."""
+    document = json.loads(AW_EXPORT.read_text(encoding="utf-8"))
+    reordered = {"buckets": {}, "exported_by": {"tool": ["x", {"y": [1, 2]}]}}
+    for bucket_id, bucket in document["buckets"].items():
+        events = [
+            {**event, "data": {**event["data"], "extra": {"tabs": [1, [2]]}}, "id": [None]}
+            for event in bucket["events"]
+        ]
+        rest = {key: value for key, value in bucket.items() if key != "events"}
+        reordered["buckets"][bucket_id] = {"events": events, "meta": {"a": [{}]}, **rest}
+    path = tmp_path / "reordered.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(reordered).encode())
+    report = import_aw(store, path)
+    stored = seconds_per_device_and_app(store)
+    for host, apps in EXPECTED["hosts"].items():
+        for app, seconds in apps.items():
+            assert stored[host][app] == pytest.approx(seconds, abs=1.0), (host, app)
+    assert report.imported > 100
+
+
 def test_the_cli_reports_what_it_imported_and_skipped(tmp_path: Path, capsys) -> None:
     data = ["--data-dir", str(tmp_path)]
     # The fixture is from March 2026: keep everything, so the test does not age.

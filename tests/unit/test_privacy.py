@@ -184,6 +184,22 @@ def test_the_filter_drops_excluded_apps_and_titles_and_keeps_the_rest() -> None:
     assert titles_off.apply(EDITOR) == WindowInfo("Code", "", "code", "/usr/bin/code")
 
 
+@pytest.mark.parametrize(
+    "patterns",
+    [
+        '"re:(sec)ret \\\\1", "bank"',  # a group, and a back-reference to it
+        '"re:(?x) bank \\\\b", "*Private Browsing*"',  # a flag for the whole expression
+    ],
+)
+def test_title_patterns_of_every_form_are_judged_together_as_alone(patterns: str) -> None:
+    privacy = PrivacyFilter(settings_from(f"[privacy]\nexclude_titles = [{patterns}]\n"))
+    hidden = WindowInfo("firefox", "", "firefox", "")
+    assert privacy.apply(BANK) == hidden
+    assert privacy.apply(EDITOR) is EDITOR
+    secret = WindowInfo("firefox", "secret sec", "firefox", "")
+    assert privacy.apply(secret) == (hidden if "(sec)" in patterns else secret)
+
+
 def test_excluded_apps_and_titles_never_reach_the_database_file(tmp_path: Path) -> None:
     path = tmp_path / "breather.db"
     store = open_at(path)

@@ -458,13 +458,16 @@ def test_the_migrating_child_gets_the_url_on_its_input_not_its_command_line(
     from breather.store import database
 
     calls: list[tuple[list[str], str]] = []
-    real_run = subprocess.run
 
-    def run(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-        calls.append((argv, str(kwargs.get("input"))))
-        return real_run(argv, **kwargs)
+    class Recorded(subprocess.Popen[str]):
+        def communicate(
+            self, input: str | None = None, timeout: float | None = None
+        ) -> tuple[str, str]:
+            assert isinstance(self.args, list)
+            calls.append((self.args, str(input)))
+            return super().communicate(input, timeout)
 
-    monkeypatch.setattr(database.subprocess, "run", run)
+    monkeypatch.setattr(database.subprocess, "Popen", Recorded)
     url = sqlite_url(tmp_path / "breather.db")
     open_store(url, device_uuid="t", device_name="t", migrate_apart=True).close()
     ((argv, given),) = calls

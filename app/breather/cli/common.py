@@ -94,13 +94,20 @@ def say_settings(loaded: LoadedSettings, *, changed: bool = False) -> LoadedSett
 
 
 def open_store_for(
-    paths: Paths, *, long_running: bool = False, settle: bool = False, device_name: str = ""
+    paths: Paths,
+    *,
+    long_running: bool = False,
+    settle: bool = False,
+    device_name: str = "",
+    migrate_apart: bool = False,
+    migrating: Callable[[], None] | None = None,
 ) -> Store | None:
     """The database, with its notices said; None (and why, said) when it cannot be used.
 
-    A `long_running` process migrates in a child process (see `open_store`); `settle` first
-    writes what a crashed tracker left in its journal (for reports and exports).
-    `device_name` is `[device] name` (default: the host name)."""
+    A `long_running` process migrates in a child process (see `open_store`), and so does one
+    that asks to `migrate_apart` (to keep its own peak memory low; `migrating` is called when
+    that child has started); `settle` first writes what a crashed tracker left in its journal
+    (for reports and exports). `device_name` is `[device] name` (default: the host name)."""
     from breather.store import DatabaseUnusable, open_store
 
     device_uuid, host_name = device_identity(paths.data_dir)
@@ -109,7 +116,9 @@ def open_store_for(
             paths.db_url,
             device_uuid=device_uuid,
             device_name=device_name or host_name,
-            migrate_apart=long_running,
+            migrate_apart=long_running or migrate_apart,
+            full_check=long_running,
+            migrating=migrating,
             rename_device=bool(device_name),
         )
     except DatabaseUnusable as why:

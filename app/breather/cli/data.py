@@ -230,6 +230,9 @@ def _forget_range(args: argparse.Namespace, day_starts: time) -> tuple[int, int,
 
 
 def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
     from breather.data.importers import (
         ImportFailed,
         ImportReport,
@@ -243,16 +246,29 @@ def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
     settings = load_settings_for(paths, quiet=True)
     source = Path(args.file)
     report = ImportReport()
-    try:
-        if args.source == "activitywatch":
-            devices = read_activitywatch(source, report)
-        else:
-            devices = read_jsonl(source, report)
-    except ImportFailed as failed:
-        say(str(failed))
-        say("nothing was imported")
-        return EXIT_PROBLEM
-    store = open_store_for(paths)
+    # A first import creates the database. Its migrations run in a child process (SQLAlchemy
+    # and alembic take ~60 MB a process never gives back, not to be added to the history
+    # held here), and while they run, this process reads the file. The reading starts once
+    # that child has (or the store is open): a thread busy reading would hold up the few
+    # steps before it for a long time.
+    ready = threading.Event()
+    with ThreadPoolExecutor(max_workers=1) as opener:
+        opening = opener.submit(open_store_for, paths, migrate_apart=True, migrating=ready.set)
+        opening.add_done_callback(lambda _opened: ready.set())
+        ready.wait()
+        try:
+            if args.source == "activitywatch":
+                devices = read_activitywatch(source, report)
+            else:
+                devices = read_jsonl(source, report)
+        except ImportFailed as failed:
+            unused = opening.result()
+            if unused is not None:
+                unused.close()
+            say(str(failed))
+            say("nothing was imported")
+            return EXIT_PROBLEM
+        store = opening.result()
     if store is None:
         return EXIT_PROBLEM
     try:

@@ -20,11 +20,12 @@ import math
 import re
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from breather.monitor.base import WindowInfo
 from breather.store.checkins import BadCheckin, Checkin, add_checkins, check_mood
@@ -33,12 +34,14 @@ from breather.store.schema import to_ms
 from breather.store.sql import Database, Session
 from breather.store.writer import SpanWriter
 from breather.tracking.privacy import PrivacyFilter
-from breather.tracking.spans import Span
 
 WINDOW_BUCKET = "currentwindow"
 AFK_BUCKET = "afkstatus"
 
 Interval = tuple[int, int]  # [start, end) in microseconds since the epoch
+#: A stretch of time as it is stored: [start, end) in milliseconds since the epoch, and the
+#: window (None: away from the machine).
+Piece = tuple[int, int, WindowInfo | None]
 
 
 class ImportFailed(Exception):
@@ -47,11 +50,12 @@ class ImportFailed(Exception):
 
 @dataclass(frozen=True, slots=True)
 class DeviceSpans:
-    """Spans read from a file for one device (an ActivityWatch host, a Breather device)."""
+    """Spans read from a file for one device (an ActivityWatch host, a Breather device): in
+    time order, none overlapping the one before."""
 
     name: str
     uuid: str
-    spans: list[Span]
+    spans: list[Piece]
     checkins: list[Checkin] = field(default_factory=list)
 
 
@@ -74,61 +78,279 @@ class ImportReport:
 
 # -- reading ActivityWatch ----------------------------------------------------------------
 
+#: Nesting deeper than this inside a part of an export that is skipped is refused: an
+#: ActivityWatch export nests five deep, and a document nested 100,000 deep is an attack.
+MAX_JSON_DEPTH = 64
+
+#: Stands for a value that was an object or array where a plain value was expected.
+_NESTED = object()
+#: Stands for a key an object did not have.
+_MISSING = object()
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+#: What a duration may be (a tuple: isinstance checks it faster than a union type).
+_NUMBERS = (int, float)
+#: The parser's events that open a nested value.
+_OPENERS = frozenset({"start_map", "start_array"})
+
+WindowEvent = tuple[int, int, WindowInfo]  # start, end (microseconds), the window
+Tokens = Callable[[], tuple[str, Any]]
+
+
+@dataclass
+class _Bucket:
+    """What is kept of one bucket while its events stream past."""
+
+    where: str
+    kind: object = _MISSING
+    host: object = _MISSING
+    has_events: bool = False
+    count: int = 0
+    windows: list[WindowEvent] = field(default_factory=list)
+    active: list[Interval] = field(default_factory=list)
+    away: list[Interval] = field(default_factory=list)
+    #: Events read before the bucket's type: checked once the type is known.
+    unchecked: list[tuple[object, object, object]] = field(default_factory=list)
+    #: One WindowInfo for each distinct window, by app and title: a year has ~150k events,
+    #: half as many distinct windows. (Nested, so no key tuple is held for each.)
+    known: dict[str, dict[str, WindowInfo]] = field(default_factory=dict)
+
 
 def read_activitywatch(path: Path, report: ImportReport) -> list[DeviceSpans]:
-    """The spans in an ActivityWatch export; raises ImportFailed for a malformed file."""
-    document = _load_json(path)
-    buckets = document.get("buckets") if isinstance(document, dict) else None
-    if not isinstance(buckets, dict):
+    """The spans in an ActivityWatch export; raises ImportFailed for a malformed file.
+
+    The export is read as a stream (a year's is tens of megabytes), each event kept only as
+    the few numbers and strings the spans need.
+    """
+    import ijson  # only an import needs it
+
+    try:
+        with path.open("rb") as source:
+            if source.read(len(_UTF8_BOM)) != _UTF8_BOM:
+                source.seek(0)
+            # The parser hands over the events of a whole buffer at once: smaller buffers
+            # than its 64 KB default keep those lists in the CPU's cache (~10% faster here).
+            tokens = ijson.basic_parse(source, use_float=True, buf_size=16 * 1024)
+            buckets = _read_export(path, iter(tokens).__next__)
+            for _ in tokens:  # the rest of the file must be valid JSON too
+                pass
+    except ijson.JSONError as error:
+        raise ImportFailed(f"{path}: not valid JSON: {_json_problem(error)}") from None
+    except StopIteration:  # cannot happen: the parser raises on a truncated file first
+        raise ImportFailed(f"{path}: not valid JSON: it ends too early") from None
+    except OSError as error:
+        raise ImportFailed(f"{path}: cannot read it: {error}") from None
+    if buckets is None:
         raise ImportFailed(
             f'{path}: not an ActivityWatch export (expected {{"buckets": {{...}}}} at the top)'
         )
-    hosts: dict[str, dict[str, list[tuple[Interval, dict[str, Any]]]]] = {}
-    for bucket_id, bucket in buckets.items():
-        where = f"{path}: bucket {bucket_id!r}"
-        if not isinstance(bucket, dict):
-            raise ImportFailed(f"{where}: expected an object")
-        kind = bucket.get("type")
-        events = bucket.get("events")
-        if not isinstance(events, list):
-            raise ImportFailed(f"{where}: has no list of events")
-        if kind not in (WINDOW_BUCKET, AFK_BUCKET):
+    hosts: dict[str, list[_Bucket]] = {}
+    for bucket_id, bucket in buckets:
+        if bucket.kind not in (WINDOW_BUCKET, AFK_BUCKET):
+            kind = None if bucket.kind is _MISSING or bucket.kind is _NESTED else bucket.kind
             report.notes.append(
-                f"skipped bucket {bucket_id!r} of type {kind!r} ({len(events)} events): "
+                f"skipped bucket {bucket_id!r} of type {kind!r} ({bucket.count} events): "
                 "only window and AFK buckets are imported"
             )
-            report.skip(f"events in {kind} buckets", len(events))
+            report.skip(f"events in {kind} buckets", bucket.count)
             continue
-        host = bucket.get("hostname")
-        if not isinstance(host, str) or not host:
-            raise ImportFailed(f"{where}: has no hostname")
-        parsed = [
-            _aw_event(event, kind, f"{where}, event {i + 1}") for i, event in enumerate(events)
-        ]
-        hosts.setdefault(host, {}).setdefault(kind, []).extend(parsed)
-        # The parsed intervals are all that is needed of these events: let their dicts go
-        # now, so the parsed history and the raw document are not held twice over.
-        events.clear()
+        hosts.setdefault(str(bucket.host), []).append(bucket)
 
     devices = []
-    for host, kinds in sorted(hosts.items()):
-        windows = kinds.get(WINDOW_BUCKET, [])
-        afk = kinds.get(AFK_BUCKET)
-        if afk is None:
+    for host, parts in sorted(hosts.items()):
+        windows = [event for part in parts if part.kind == WINDOW_BUCKET for event in part.windows]
+        for part in parts:
+            part.windows = []  # held once, in `windows`
+        afk_parts = [part for part in parts if part.kind == AFK_BUCKET]
+        if not afk_parts:
             report.notes.append(
                 f"host {host!r} has no AFK bucket: all its window time counts as active"
             )
-        spans = _activitywatch_spans(host, windows, afk, report)
-        devices.append(DeviceSpans(host, _uuid(f"activitywatch:{host}"), spans))
+            active = None
+            away: list[Interval] = []
+        else:
+            active = _union(span for part in afk_parts for span in part.active)
+            away = _union(span for part in afk_parts for span in part.away)
+        pieces = _activitywatch_pieces(host, windows, active, away, report)
+        devices.append(DeviceSpans(host, _uuid(f"activitywatch:{host}"), pieces))
     return devices
 
 
-def _aw_event(raw: object, kind: str, where: str) -> tuple[Interval, dict[str, Any]]:
-    if not isinstance(raw, dict):
+def _read_export(path: Path, nxt: Tokens) -> list[tuple[str, _Bucket]] | None:
+    """The buckets of the export (None when there is no `buckets` object)."""
+    event, value = nxt()
+    if event != "start_map":
+        _skip(nxt, event, value, str(path))
+        return None
+    found: list[tuple[str, _Bucket]] | None = None
+    while True:
+        event, key = nxt()
+        if event == "end_map":
+            return found
+        event, value = nxt()
+        if key != "buckets" or event != "start_map":
+            _skip(nxt, event, value, f"{path}: {key!r}")
+            if key == "buckets":
+                found = None
+            continue
+        found = []
+        while True:
+            event, bucket_id = nxt()
+            if event == "end_map":
+                break
+            where = f"{path}: bucket {bucket_id!r}"
+            event, _ = nxt()
+            if event != "start_map":
+                raise ImportFailed(f"{where}: expected an object")
+            found.append((bucket_id, _read_bucket(nxt, where)))
+
+
+def _read_bucket(nxt: Tokens, where: str) -> _Bucket:
+    bucket = _Bucket(where)
+    while True:
+        event, key = nxt()
+        if event == "end_map":
+            break
+        event, value = nxt()
+        if key == "events" and event == "start_array":
+            bucket.has_events = True
+            _read_events(nxt, bucket)
+            continue
+        value = _skip(nxt, event, value, f"{where}: {key!r}")
+        if key == "type":
+            bucket.kind = value
+        elif key == "hostname":
+            bucket.host = value
+        elif key == "events":
+            bucket.has_events = False
+    if not bucket.has_events:
+        raise ImportFailed(f"{where}: has no list of events")
+    if bucket.kind in (WINDOW_BUCKET, AFK_BUCKET):
+        if not isinstance(bucket.host, str) or not bucket.host:
+            raise ImportFailed(f"{where}: has no hostname")
+        for number, (stamp, duration, data) in enumerate(bucket.unchecked, start=1):
+            _add_event(bucket, number, stamp, duration, data)
+    bucket.unchecked = []
+    bucket.known = {}
+    return bucket
+
+
+def _read_events(nxt: Tokens, bucket: _Bucket) -> None:
+    """Read a bucket's events (its array is open), keeping what the spans need of each.
+
+    The hot loop of an import (~150k events, ~2M tokens a year): plain values are taken as
+    they come, and only objects and arrays go through `_skip`."""
+    where = bucket.where
+    kind = bucket.kind
+    check = kind in {WINDOW_BUCKET, AFK_BUCKET}
+    later = kind is _MISSING  # the type comes after the events: check them at the end
+    count = bucket.count
+    while True:
+        event, value = nxt()
+        if event == "end_array":
+            bucket.count = count
+            return
+        count += 1
+        if event != "start_map":
+            _skip(nxt, event, value, where)
+            stamp: object = _NESTED
+            duration: object = _MISSING
+            data: object = _MISSING
+        else:
+            stamp = duration = data = _MISSING
+            while True:
+                event, key = nxt()
+                if event == "end_map":
+                    break
+                event, value = nxt()
+                if event == "start_map" and key == "data":
+                    fields: dict[str, object] = {}
+                    while True:
+                        event, name = nxt()
+                        if event == "end_map":
+                            break
+                        event, value = nxt()
+                        if event in _OPENERS:
+                            value = _skip(nxt, event, value, where)
+                        fields[name] = value
+                    data = fields
+                    continue
+                if event in _OPENERS:
+                    value = _skip(nxt, event, value, where)
+                if key == "timestamp":
+                    stamp = value
+                elif key == "duration":
+                    duration = value
+                elif key == "data":
+                    data = value
+        if check:
+            _add_event(bucket, count, stamp, duration, data)
+        elif later:
+            bucket.unchecked.append((stamp, duration, data))
+
+
+def _skip(nxt: Tokens, event: str, value: object, where: str) -> object:
+    """Pass over the value that began with (`event`, `value`): the value itself when it is
+    plain, `_NESTED` for an object or array (nested no deeper than MAX_JSON_DEPTH)."""
+    if event not in _OPENERS:
+        return value
+    depth = 1
+    while depth:
+        event, _ = nxt()
+        if event in _OPENERS:
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise ImportFailed(
+                    f"{where}: not an export: its JSON is nested too deeply"
+                    f" (more than {MAX_JSON_DEPTH} levels)"
+                )
+        elif event in {"end_map", "end_array"}:
+            depth -= 1
+    return _NESTED
+
+
+def _add_event(bucket: _Bucket, number: int, stamp: object, duration: object, data: object) -> None:
+    """Check one event of a window or AFK bucket and keep its interval (and window)."""
+    start = _micros(stamp) if isinstance(stamp, str) else None
+    if (
+        start is None
+        or not isinstance(duration, _NUMBERS)
+        or isinstance(duration, bool)
+        or not 0 <= duration <= MAX_EVENT_SECONDS  # not NaN either
+        or not isinstance(data, dict)
+    ):
+        _refuse_event(bucket, number, stamp, duration, data)
+    end = start + round(duration * 1_000_000)
+    if bucket.kind == WINDOW_BUCKET:
+        app = data.get("app")
+        title = data.get("title", "")
+        if not isinstance(app, str) or not isinstance(title, str):
+            _refuse_event(bucket, number, stamp, duration, data)
+        titles = bucket.known.get(app)
+        if titles is None:
+            titles = bucket.known[app] = {}
+        window = titles.get(title)
+        if window is None:
+            window = titles[title] = WindowInfo(_text(app), _text(title))
+        bucket.windows.append((start, end, window))
+        return
+    status = data.get("status")
+    if status == "not-afk":
+        bucket.active.append((start, end))
+    elif status == "afk":
+        bucket.away.append((start, end))
+    else:
+        _refuse_event(bucket, number, stamp, duration, data)
+
+
+def _refuse_event(
+    bucket: _Bucket, number: int, stamp: object, duration: object, data: object
+) -> NoReturn:
+    """Raise ImportFailed naming what is wrong with the event (the slow path of _add_event)."""
+    where = f"{bucket.where}, event {number}"
+    if stamp is _NESTED and duration is _MISSING and data is _MISSING:
         raise ImportFailed(f"{where}: expected an object")
-    stamp = raw.get("timestamp")
-    start = _instant(stamp, f"{where}: timestamp")
-    duration = raw.get("duration")
+    _instant(None if stamp is _MISSING or stamp is _NESTED else stamp, f"{where}: timestamp")
     if (
         isinstance(duration, bool)
         or not isinstance(duration, int | float)
@@ -142,41 +364,63 @@ def _aw_event(raw: object, kind: str, where: str) -> tuple[Interval, dict[str, A
             f"{where} ({stamp}): a duration of {duration:g} seconds is longer than a year;"
             " that is not a real event"
         )
-    data = raw.get("data")
     if not isinstance(data, dict):
         raise ImportFailed(f"{where} ({stamp}): has no data object")
-    if kind == WINDOW_BUCKET:
+    if bucket.kind == WINDOW_BUCKET:
         if not isinstance(data.get("app"), str):
             raise ImportFailed(f"{where} ({stamp}): data.app must be text")
-        if not isinstance(data.get("title", ""), str):
-            raise ImportFailed(f"{where} ({stamp}): data.title must be text")
-    elif data.get("status") not in ("afk", "not-afk"):
-        raise ImportFailed(f'{where} ({stamp}): data.status must be "afk" or "not-afk"')
-    return (start, start + round(duration * 1_000_000)), data
+        raise ImportFailed(f"{where} ({stamp}): data.title must be text")
+    raise ImportFailed(f'{where} ({stamp}): data.status must be "afk" or "not-afk"')
 
 
-def _activitywatch_spans(
+def _json_problem(error: Exception) -> str:
+    """The parser's complaint on one line: what is wrong, and the text where it is."""
+    lines = [line.strip() for line in re.split(r"\n|\\n", str(error).removeprefix("b'"))]
+    what = lines[0].rstrip(".") if lines and lines[0] else "it cannot be read"
+    near = lines[1] if len(lines) > 1 else ""
+    return f"{what} at {near[:60]!r}" if near else what
+
+
+def _activitywatch_pieces(
     host: str,
-    windows: list[tuple[Interval, dict[str, Any]]],
-    afk: list[tuple[Interval, dict[str, Any]]] | None,
+    windows: list[WindowEvent],
+    active: list[Interval] | None,
+    away: list[Interval],
     report: ImportReport,
-) -> list[Span]:
-    pieces: list[tuple[Interval, WindowInfo | None]] = []
-    if afk is None:
-        active = None
-    else:
-        active = _union(span for span, data in afk if data["status"] == "not-afk")
-        away = _subtract(_union(span for span, data in afk if data["status"] == "afk"), active)
-        pieces += [(span, None) for span in away]
+) -> list[Piece]:
+    """Window events cut to the active (not-afk) periods, plus the away periods, as pieces."""
+    pieces: list[tuple[int, int, WindowInfo | None]] = []
+    if active is not None:
+        pieces += [(start, end, None) for start, end in _subtract(away, active)]
     outside = 0
-    for span, data in sorted(windows, key=lambda item: item[0]):
-        window = WindowInfo(_text(data["app"]), _text(data.get("title", "")))
-        parts = [span] if active is None else _intersect(span, active)
-        if parts != [span]:  # most events lie wholly in active time: nothing to count
-            outside += (span[1] - span[0]) - sum(end - start for start, end in parts)
-        if not parts and span[1] > span[0]:
+    index = 0  # the first active period that may still overlap a window (windows go in order)
+    periods = len(active) if active is not None else 0
+    append = pieces.append
+    windows.sort(key=itemgetter(0, 1))
+    for item in windows:
+        start, end, window = item
+        if active is None:
+            append(item)
+            continue
+        if end <= start:
+            continue
+        while index < periods and active[index][1] <= start:
+            index += 1
+        if index < periods and active[index][0] <= start and end <= active[index][1]:
+            append(item)  # most events lie wholly in active time
+            continue
+        inside = 0
+        at = index
+        while at < periods and active[at][0] < end:
+            low, high = max(start, active[at][0]), min(end, active[at][1])
+            if low < high:
+                append((low, high, window))
+                inside += high - low
+            at += 1
+        outside += (end - start) - inside
+        if not inside and end > start:
             report.skip("window events while away (AFK)")
-        pieces += [(part, window) for part in parts]
+    windows.clear()  # what is kept of them is in `pieces` now, and held only there
     if outside:
         report.notes.append(
             f"{host}: {outside / 1_000_000:.0f}s of window events fell in AFK time and were "
@@ -225,21 +469,31 @@ def _subtract(spans: list[Interval], holes: list[Interval]) -> list[Interval]:
 
 
 def _without_overlaps(
-    pieces: list[tuple[Interval, WindowInfo | None]], report: ImportReport, reason: str
-) -> list[Span]:
-    """Spans in time order, each starting no earlier than the one before ends."""
-    spans: list[Span] = []
+    pieces: list[tuple[int, int, WindowInfo | None]], report: ImportReport, reason: str
+) -> list[Piece]:
+    """Pieces in time order and in milliseconds, each starting no earlier than the one before
+    ends (`pieces`, in microseconds, become them in place: a year's are held only once)."""
     last_end: int | None = None
-    for (begin, end), window in sorted(pieces, key=lambda item: item[0]):
+    trimmed = 0
+    kept = 0
+    pieces.sort(key=itemgetter(0, 1))
+    for begin, end, window in pieces:
         start = begin
         if last_end is not None and start < last_end:
-            report.skip(reason)
+            trimmed += 1
             start = last_end
         if end <= start:
             continue
-        spans.append(Span(_moment(start), _moment(end), window))
+        # Rounded to the millisecond as `to_ms` rounds a datetime; a piece that rounds to
+        # nothing is not stored.
+        start_ms, end_ms = round(start / 1_000_000 * 1000), round(end / 1_000_000 * 1000)
+        if end_ms > start_ms:
+            pieces[kept] = (start_ms, end_ms, window)  # never ahead of the one being read
+            kept += 1
         last_end = end
-    return spans
+    del pieces[kept:]
+    report.skip(reason, trimmed)
+    return pieces
 
 
 # -- reading Breather's own export ----------------------------------------------------------
@@ -249,7 +503,7 @@ JSONL_FIELDS = ("start", "end", "app", "title", "process", "exe", "device")
 
 def read_jsonl(path: Path, report: ImportReport) -> list[DeviceSpans]:
     """The spans in a `breather export --format jsonl` file."""
-    by_device: dict[str, list[tuple[Interval, WindowInfo | None]]] = {}
+    by_device: dict[str, list[tuple[int, int, WindowInfo | None]]] = {}
     moods: dict[str, list[Checkin]] = {}
     try:
         with path.open("rb") as lines:
@@ -276,14 +530,14 @@ def read_jsonl(path: Path, report: ImportReport) -> list[DeviceSpans]:
                     moods.setdefault(checkin.device, []).append(checkin)
                     continue
                 device, interval, window = _jsonl_record(record, where)
-                by_device.setdefault(device, []).append((interval, window))
+                by_device.setdefault(device, []).append((*interval, window))
     except OSError as error:
         raise ImportFailed(f"{path}: cannot read it: {error}") from None
     devices = []
     for name in sorted(by_device.keys() | moods.keys()):
         pieces = by_device.get(name, [])
-        spans = _without_overlaps(pieces, report, "records overlapping an earlier one (trimmed)")
-        devices.append(DeviceSpans(name, _uuid(f"import:{name}"), spans, moods.get(name, [])))
+        kept = _without_overlaps(pieces, report, "records overlapping an earlier one (trimmed)")
+        devices.append(DeviceSpans(name, _uuid(f"import:{name}"), kept, moods.get(name, [])))
     return devices
 
 
@@ -339,22 +593,6 @@ def _jsonl_record(record: object, where: str) -> tuple[str, Interval, WindowInfo
 # -- shared reading helpers ----------------------------------------------------------------
 
 
-def _load_json(path: Path) -> object:
-    try:
-        with path.open("rb") as source:
-            return json.load(source)
-    except json.JSONDecodeError as error:
-        raise ImportFailed(f"{path}: not valid JSON: {error}") from None
-    except RecursionError:  # [[[[... 100,000 deep: json recurses once per level
-        raise ImportFailed(f"{path}: not an export: its JSON is nested too deeply") from None
-    except UnicodeDecodeError as error:
-        raise ImportFailed(
-            f"{path}: not UTF-8 text ({error.reason} at byte {error.start})"
-        ) from None
-    except OSError as error:
-        raise ImportFailed(f"{path}: cannot read it: {error}") from None
-
-
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: Times outside these are refused: before the epoch is before any computer tracked anything,
 #: and a time near year 9999 plus a duration, or a local day around it, overflows a datetime.
@@ -378,6 +616,21 @@ def _text(value: str) -> str:
 def _uuid(name: str) -> str:
     """A stable device uuid for imported data, so a second import finds the same device."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"breather:{name}"))
+
+
+def _micros(value: str) -> int | None:
+    """Microseconds since the epoch of an ISO 8601 time (UTC when it names no zone), or None
+    when it is not one that can be stored: the fast path of `_instant`."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if not _EARLIEST <= moment <= _LATEST:
+        return None
+    since = moment - _EPOCH
+    return (since.days * 86_400 + since.seconds) * 1_000_000 + since.microseconds
 
 
 def _instant(value: object, where: str) -> int:
@@ -428,15 +681,13 @@ def import_devices(
     with db.write() as conn:
         for device in devices:
             device_id = _device_id(conn, device, create=not dry_run)
-            fresh = list(
-                _new_spans(
-                    conn,
-                    device_id,
-                    spans=device.spans,
-                    cutoff=cutoff,
-                    keep_days=keep_days,
-                    report=report,
-                )
+            fresh = _new_spans(
+                conn,
+                device_id,
+                spans=device.spans,
+                cutoff=cutoff,
+                keep_days=keep_days,
+                report=report,
             )
             if privacy is not None:
                 fresh = _private(fresh, privacy, report)
@@ -450,15 +701,23 @@ def import_devices(
             if not fresh:
                 continue
             report.devices.append(device.name)
-            for span in fresh:
-                report.imported += 1
-                report.seconds += span.seconds
-                if span.window is not None:
-                    app = span.window.app
-                    report.app_seconds[app] = report.app_seconds.get(app, 0.0) + span.seconds
+            _count_in(report, fresh)
             if not dry_run and device_id is not None:
-                SpanWriter(db, device_id).write_in(conn, fresh)
+                SpanWriter(db, device_id).write_pieces_in(conn, fresh)
     return report
+
+
+def _count_in(report: ImportReport, pieces: list[Piece]) -> None:
+    app_ms: dict[str, int] = {}
+    total_ms = 0
+    for start, end, window in pieces:
+        total_ms += end - start
+        if window is not None:
+            app_ms[window.app] = app_ms.get(window.app, 0) + (end - start)
+    report.imported += len(pieces)
+    report.seconds += total_ms / 1000
+    for app, ms in app_ms.items():
+        report.app_seconds[app] = report.app_seconds.get(app, 0.0) + ms / 1000
 
 
 def _new_checkins(
@@ -483,22 +742,35 @@ def _new_checkins(
     return fresh
 
 
-def _private(spans: list[Span], privacy: PrivacyFilter, report: ImportReport) -> list[Span]:
-    kept = []
-    for span in spans:
-        if span.window is None:
-            kept.append(span)
-            continue
-        window = privacy.apply(span.window)
+def _private(pieces: list[Piece], privacy: PrivacyFilter, report: ImportReport) -> list[Piece]:
+    if privacy.passes_everything:
+        return pieces
+    # Each distinct window is judged once (a year has ~75k; the filter's own cache is sized
+    # for live tracking and would start over many times). The reader made one WindowInfo
+    # for each, so they are told apart by identity, which is cheaper than by value.
+    judged: dict[int, WindowInfo | None] = {}
+    kept: list[Piece] = []
+    excluded = untitled = 0
+    for piece in pieces:
+        window = piece[2]
         if window is None:
-            report.skip("spans of apps excluded in your privacy settings")
+            kept.append(piece)
             continue
-        if window is span.window:  # allowed as it is (the common case: no copy)
-            kept.append(span)
-            continue
-        if window.title != span.window.title:
-            report.skip("titles left out by your privacy settings (the time is kept)")
-        kept.append(replace(span, window=window))
+        key = id(window)  # `pieces` keeps every window alive, so no id is reused
+        if key in judged:
+            allowed = judged[key]
+        else:
+            allowed = judged[key] = privacy.judge(window)
+        if allowed is None:
+            excluded += 1
+        elif allowed is window:  # allowed as it is (the common case: no copy)
+            kept.append(piece)
+        else:
+            if allowed.title != window.title:
+                untitled += 1
+            kept.append((piece[0], piece[1], allowed))
+    report.skip("spans of apps excluded in your privacy settings", excluded)
+    report.skip("titles left out by your privacy settings (the time is kept)", untitled)
     return kept
 
 
@@ -521,29 +793,32 @@ def _new_spans(
     conn: Session,
     device_id: int | None,
     *,
-    spans: list[Span],
+    spans: list[Piece],
     cutoff: int | None,
     keep_days: int,
     report: ImportReport,
-) -> Iterator[Span]:
+) -> list[Piece]:
     if not spans:
-        return
-    lo, hi = to_ms(spans[0].start), to_ms(spans[-1].end)
+        return []
     stored: list[Interval] = []
     if device_id is not None:
         rows = conn.rows(
             f"SELECT start_ms, end_ms FROM span WHERE span.device_id = :device AND {IN_RANGE}",
-            {"device": device_id, **range_params(lo, hi)},
+            {"device": device_id, **range_params(spans[0][0], spans[-1][1])},
         )
         stored = _union((int(start), int(end)) for start, end in rows)
-    for span in spans:
-        start, end = to_ms(span.start), to_ms(span.end)
-        if end <= start:
-            continue
+    if cutoff is None and not stored:  # a first import of a history kept for ever
+        return spans
+    fresh = []
+    old = recorded = 0
+    for piece in spans:
+        start, end = piece[0], piece[1]
         if cutoff is not None and end <= cutoff:
-            report.skip(f"older than keep_days ({keep_days} days)")
-            continue
-        if _intersect((start, end), stored):
-            report.skip("already recorded")
-            continue
-        yield span
+            old += 1
+        elif stored and _intersect((start, end), stored):
+            recorded += 1
+        else:
+            fresh.append(piece)
+    report.skip(f"older than keep_days ({keep_days} days)", old)
+    report.skip("already recorded", recorded)
+    return fresh

@@ -11,6 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -101,12 +102,14 @@ def open_store(
     migrate_apart: bool = False,
     full_check: bool | None = None,
     rename_device: bool = False,
+    migrating: Callable[[], None] | None = None,
 ) -> Store:
     """Open (creating and migrating as needed) the database at `url` for this device.
 
     `migrate_apart` runs a needed migration (the first start, or one after an upgrade) in a
     child process, for processes that run for hours: alembic and SQLAlchemy take ~60 MB that
-    a process never gives back once it has imported them.
+    a process never gives back once it has imported them. `migrating` is called once that
+    child has started, for a caller with other work to do meanwhile.
 
     A SQLite file is checked before use: cheaply always (its header, size and schema), and
     with SQLite's `quick_check` over every page when `full_check` (default: with
@@ -138,7 +141,7 @@ def open_store(
             )
         if stored != head:
             if migrate_apart:
-                _migrate_in_child(url)
+                _migrate_in_child(url, migrating)
             else:
                 _migrate(db)
         device_id = _device_id(db, device_uuid, device_name, rename=rename_device)
@@ -354,23 +357,31 @@ def _migrate(db: Database) -> None:
 MIGRATE_TIMEOUT = 600.0
 
 
-def _migrate_in_child(url: str) -> None:
+def _migrate_in_child(url: str, started: Callable[[], None] | None = None) -> None:
     # The same program as this one: the frozen bundle's executable, or this Python running
     # the package.
     program = (
         [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "breather"]
     )
-    done = subprocess.run(
+    with subprocess.Popen(
         [*program, MIGRATE_COMMAND],
-        input=url,  # not in its command line, which other users can read: it may hold a password
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=MIGRATE_TIMEOUT,
-        check=False,
-    )
-    if done.returncode != 0:
-        said = done.stderr.strip().splitlines()
-        raise RuntimeError(said[-1] if said else f"the migration exited with {done.returncode}")
+    ) as child:
+        if started is not None:
+            started()
+        try:
+            # The URL goes in on its standard input, not in its command line, which other
+            # users can read: it may hold a password.
+            _, stderr = child.communicate(url, timeout=MIGRATE_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            raise
+    if child.returncode != 0:
+        said = stderr.strip().splitlines()
+        raise RuntimeError(said[-1] if said else f"the migration exited with {child.returncode}")
 
 
 def migrate_main(url: str) -> int:

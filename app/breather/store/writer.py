@@ -9,7 +9,7 @@ sum of the pieces in the same transaction, so summaries read the rollup instead 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from breather.monitor.base import WindowInfo
 from breather.store.changes import mark_hours
@@ -181,6 +181,57 @@ class SpanWriter:
         self._apps.clear()  # ids made in a transaction that may yet be rolled back
         self._titles.clear()
 
+    def write_pieces_in(
+        self, conn: Session, pieces: Sequence[tuple[int, int, WindowInfo | None]]
+    ) -> None:
+        """Write closed spans given as (start_ms, end_ms, window) inside the caller's
+        transaction `conn`: the bulk path of an import, which sends many thousands at once
+        and so looks every distinct title up together, and keeps no datetimes.
+        Nothing is remembered if that transaction is rolled back."""
+        device = self._device_id
+        titles = self._title_ids_of(
+            conn, {w.title for _, _, w in pieces if w is not None and w.title}
+        )
+        hour_ms: dict[tuple[int, int], int] = {}
+        rows: list[dict[str, int | None]] = []
+        try:
+            for start, end, window in pieces:
+                app_id = self._app_id(conn, window)  # None: away
+                title_id = titles.get(window.title) if window is not None else None
+                rollup_app = AWAY_APP_ID if app_id is None else app_id
+                first_hour = start // HOUR_MS
+                if first_hour == (end - 1) // HOUR_MS:  # most spans lie within one hour
+                    parts: Iterable[tuple[int, int]] = ((start, end),)
+                else:
+                    parts = hour_pieces(start, end)
+                for start_ms, end_ms in parts:
+                    rows.append(
+                        {
+                            "start_ms": start_ms,
+                            "device_id": device,
+                            "end_ms": end_ms,
+                            "app_id": app_id,
+                            "title_id": title_id,
+                        }
+                    )
+                    key = (start_ms // HOUR_MS, rollup_app)
+                    hour_ms[key] = hour_ms.get(key, 0) + (end_ms - start_ms)
+                if len(rows) >= _ROWS_PER_BATCH:  # bounded memory for an import of years
+                    conn.run_many(_UPSERT_SPAN, rows)
+                    rows = []
+            if rows:
+                conn.run_many(_UPSERT_SPAN, rows)
+            conn.run_many(
+                _ADD_TO_HOUR,
+                [
+                    {"hour": hour, "device_id": device, "app_id": app, "ms": ms}
+                    for (hour, app), ms in hour_ms.items()
+                ],
+            )
+        finally:
+            self._apps.clear()  # ids made in a transaction that may yet be rolled back
+            self._titles.clear()
+
     def _write_in(
         self,
         conn: Session,
@@ -272,31 +323,38 @@ class SpanWriter:
     def _title_ids(self, conn: Session, spans: list[Span]) -> dict[str, int]:
         """The ids of the titles of `spans`, stored now if new: an import's thousands of
         titles in a few queries per batch, instead of a query or two each."""
-        texts = {s.window.title for s in spans if s.window is not None and s.window.title}
-        by_digest: dict[int, list[str]] = {}
-        for text in texts:
-            by_digest.setdefault(title_digest(text), []).append(text)
-        found = self._stored_titles(conn, list(by_digest))
-        new = [
-            (digest, text)
-            for digest, same in by_digest.items()
-            for text in same
-            if text not in found
-        ]
-        rows_per_insert = _DIGESTS_PER_QUERY // 2  # two parameters a row
-        for first in range(0, len(new), rows_per_insert):
-            chunk = new[first : first + rows_per_insert]
-            values = ", ".join(f"(:d{i}, :t{i})" for i in range(len(chunk)))
-            params: dict[str, object] = {}
-            for i, (digest, text) in enumerate(chunk):
-                params[f"d{i}"] = digest
-                params[f"t{i}"] = text
-            # The text comes back with its id, so no order of the returned rows is assumed.
-            for row_id, text in conn.rows(
-                f"INSERT INTO title (digest, text) VALUES {values} RETURNING id, text", params
+        return self._title_ids_of(
+            conn, {s.window.title for s in spans if s.window is not None and s.window.title}
+        )
+
+    def _title_ids_of(self, conn: Session, texts: set[str]) -> dict[str, int]:
+        """The ids of these titles, stored now if new, in a few queries for many titles
+        (the answer may hold other stored titles too)."""
+        # In digest order, the lookups and the new index entries go through the index from
+        # one end to the other instead of hopping about it.
+        pairs = sorted((title_digest(text), text) for text in texts)
+        found = self._stored_titles(conn, sorted({digest for digest, _ in pairs}))
+        new = [(digest, text) for digest, text in pairs if text not in found]
+        del pairs
+        if new:
+            # Added with executemany, then read back by id: this transaction holds the write
+            # lock, so the rows after the highest id before are these (a row another writer
+            # adds meanwhile, on a server database, is as good: the same text).
+            before = conn.value("SELECT COALESCE(MAX(id), 0) FROM title")
+            for first in range(0, len(new), _ROWS_PER_BATCH):
+                conn.run_many(
+                    "INSERT INTO title (digest, text) VALUES (:digest, :text)",
+                    [
+                        {"digest": digest, "text": text}
+                        for digest, text in new[first : first + _ROWS_PER_BATCH]
+                    ],
+                )
+            del new
+            for row_id, text in conn.stream(
+                "SELECT id, text FROM title WHERE id > :before ORDER BY id", {"before": before}
             ):
-                found[text] = int(row_id)
-        return {text: found[text] for text in texts}
+                found.setdefault(text, int(row_id))
+        return found
 
     @staticmethod
     def _stored_titles(conn: Session, digests: list[int]) -> dict[str, int]:
