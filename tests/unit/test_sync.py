@@ -249,6 +249,7 @@ def test_a_database_from_before_sync_sends_everything_it_holds(
         db.execute(f"DROP TABLE {table}")
     db.execute("DROP TABLE sync_hour")
     db.execute("DROP TABLE sync_forgotten")
+    db.execute("DROP TABLE experiment")  # added after sync
     db.execute("UPDATE alembic_version SET version_num = '0003'")
     db.commit()
     db.close()

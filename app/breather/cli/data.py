@@ -277,6 +277,9 @@ def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
     if report.checkins:
         plural = "s" if report.checkins != 1 else ""
         moods = f" and {report.checkins} mood check-in{plural}"
+    if report.experiments:
+        plural = "s" if report.experiments != 1 else ""
+        moods += f" and {report.experiments} experiment{plural}"
     show(f"{verb} {report.imported} {spans} ({format_duration(report.seconds)}){moods}{where}.")
     if report.skipped:
         show("Skipped: " + "; ".join(f"{n} {why}" for why, n in report.skipped.most_common()))

@@ -25,6 +25,7 @@ from breather.settings.paths import TRACKER_LOCK, Paths, ensure_private_dir, hol
 if TYPE_CHECKING:
     from breather.clock import Clock
     from breather.monitor.base import IdleSource, WindowSource
+    from breather.rules.policy import Policy
     from breather.runtime.background_sync import BackgroundSync
     from breather.runtime.coordinator import HeadlessBoundaries
     from breather.settings.model import Settings
@@ -99,7 +100,7 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     def settings_changed(loaded: LoadedSettings) -> None:
         say_settings(loaded, changed=True)
         if boundaries is not None:
-            boundaries.coordinator.set_policy(loaded.settings.policy())
+            boundaries.coordinator.set_policy(_policy(loaded.settings, store, clock))
 
     recorder = Recorder.for_store(
         store,
@@ -201,6 +202,13 @@ def _open_desktop(
         say(f"cannot see the desktop: {why}")
         say("`breather doctor` explains what works here; `breather track --demo` shows it")
         return None
+
+
+def _policy(settings: Settings, store: Store, clock: Clock) -> Policy:
+    """The settings' boundaries with the running experiments in them."""
+    from breather.runtime.coordinator import policy_with_experiments
+
+    return policy_with_experiments(settings, store, clock.now())
 
 
 def _start_boundaries(

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import queue
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from breather.clock import Clock
@@ -269,7 +269,7 @@ def start_headless(
     from breather.store.boundaries import BoundaryLog
     from breather.store.queries import summarize
 
-    policy = settings.policy()
+    policy = policy_with_experiments(settings, store, clock.now())
     categorizer = Categorizer(settings.categories)
     notifier = ReconnectingNotifier(say=say)
     # The window source's own answer where it has one (Wayland); else ask the X server.
@@ -293,6 +293,14 @@ def start_headless(
     if probe is not None:
         closers.append(probe.close)
     return HeadlessBoundaries(coordinator, closers)
+
+
+def policy_with_experiments(settings: Settings, store: Store, now: datetime) -> Policy:
+    """The boundaries the person configured, with the personal experiments running at `now`
+    applied (their config file is left as they wrote it)."""
+    from breather.store.experiments import experiments, with_experiments
+
+    return with_experiments(settings.policy(), experiments(store.db), now)
 
 
 def seed_other_devices(coordinator: BoundaryCoordinator, store: Store, clock: Clock) -> None:

@@ -29,6 +29,7 @@ from breather.desktop.entry import WINDOW_CLASS
 from breather.files import UnsafeFile
 from breather.notify.presenter import spoken
 from breather.resources import resource
+from breather.rules.policy import Policy
 from breather.runtime.recorder import Recorder, SampleListener, windows_of
 from breather.runtime.sampler import SamplerThread
 from breather.settings.durations import format_duration
@@ -214,7 +215,7 @@ class BreatherApp(QObject):
         self.context.categorizer = Categorizer(settings.categories)
         if self.boundaries is not None:
             self.boundaries.coordinator.set_policy(
-                settings.policy(), self.context.categorizer.category
+                self.current_policy(), self.context.categorizer.category
             )
         if self.sampler is not None:
             self.sampler.apply_settings(settings.tracking, settings.privacy)
@@ -226,6 +227,17 @@ class BreatherApp(QObject):
         self.update_status()
         if self.window.isVisible():
             self.window.refresh_current()
+
+    def current_policy(self) -> Policy:
+        """The boundaries to apply now: the settings with any running experiment in them."""
+        from breather.runtime.coordinator import policy_with_experiments
+
+        return policy_with_experiments(self.context.settings, self.store, self.context.clock.now())
+
+    def experiments_changed(self) -> None:
+        """An experiment was started or ended: the boundaries follow at once."""
+        if self.boundaries is not None:
+            self.boundaries.coordinator.set_policy(self.current_policy())
 
     def reload_settings(self) -> None:
         """The settings file changed on disk: read it again and apply what changed."""
@@ -340,7 +352,7 @@ class BreatherApp(QObject):
         probe = open_fullscreen_probe()
         if probe is not None:
             self._closers.append(probe.close)
-        policy = settings.policy()
+        policy = self.current_policy()
         from breather.ui.checkin import CheckinPrompter, RecordTee
 
         checkins = CheckinPrompter(
