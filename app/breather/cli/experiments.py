@@ -26,7 +26,6 @@ from breather.cli.common import (
 from breather.settings.paths import Paths
 
 if TYPE_CHECKING:
-    from breather.categories.catalogue import Categorizer
     from breather.store.experiments import Experiment
 
 
@@ -85,22 +84,14 @@ def cmd_experiment(args: argparse.Namespace, paths: Paths) -> int:
     return _list(paths)
 
 
-def subject_of(what: str, categorizer: Categorizer) -> str:
-    """ "app:NAME" or "category:NAME" for what the person typed: a known category by its
-    name (any case), anything else an app."""
-    prefix, _, name = what.partition(":")
-    if prefix in ("app", "category") and name.strip():
-        return f"{prefix}:{name.strip()}"
-    wanted = what.strip().casefold()
-    for category in categorizer.names:
-        if category.casefold() == wanted:
-            return f"category:{category}"
-    return f"app:{what.strip()}"
-
-
 def _start(args: argparse.Namespace, paths: Paths) -> int:
     from breather.categories.catalogue import Categorizer
-    from breather.store.experiments import BadExperiment, ExperimentLog, new_experiment
+    from breather.store.experiments import (
+        BadExperiment,
+        ExperimentLog,
+        new_experiment,
+        subject_for,
+    )
 
     settings = load_settings_for(paths)
     if args.limit is not None:
@@ -110,7 +101,7 @@ def _start(args: argparse.Namespace, paths: Paths) -> int:
         except argparse.ArgumentTypeError as why:
             say(f"--limit {amount}: {why}")
             return EXIT_PROBLEM
-        kind, subject = "limit", subject_of(what, Categorizer(settings.categories))
+        kind, subject = "limit", subject_for(what, Categorizer(settings.categories).names)
     else:
         if args.every is None:
             say("--breaks needs --every, e.g. --breaks movement --every 30m")

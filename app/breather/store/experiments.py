@@ -97,6 +97,19 @@ def spoken_duration(seconds: float) -> str:
     return f"{hours} h" if not rest else f"{hours} h {rest} min"
 
 
+def subject_for(what: str, categories: Sequence[str]) -> str:
+    """ "app:NAME" or "category:NAME" for what the person typed: one of `categories` by its
+    name (in any case), anything else an app; an explicit "app:"/"category:" is kept."""
+    prefix, _, name = what.partition(":")
+    if prefix in ("app", "category") and name.strip():
+        return f"{prefix}:{name.strip()}"
+    wanted = what.strip().casefold()
+    for category in categories:
+        if category.casefold() == wanted:
+            return f"category:{category}"
+    return f"app:{what.strip()}"
+
+
 def new_experiment(
     started: datetime, kind: str, subject: str, value: float, days: int
 ) -> Experiment:

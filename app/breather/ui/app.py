@@ -186,7 +186,11 @@ class BreatherApp(QObject):
     def _make_trends(self) -> QWidget:
         from breather.ui.trends import TrendsPage
 
-        return TrendsPage(self.context)
+        return TrendsPage(
+            self.context,
+            device_id=self.store.device_id,
+            on_experiments_changed=self.experiments_changed,
+        )
 
     @property
     def trends(self) -> TrendsPage:
