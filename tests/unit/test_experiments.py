@@ -374,3 +374,28 @@ def test_the_running_limit_experiment_is_in_the_boundaries_the_tracker_applies(
         assert limit.allowance(policy.day_of(now)) == 1200.0
     finally:
         store.close()
+
+
+def test_the_tracker_follows_experiments_started_elsewhere_and_a_break_experiment_ending(
+    store: Store,
+) -> None:
+    from breather.clock import FakeClock
+    from breather.runtime.coordinator import BoundaryCoordinator, ExperimentWatch
+    from breather.settings.model import Settings
+
+    clock = FakeClock(local(START_DAY, 10).astimezone(UTC))
+    settings = Settings()
+    coordinator = BoundaryCoordinator(settings.policy(), clock=clock)
+    watch = ExperimentWatch(coordinator, settings, store, clock, every=60.0)
+    configured = settings.policy().breaks.movement.every
+    ExperimentLog(store.db, store.device_id).start(
+        new_experiment(local(START_DAY, 9), "breaks", "movement", 1800.0, 2)
+    )
+    watch.poll(clock.monotonic())
+    assert coordinator.policy.breaks.movement.every == configured  # not a minute yet
+    clock.advance(60)
+    watch.poll(clock.monotonic())
+    assert coordinator.policy.breaks.movement.every == 1800.0
+    clock.advance(2 * 86400)  # its two days are over
+    watch.poll(clock.monotonic())
+    assert coordinator.policy.breaks.movement.every == configured

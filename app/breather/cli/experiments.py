@@ -134,7 +134,7 @@ def _start(args: argparse.Namespace, paths: Paths) -> int:
         f"Started: {experiment.label} for {experiment.days} days, until {last:%a %d %b}. "
         f"It is compared with the {experiment.days} days before today."
     )
-    show("A running Breather applies it when it next starts or reloads its settings.")
+    show("A Breather that is already running applies it within a minute.")
     return EXIT_OK
 
 

@@ -25,7 +25,6 @@ from breather.settings.paths import TRACKER_LOCK, Paths, ensure_private_dir, hol
 if TYPE_CHECKING:
     from breather.clock import Clock
     from breather.monitor.base import IdleSource, WindowSource
-    from breather.rules.policy import Policy
     from breather.runtime.background_sync import BackgroundSync
     from breather.runtime.coordinator import HeadlessBoundaries
     from breather.settings.model import Settings
@@ -60,6 +59,7 @@ def cmd_app(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     from breather.clock import SystemClock
+    from breather.runtime.coordinator import ExperimentWatch
     from breather.runtime.recorder import Recorder
     from breather.settings.live import LoadedSettings, SettingsFile
     from breather.store.sql import safe_url
@@ -96,11 +96,12 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
         desktop=not getattr(args, "demo", False),
         fullscreen=getattr(windows, "fullscreen", None),
     )
+    # The boundaries follow the settings, and the experiments however they are started.
+    watch = ExperimentWatch(boundaries.coordinator if boundaries else None, settings, store, clock)
 
     def settings_changed(loaded: LoadedSettings) -> None:
         say_settings(loaded, changed=True)
-        if boundaries is not None:
-            boundaries.coordinator.set_policy(_policy(loaded.settings, store, clock))
+        watch.apply(loaded.settings)
 
     recorder = Recorder.for_store(
         store,
@@ -117,7 +118,7 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     )
 
     background = _background_sync(settings, paths, boundaries, store, clock)
-    should_stop = _polling(background, lambda: stop)
+    should_stop = _polling(background, lambda: stop, watch.poll)
 
     interval = settings.tracking.interval
     # The URL may hold a password (a server, or a SQLCipher passphrase): never shown.
@@ -140,13 +141,19 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     return EXIT_OK
 
 
-def _polling(background: BackgroundSync | None, stopped: Callable[[], bool]) -> Callable[[], bool]:
-    """`stopped`, which also starts a background sync round whenever one is due (the
-    recorder asks it once a sample)."""
+def _polling(
+    background: BackgroundSync | None,
+    stopped: Callable[[], bool],
+    also: Callable[[float], None] = lambda _mono: None,
+) -> Callable[[], bool]:
+    """`stopped`, which also starts a background sync round whenever one is due and runs
+    `also` with the monotonic time (the recorder asks it once a sample)."""
 
     def should_stop() -> bool:
+        now = time.monotonic()
         if background is not None:
-            background.poll(time.monotonic())
+            background.poll(now)
+        also(now)
         return stopped()
 
     return should_stop
@@ -202,13 +209,6 @@ def _open_desktop(
         say(f"cannot see the desktop: {why}")
         say("`breather doctor` explains what works here; `breather track --demo` shows it")
         return None
-
-
-def _policy(settings: Settings, store: Store, clock: Clock) -> Policy:
-    """The settings' boundaries with the running experiments in them."""
-    from breather.runtime.coordinator import policy_with_experiments
-
-    return policy_with_experiments(settings, store, clock.now())
 
 
 def _start_boundaries(

@@ -303,6 +303,56 @@ def policy_with_experiments(settings: Settings, store: Store, now: datetime) -> 
     return with_experiments(settings.policy(), experiments(store.db), now)
 
 
+class ExperimentWatch:
+    """Keeps the coordinator's boundaries those of the settings with the running experiments
+    in them: at once when the settings change, and at each `poll` at most once every `every`
+    seconds, for experiments started or ended elsewhere (the command line) and for a break
+    experiment's end. A database that cannot be read now is tried again next time."""
+
+    def __init__(
+        self,
+        coordinator: BoundaryCoordinator | None,
+        settings: Settings,
+        store: Store,
+        clock: Clock,
+        *,
+        every: float = 60.0,
+    ) -> None:
+        self._coordinator = coordinator
+        self._settings = settings
+        self._store = store
+        self._clock = clock
+        self._every = every
+        self._next_look = clock.monotonic() + every
+
+    def apply(self, settings: Settings) -> None:
+        """New settings: the boundaries follow them (with the experiments) now."""
+        self._settings = settings
+        self.look()
+
+    def poll(self, mono: float) -> None:
+        """Look again if `every` seconds have passed since the last look."""
+        if mono >= self._next_look:
+            self.look()
+
+    def look(self) -> bool:
+        """Apply the settings and experiments now; True when the boundaries changed."""
+        from breather.store.sql import StoreError
+
+        self._next_look = self._clock.monotonic() + self._every
+        if self._coordinator is None:
+            return False
+        try:
+            policy = policy_with_experiments(self._settings, self._store, self._clock.now())
+        except StoreError as error:
+            log.warning("experiments could not be read now (%s); trying again later", error)
+            return False
+        if policy == self._coordinator.policy:
+            return False
+        self._coordinator.set_policy(policy)
+        return True
+
+
 def seed_other_devices(coordinator: BoundaryCoordinator, store: Store, clock: Clock) -> None:
     """Give the limits other devices' time today as the store holds it now (at the start,
     and after each sync round)."""

@@ -239,8 +239,8 @@ def running_experiments(
 def with_experiments(policy: Policy, items: Sequence[Experiment], now: datetime) -> Policy:
     """`policy` with the experiments running at `now` applied: a limit experiment replaces
     the configured limit on the same category or app for its days (or adds one just for them);
-    a break experiment sets that break's cadence (and turns it on) until the policy is next
-    built after it ended. Later experiments win."""
+    a break experiment sets that break's cadence (and turns it on) while it runs (the runtime
+    builds the policy again once a minute to notice its end). Later experiments win."""
     limits = list(policy.limits)
     breaks = policy.breaks
     for item in running_experiments(items, now, policy):

@@ -239,9 +239,13 @@ class BreatherApp(QObject):
         return policy_with_experiments(self.context.settings, self.store, self.context.clock.now())
 
     def experiments_changed(self) -> None:
-        """An experiment was started or ended: the boundaries follow at once."""
-        if self.boundaries is not None:
-            self.boundaries.coordinator.set_policy(self.current_policy())
+        """An experiment was started or ended (here, or elsewhere: the status refresh asks
+        once a minute), or one's days ran out: the boundaries follow."""
+        if self.boundaries is None:
+            return
+        policy = self.current_policy()
+        if policy != self.boundaries.coordinator.policy:
+            self.boundaries.coordinator.set_policy(policy)
 
     def reload_settings(self) -> None:
         """The settings file changed on disk: read it again and apply what changed."""
@@ -464,6 +468,7 @@ class BreatherApp(QObject):
 
     def update_status(self) -> None:
         """Refresh the tooltip and status line with today's time."""
+        self.experiments_changed()
         start, end = day_range(self.context.today(), self.context.settings.tracking.day_starts)
         active = summarize(self.context.db, start, end).active_seconds
         text = f"{APP_NAME}\nToday: {format_duration(active)} at the screen"
