@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from breather.rules.policy import BreakRule, Limit, Policy
+from breather.store.changes import mark_hours
 from breather.store.schema import to_ms
 from breather.store.sql import Database, Session
 
@@ -171,6 +172,12 @@ class ExperimentLog:
                 "UPDATE experiment SET ended_ms = :at WHERE uuid = :uuid AND ended_ms IS NULL",
                 {"at": to_ms(at), "uuid": experiment_uuid},
             )
+            if changed:  # sync sends the hour it started in again, with its end
+                for device_id, started_ms in conn.rows(
+                    "SELECT device_id, started_ms FROM experiment WHERE uuid = :uuid",
+                    {"uuid": experiment_uuid},
+                ):
+                    mark_hours(conn, int(device_id), [int(started_ms)])
         return bool(changed)
 
     def all(self) -> list[Experiment]:
@@ -179,6 +186,7 @@ class ExperimentLog:
 
 def add_experiments(conn: Session, device_id: int, items: Iterable[Experiment]) -> int:
     """Insert the experiments not yet stored (by UUID) for `device_id`; returns how many."""
+    items = list(items)
     added = 0
     for item in items:
         check_experiment(item)
@@ -200,6 +208,8 @@ def add_experiments(conn: Session, device_id: int, items: Iterable[Experiment]) 
             },
         )
         added += 1
+    # Whichever way one arrives (started here, the CLI, an import), sync sends its hour.
+    mark_hours(conn, device_id, (to_ms(item.started) for item in items))
     return added
 
 
