@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from breather.categories.catalogue import Categorizer
 from breather.cli.main import main
@@ -230,7 +232,8 @@ def test_a_running_experiment_compares_the_days_so_far(store: Store) -> None:
         store.db, started(days=14), POLICY, Categorizer(), local(START_DAY + timedelta(days=3), 12)
     )
     assert result.running and result.days_so_far == 4
-    assert (len(result.minutes.before), len(result.minutes.during)) == (14, 4)
+    # Today (the fourth day) is not over: the three whole days are compared.
+    assert (len(result.minutes.before), len(result.minutes.during)) == (14, 3)
 
 
 def test_an_app_limit_counts_that_app_and_breaks_count_screen_time(store: Store) -> None:
@@ -252,6 +255,28 @@ def test_too_few_days_give_no_interval_and_no_claim() -> None:
     assert few.sentence() == (
         "Mood: too few days to compare yet (2 before, 3 during; 3 each are needed)."
     )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(0, 600, allow_nan=False), min_size=3, max_size=30),
+    st.randoms(use_true_random=False),
+)
+def test_the_same_days_in_another_order_never_show_a_clear_change(
+    days: list[float], shuffle
+) -> None:
+    during = list(days)
+    shuffle.shuffle(during)
+    result = compare("Screen time", days, during, "min")
+    assert result.interval is not None and not result.clear
+    assert "no clear change" in result.sentence()
+
+
+def test_no_days_say_nothing_but_that() -> None:
+    for before, during in [([], []), ([], [3.0, 4.0, 5.0]), ([3.0, 4.0, 5.0], [])]:
+        result = compare("Mood", before, during, "")
+        assert result.change is None or result.interval is None
+        assert result.sentence().startswith("Mood: too few days to compare yet")
 
 
 # -- export and import -------------------------------------------------------------------

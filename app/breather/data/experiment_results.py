@@ -91,7 +91,7 @@ class ExperimentResult:
 
     experiment: Experiment
     first_day: date
-    last_day: date  # the last day counted so far (today while it runs)
+    last_day: date  # its last day so far (today while it runs; today is not compared yet)
     running: bool
     minutes: Comparison
     mood: Comparison
@@ -131,15 +131,17 @@ def experiment_result(
     categorizer: Categorizer,
     now: datetime,
 ) -> ExperimentResult:
-    """How the experiment's days so far compare with as many days before it started."""
+    """How the experiment's whole days so far compare with as many days before it started."""
     first = experiment.first_day(policy)
     running = experiment.running(now, policy)
+    today = policy.day_of(now)
     last = experiment.last_day(policy)
     if running:
-        last = min(last, policy.day_of(now))
+        last = min(last, today)
     base_first, base_last = experiment.baseline_days(policy)
     before_days = _days(base_first, base_last)
-    during_days = _days(first, last)
+    # Only whole days are compared: today's few hours so far would look like a drop.
+    during_days = _days(first, min(last, today - timedelta(days=1)))
     minutes_of = _minutes(db, experiment, [*before_days, *during_days], policy, categorizer)
     moods = {
         day.day: day.average

@@ -171,13 +171,16 @@ class ExperimentCard(Card):
         context = self._context
         policy = context.settings.policy()
         now = context.clock.now()
-        found = experiments(context.db)
+        newest_first = list(reversed(experiments(context.db)))
+        # Only those shown are compared: each costs a few weeks of day summaries.
+        shown = [item for item in newest_first if item.running(now, policy)] + [
+            item for item in newest_first if not item.running(now, policy)
+        ][:SHOWN_FINISHED]
         self.results = [
-            experiment_result(context.db, item, policy, context.categorizer, now)
-            for item in reversed(found)
+            experiment_result(context.db, item, policy, context.categorizer, now) for item in shown
         ]
         running = [result for result in self.results if result.running]
-        finished = [result for result in self.results if not result.running][:SHOWN_FINISHED]
+        finished = [result for result in self.results if not result.running]
         self.start_button.setEnabled(not running)
         self._clear()
         self.texts = []
