@@ -86,7 +86,7 @@ class ExperimentDialog(QDialog):
         self.days.setRange(MIN_DAYS, MAX_DAYS)
         self.days.setValue(14)
         self.days.setSuffix(" days")
-        form.addRow("For &how many days:", self.days)
+        form.addRow("For how many &days:", self.days)
         layout.addLayout(form)
         self.problem = QLabel("")
         self.problem.setObjectName("muted")
