@@ -376,6 +376,8 @@ def test_experiments_from_the_command_line(tmp_path: Path, capsys) -> None:
 
     assert main([*data, "experiment", "end"]) == 0
     capsys.readouterr()
+    assert main([*data, "forget", "--last", "1h"]) == 0  # without --yes: what would go
+    assert "and 2 experiments" in capsys.readouterr().out
     assert main([*data, "experiment", "start", "--breaks", "eyes"]) == 1
     assert "--breaks needs --every" in capsys.readouterr().err
     assert main([*data, "experiment", "start", "--limit", "Slack", "soon"]) == 1

@@ -213,6 +213,17 @@ def add_experiments(conn: Session, device_id: int, items: Iterable[Experiment]) 
     return added
 
 
+def count_experiments(db: Database, start_ms: int, end_ms: int) -> int:
+    """How many experiments started in [start_ms, end_ms): what `forget` would delete."""
+    return int(
+        db.value(
+            "SELECT COUNT(*) FROM experiment WHERE started_ms >= :lo AND started_ms < :hi",
+            {"lo": start_ms, "hi": end_ms},
+        )
+        or 0
+    )
+
+
 def _moment(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, UTC)
 
