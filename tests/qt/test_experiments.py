@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from breather.categories.catalogue import Categorizer
 from breather.clock import FakeClock
@@ -155,3 +156,22 @@ def test_days_built_to_differ_show_a_clear_change_and_a_screenshot(
     qtbot.wait(50)
     ARTIFACTS.mkdir(exist_ok=True)
     assert app.window.grab().save(str(ARTIFACTS / "experiment.png"))
+
+
+def test_a_finished_experiment_is_repeated_from_today(
+    store: Store, app: BreatherApp, qtbot
+) -> None:
+    ExperimentLog(store.db, store.device_id).start(
+        new_experiment(local(MONDAY, 9), "breaks", "movement", 1800.0, 3)
+    )
+    show_trends(app)
+    card = app.trends.experiments
+    assert card is not None
+    (finished,) = card.results
+    assert not finished.running and card.start_button.isEnabled()
+    (repeat,) = [b for b in card.findChildren(QPushButton) if b.text() == "Repeat"]
+    repeat.setFocus()
+    qtbot.keyClick(repeat, Qt.Key.Key_Space)
+    assert [result.running for result in card.results] == [True, False]
+    assert "Running: a movement break every 30 min, day 1 of 3" in card.texts[0]
+    assert app.current_policy().breaks.movement.every == 1800.0
