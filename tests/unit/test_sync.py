@@ -132,6 +132,32 @@ def test_a_check_in_made_on_one_device_reaches_the_other_and_is_forgotten_with_i
     assert checkins(laptop.db, None, None) == []
 
 
+def test_an_experiment_started_on_one_device_reaches_the_other_with_its_early_end(
+    laptop: Store, desktop: Store, postgres_url: str
+) -> None:
+    from breather.store.experiments import ExperimentLog, experiments, new_experiment
+
+    started = new_experiment(at(600), "limit", "category:Social media", 1800.0, 14)
+    ExperimentLog(laptop.db, laptop.device_id).start(started)
+    for store in (laptop, desktop, desktop):  # the repeat must not add it twice
+        sync_round(store, postgres_url)
+    (arrived,) = experiments(desktop.db)
+    assert (arrived.uuid, arrived.subject, arrived.ended, arrived.device) == (
+        started.uuid,
+        "category:Social media",
+        None,
+        "laptop",
+    )
+    ExperimentLog(laptop.db, laptop.device_id).end(started.uuid, at(1200))
+    for store in (laptop, desktop):
+        sync_round(store, postgres_url)
+    assert experiments(desktop.db)[0].ended == at(1200)
+    delete_range(desktop.db, to_ms(T0), to_ms(at(3600)))
+    for store in (desktop, laptop):
+        sync_round(store, postgres_url)
+    assert experiments(laptop.db) == []
+
+
 def test_forgetting_a_stretch_forgets_it_on_every_device(
     laptop: Store, desktop: Store, postgres_url: str, tmp_path: Path
 ) -> None:
@@ -249,6 +275,7 @@ def test_a_database_from_before_sync_sends_everything_it_holds(
         db.execute(f"DROP TABLE {table}")
     db.execute("DROP TABLE sync_hour")
     db.execute("DROP TABLE sync_forgotten")
+    db.execute("DROP TABLE experiment")  # added after sync
     db.execute("UPDATE alembic_version SET version_num = '0003'")
     db.commit()
     db.close()

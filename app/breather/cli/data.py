@@ -26,6 +26,7 @@ from breather.settings.durations import format_duration, parse_duration
 
 if TYPE_CHECKING:
     from breather.settings.paths import Paths
+    from breather.store.sql import Database
 
 
 def add_commands(sub: Subcommands) -> dict[str, Handler]:
@@ -112,10 +113,23 @@ def cmd_pause(args: argparse.Namespace, paths: Paths) -> int:
 # -- forget -------------------------------------------------------------------------------
 
 
+def _besides_time(db: Database, lo: int, hi: int) -> tuple[int, str]:
+    """How many check-ins and experiments in [lo, hi) go with the time, and " and 2 mood
+    check-ins and 1 experiment" (empty for none)."""
+    from breather.store.checkins import count_checkins
+    from breather.store.experiments import count_experiments
+
+    checkins = count_checkins(db, lo, hi)
+    experiments = count_experiments(db, lo, hi)
+    also = f" and {checkins} mood check-in{'s' if checkins != 1 else ''}" if checkins else ""
+    if experiments:
+        also += f" and {experiments} experiment{'s' if experiments != 1 else ''}"
+    return checkins + experiments, also
+
+
 def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
     from breather.files import open_private
     from breather.settings.paths import TRACKER_LOCK, hold_lock
-    from breather.store.checkins import count_checkins
     from breather.store.journal import JOURNAL_NAME
     from breather.store.maintenance import delete_everything, delete_range, measure
     from breather.tracking.privacy import read_pause
@@ -144,8 +158,7 @@ def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
                 )
                 return EXIT_PROBLEM
         found = measure(store.db, lo, hi)
-        moods = count_checkins(store.db, lo, hi)
-        also = f" and {moods} mood check-in{'s' if moods != 1 else ''}" if moods else ""
+        besides, also = _besides_time(store.db, lo, hi)
         # Databases set aside as damaged still hold every title they had: "everything" is
         # them too.
         copies = _set_aside_copies(paths) if args.all else []
@@ -155,7 +168,7 @@ def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
             amount = f"{format_duration(found.seconds)} of recorded time ({pieces}){also}"
             show(
                 f"This would delete {amount}: {what}. Run again with --yes to delete it."
-                if found or moods
+                if found or besides
                 else nothing
             )
             if copies:
@@ -172,7 +185,7 @@ def cmd_forget(args: argparse.Namespace, paths: Paths) -> int:
                 os.close(open_private(journal, os.O_WRONLY, truncate=True))
         show(
             f"Deleted {format_duration(deleted.seconds)} of recorded time{also}: {what}."
-            if deleted or moods
+            if deleted or besides
             else ("Nothing was recorded." if copies else nothing)
         )
         if sync_url_for(settings):
@@ -293,6 +306,9 @@ def cmd_import(args: argparse.Namespace, paths: Paths) -> int:
     if report.checkins:
         plural = "s" if report.checkins != 1 else ""
         moods = f" and {report.checkins} mood check-in{plural}"
+    if report.experiments:
+        plural = "s" if report.experiments != 1 else ""
+        moods += f" and {report.experiments} experiment{plural}"
     show(f"{verb} {report.imported} {spans} ({format_duration(report.seconds)}){moods}{where}.")
     if report.skipped:
         show("Skipped: " + "; ".join(f"{n} {why}" for why, n in report.skipped.most_common()))

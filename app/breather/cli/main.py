@@ -12,7 +12,7 @@ import os
 import sys
 
 from breather import MIGRATE_COMMAND, __version__
-from breather.cli import configuration, data, desktop, mood, reports, run, syncing
+from breather.cli import configuration, data, desktop, experiments, mood, reports, run, syncing
 from breather.cli.common import EXIT_OK, EXIT_PROBLEM, Handler, say
 from breather.files import UnsafeFile
 from breather.settings.paths import resolve_paths
@@ -37,7 +37,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     handlers: dict[str, Handler] = {}
-    for group in (run, reports, configuration, data, desktop, mood, syncing):
+    for group in (run, reports, configuration, data, desktop, mood, experiments, syncing):
         handlers.update(group.add_commands(sub))
     return parser, handlers
 

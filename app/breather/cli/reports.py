@@ -117,6 +117,7 @@ def cmd_report(args: argparse.Namespace, paths: Paths) -> int:
 def cmd_export(args: argparse.Namespace, paths: Paths) -> int:
     from breather.data.export import write_export
     from breather.store.checkins import checkins
+    from breather.store.experiments import experiments
     from breather.store.queries import day_range, iter_spans
 
     settings = load_settings_for(paths, quiet=True)
@@ -132,19 +133,29 @@ def cmd_export(args: argparse.Namespace, paths: Paths) -> int:
         categorizer = Categorizer(settings.categories)
         rows = iter_spans(store.db, since, until)
         moods = checkins(store.db, since, until) if args.format == "jsonl" else []
+        tried = [
+            item
+            for item in (experiments(store.db) if args.format == "jsonl" else [])
+            if (since is None or item.started >= since) and (until is None or item.started < until)
+        ]
         if args.output:
             target = Path(args.output)
             # Not through a link, and owner-only even over an existing file: it holds titles.
             fd = open_private(target, os.O_CREAT | os.O_WRONLY, truncate=True)
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                written = write_export(rows, out, args.format, categorizer, moods)
+                written = write_export(
+                    rows, out, args.format, categorizer, moods, experiments=tried
+                )
             spans = f"{written.spans} span{'s' if written.spans != 1 else ''}"
             if written.checkins:
                 plural = "s" if written.checkins != 1 else ""
                 spans += f" and {written.checkins} mood check-in{plural}"
+            if written.experiments:
+                plural = "s" if written.experiments != 1 else ""
+                spans += f" and {written.experiments} experiment{plural}"
             say(f"wrote {spans} to {target}")
         else:
-            write_export(rows, sys.stdout, args.format, categorizer, moods)
+            write_export(rows, sys.stdout, args.format, categorizer, moods, experiments=tried)
     finally:
         store.close()
     return EXIT_OK

@@ -59,6 +59,7 @@ def cmd_app(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     from breather.clock import SystemClock
+    from breather.runtime.coordinator import ExperimentWatch
     from breather.runtime.recorder import Recorder
     from breather.settings.live import LoadedSettings, SettingsFile
     from breather.store.sql import safe_url
@@ -95,11 +96,12 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
         desktop=not getattr(args, "demo", False),
         fullscreen=getattr(windows, "fullscreen", None),
     )
+    # The boundaries follow the settings, and the experiments however they are started.
+    watch = ExperimentWatch(boundaries.coordinator if boundaries else None, settings, store, clock)
 
     def settings_changed(loaded: LoadedSettings) -> None:
         say_settings(loaded, changed=True)
-        if boundaries is not None:
-            boundaries.coordinator.set_policy(loaded.settings.policy())
+        watch.apply(loaded.settings)
 
     recorder = Recorder.for_store(
         store,
@@ -116,7 +118,7 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     )
 
     background = _background_sync(settings, paths, boundaries, store, clock)
-    should_stop = _polling(background, lambda: stop)
+    should_stop = _polling(background, lambda: stop, watch.poll)
 
     interval = settings.tracking.interval
     # The URL may hold a password (a server, or a SQLCipher passphrase): never shown.
@@ -139,13 +141,19 @@ def cmd_track(args: argparse.Namespace, paths: Paths) -> int:
     return EXIT_OK
 
 
-def _polling(background: BackgroundSync | None, stopped: Callable[[], bool]) -> Callable[[], bool]:
-    """`stopped`, which also starts a background sync round whenever one is due (the
-    recorder asks it once a sample)."""
+def _polling(
+    background: BackgroundSync | None,
+    stopped: Callable[[], bool],
+    also: Callable[[float], None] = lambda _mono: None,
+) -> Callable[[], bool]:
+    """`stopped`, which also starts a background sync round whenever one is due and runs
+    `also` with the monotonic time (the recorder asks it once a sample)."""
 
     def should_stop() -> bool:
+        now = time.monotonic()
         if background is not None:
-            background.poll(time.monotonic())
+            background.poll(now)
+        also(now)
         return stopped()
 
     return should_stop

@@ -4,7 +4,8 @@ Fields are only ever added. `category` is worked out with the rules in force whe
 (empty for time away); `breather import jsonl` reads these files back.
 
 JSON Lines also carries the mood check-ins, after the spans, one record each marked
-`"record": "checkin"` (`id` is the check-in's UUID, kept on import so it is never added twice).
+`"record": "checkin"` (`id` is the check-in's UUID, kept on import so it is never added twice),
+and then the personal experiments, marked `"record": "experiment"` (`id` likewise).
 CSV has one fixed set of columns, so it carries spans only.
 """
 
@@ -18,6 +19,7 @@ from typing import TextIO
 from breather.categories.catalogue import Categorizer
 from breather.data.text import json_text, printable
 from breather.store.checkins import Checkin
+from breather.store.experiments import Experiment
 from breather.store.queries import ExportRow
 
 FIELDS = (
@@ -35,6 +37,7 @@ class Written:
 
     spans: int
     checkins: int = 0
+    experiments: int = 0
 
 
 def checkin_record(item: Checkin) -> dict[str, object]:
@@ -45,6 +48,27 @@ def checkin_record(item: Checkin) -> dict[str, object]:
         "at": item.at.isoformat(),
         "mood": item.mood,
         "note": item.note,
+        "device": item.device,
+    }
+
+
+#: What an experiment record holds, in this order (`ended` is null unless ended early).
+EXPERIMENT_FIELDS = (
+    "record", "id", "started", "days", "kind", "subject", "value", "ended", "device",
+)  # fmt: skip
+
+
+def experiment_record(item: Experiment) -> dict[str, object]:
+    """An experiment as its JSON Lines record."""
+    return {
+        "record": "experiment",
+        "id": item.uuid,
+        "started": item.started.isoformat(),
+        "days": item.days,
+        "kind": item.kind,
+        "subject": item.subject,
+        "value": float(item.value),
+        "ended": None if item.ended is None else item.ended.isoformat(),
         "device": item.device,
     }
 
@@ -73,9 +97,11 @@ def write_export(
     fmt: str,
     categorizer: Categorizer | None = None,
     checkins: Iterable[Checkin] = (),
+    *,
+    experiments: Iterable[Experiment] = (),
 ) -> Written:
-    """Write `rows` to `out` as "csv" or "jsonl" (which adds `checkins` after the spans);
-    returns how many of each were written."""
+    """Write `rows` to `out` as "csv" or "jsonl" (which adds `checkins` and `experiments`
+    after the spans); returns how many of each were written."""
     count = 0
     # A file gets the data as it is; a terminal never gets a raw control character.
     on_terminal = out.isatty()
@@ -100,5 +126,9 @@ def write_export(
         for item in checkins:
             out.write(json_text(checkin_record(item)) + "\n")
             moods += 1
-        return Written(count, moods)
+        tried = 0
+        for experiment in experiments:
+            out.write(json_text(experiment_record(experiment)) + "\n")
+            tried += 1
+        return Written(count, moods, tried)
     return Written(count)

@@ -29,6 +29,12 @@ from typing import Any, NoReturn
 
 from breather.monitor.base import WindowInfo
 from breather.store.checkins import BadCheckin, Checkin, add_checkins, check_mood
+from breather.store.experiments import (
+    BadExperiment,
+    Experiment,
+    add_experiments,
+    check_experiment,
+)
 from breather.store.queries import IN_RANGE, range_params
 from breather.store.schema import to_ms
 from breather.store.sql import Database, Session
@@ -57,6 +63,7 @@ class DeviceSpans:
     uuid: str
     spans: list[Piece]
     checkins: list[Checkin] = field(default_factory=list)
+    experiments: list[Experiment] = field(default_factory=list)
 
 
 @dataclass
@@ -65,6 +72,7 @@ class ImportReport:
 
     imported: int = 0
     checkins: int = 0
+    experiments: int = 0
     seconds: float = 0.0
     app_seconds: dict[str, float] = field(default_factory=dict)
     skipped: Counter[str] = field(default_factory=Counter)
@@ -505,6 +513,7 @@ def read_jsonl(path: Path, report: ImportReport) -> list[DeviceSpans]:
     """The spans in a `breather export --format jsonl` file."""
     by_device: dict[str, list[tuple[int, int, WindowInfo | None]]] = {}
     moods: dict[str, list[Checkin]] = {}
+    tried: dict[str, list[Experiment]] = {}
     try:
         with path.open("rb") as lines:
             for number, raw in enumerate(lines, start=1):
@@ -529,15 +538,23 @@ def read_jsonl(path: Path, report: ImportReport) -> list[DeviceSpans]:
                     checkin = _jsonl_checkin(record, where)
                     moods.setdefault(checkin.device, []).append(checkin)
                     continue
+                if isinstance(record, dict) and record.get("record") == "experiment":
+                    experiment = _jsonl_experiment(record, where)
+                    tried.setdefault(experiment.device, []).append(experiment)
+                    continue
                 device, interval, window = _jsonl_record(record, where)
                 by_device.setdefault(device, []).append((*interval, window))
     except OSError as error:
         raise ImportFailed(f"{path}: cannot read it: {error}") from None
     devices = []
-    for name in sorted(by_device.keys() | moods.keys()):
+    for name in sorted(by_device.keys() | moods.keys() | tried.keys()):
         pieces = by_device.get(name, [])
         kept = _without_overlaps(pieces, report, "records overlapping an earlier one (trimmed)")
-        devices.append(DeviceSpans(name, _uuid(f"import:{name}"), kept, moods.get(name, [])))
+        devices.append(
+            DeviceSpans(
+                name, _uuid(f"import:{name}"), kept, moods.get(name, []), tried.get(name, [])
+            )
+        )
     return devices
 
 
@@ -559,6 +576,38 @@ def _jsonl_checkin(record: dict[str, Any], where: str) -> Checkin:
     at = _moment(_instant(record["at"], f"{where}: at"))
     device = record.get("device", "")
     return Checkin(identity, at, mood, _text(record.get("note", "")), device)
+
+
+def _jsonl_experiment(record: dict[str, Any], where: str) -> Experiment:
+    missing = [
+        key for key in ("id", "started", "days", "kind", "subject", "value") if key not in record
+    ]
+    if missing:
+        raise ImportFailed(f"{where}: an experiment without {', '.join(missing)}")
+    for key in ("id", "started", "kind", "subject", "device"):
+        if key in record and not isinstance(record[key], str):
+            raise ImportFailed(f"{where}: {key} must be text")
+    ended = record.get("ended")
+    if ended is not None and not isinstance(ended, str):
+        raise ImportFailed(f"{where}: ended must be text or null")
+    try:
+        identity = str(uuid.UUID(record["id"]))
+    except ValueError:
+        raise ImportFailed(f"{where}: id must be a UUID, not {record['id']!r}") from None
+    item = Experiment(
+        identity,
+        _moment(_instant(record["started"], f"{where}: started")),
+        record["days"],
+        record["kind"],
+        record["subject"],
+        record["value"],
+        None if ended is None else _moment(_instant(ended, f"{where}: ended")),
+        record.get("device", ""),
+    )
+    try:
+        return check_experiment(item)
+    except BadExperiment as why:
+        raise ImportFailed(f"{where}: {why}") from None
 
 
 def _jsonl_record(record: object, where: str) -> tuple[str, Interval, WindowInfo | None]:
@@ -698,6 +747,13 @@ def import_devices(
                     add_checkins(conn, device_id, moods)
                 if not fresh:
                     report.devices.append(device.name)
+            tried = _new_experiments(conn, device.experiments, report)
+            if tried:
+                report.experiments += len(tried)
+                if not dry_run and device_id is not None:
+                    add_experiments(conn, device_id, tried)
+                if not fresh and not moods:
+                    report.devices.append(device.name)
             if not fresh:
                 continue
             report.devices.append(device.name)
@@ -736,6 +792,22 @@ def _new_checkins(
             "SELECT 1 FROM checkin WHERE uuid = :uuid", {"uuid": item.uuid}
         ):
             report.skip("check-ins already recorded")
+        else:
+            seen.add(item.uuid)
+            fresh.append(item)
+    return fresh
+
+
+def _new_experiments(
+    conn: Session, items: list[Experiment], report: ImportReport
+) -> list[Experiment]:
+    fresh = []
+    seen: set[str] = set()
+    for item in items:
+        if item.uuid in seen or conn.value(
+            "SELECT 1 FROM experiment WHERE uuid = :uuid", {"uuid": item.uuid}
+        ):
+            report.skip("experiments already recorded")
         else:
             seen.add(item.uuid)
             fresh.append(item)

@@ -105,6 +105,11 @@ class Limit:
     weekend: float | None = None
     #: Whose time counts: "all" devices (synced ones too), or "this" device alone.
     devices: str = "all"
+    #: A personal experiment's allowance, which replaces the others from `trial_from` to
+    #: `trial_to` (the person's days, both included); outside them the limit is as configured.
+    trial: float | None = None
+    trial_from: date | None = None
+    trial_to: date | None = None
 
     @property
     def key(self) -> str:
@@ -118,6 +123,13 @@ class Limit:
 
     def allowance(self, day: date) -> float | None:
         """Seconds allowed on `day` (the person's day), None for no limit that day."""
+        if (
+            self.trial is not None
+            and self.trial_from is not None
+            and self.trial_to is not None
+            and self.trial_from <= day <= self.trial_to
+        ):
+            return self.trial
         specific = self.weekend if day.weekday() >= 5 else self.weekday
         return specific if specific is not None else self.daily
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import queue
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from breather.clock import Clock
@@ -269,7 +269,7 @@ def start_headless(
     from breather.store.boundaries import BoundaryLog
     from breather.store.queries import summarize
 
-    policy = settings.policy()
+    policy = policy_with_experiments(settings, store, clock.now())
     categorizer = Categorizer(settings.categories)
     notifier = ReconnectingNotifier(say=say)
     # The window source's own answer where it has one (Wayland); else ask the X server.
@@ -293,6 +293,64 @@ def start_headless(
     if probe is not None:
         closers.append(probe.close)
     return HeadlessBoundaries(coordinator, closers)
+
+
+def policy_with_experiments(settings: Settings, store: Store, now: datetime) -> Policy:
+    """The boundaries the person configured, with the personal experiments running at `now`
+    applied (their config file is left as they wrote it)."""
+    from breather.store.experiments import experiments, with_experiments
+
+    return with_experiments(settings.policy(), experiments(store.db), now)
+
+
+class ExperimentWatch:
+    """Keeps the coordinator's boundaries those of the settings with the running experiments
+    in them: at once when the settings change, and at each `poll` at most once every `every`
+    seconds, for experiments started or ended elsewhere (the command line) and for a break
+    experiment's end. A database that cannot be read now is tried again next time."""
+
+    def __init__(
+        self,
+        coordinator: BoundaryCoordinator | None,
+        settings: Settings,
+        store: Store,
+        clock: Clock,
+        *,
+        every: float = 60.0,
+    ) -> None:
+        self._coordinator = coordinator
+        self._settings = settings
+        self._store = store
+        self._clock = clock
+        self._every = every
+        self._next_look = clock.monotonic() + every
+
+    def apply(self, settings: Settings) -> None:
+        """New settings: the boundaries follow them (with the experiments) now."""
+        self._settings = settings
+        self.look()
+
+    def poll(self, mono: float) -> None:
+        """Look again if `every` seconds have passed since the last look."""
+        if mono >= self._next_look:
+            self.look()
+
+    def look(self) -> bool:
+        """Apply the settings and experiments now; True when the boundaries changed."""
+        from breather.store.sql import StoreError
+
+        self._next_look = self._clock.monotonic() + self._every
+        if self._coordinator is None:
+            return False
+        try:
+            policy = policy_with_experiments(self._settings, self._store, self._clock.now())
+        except StoreError as error:
+            log.warning("experiments could not be read now (%s); trying again later", error)
+            return False
+        if policy == self._coordinator.policy:
+            return False
+        self._coordinator.set_policy(policy)
+        return True
 
 
 def seed_other_devices(coordinator: BoundaryCoordinator, store: Store, clock: Clock) -> None:

@@ -74,19 +74,24 @@ def delete_range(db: Database, start_ms: int, end_ms: int, *, everywhere: bool =
             "DELETE FROM checkin WHERE at_ms >= :lo AND at_ms < :hi",
             {"lo": start_ms, "hi": end_ms},
         )
+        # And personal experiments started in it (they say what the person was trying).
+        events_removed += conn.run(
+            "DELETE FROM experiment WHERE started_ms >= :lo AND started_ms < :hi",
+            {"lo": start_ms, "hi": end_ms},
+        )
     if removed or events_removed:
         _checkpoint(db)
     return removed
 
 
 def delete_everything(db: Database) -> Deleted:
-    """Delete every span, the rollup, every title and app, every boundary answer and mood
-    check-in: as if nothing had been recorded."""
+    """Delete every span, the rollup, every title and app, every boundary answer, mood
+    check-in and experiment: as if nothing had been recorded."""
     with db.write() as conn:
         _secure(db, conn)
         mark_forgotten(conn, 0, END_OF_TIME)
         removed = _measure(conn, 0, END_OF_TIME)
-        for table in ("span", "app_hour", "boundary_event", "checkin"):
+        for table in ("span", "app_hour", "boundary_event", "checkin", "experiment"):
             conn.run(f"DELETE FROM {table}")
         _drop_orphans(conn)
     _checkpoint(db, vacuum=True)

@@ -11,7 +11,7 @@ in plain SQL (`breather.store.sql`), so running it never imports SQLModel.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, Integer, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Float, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -112,6 +112,28 @@ class Checkin(SQLModel, table=True):
     at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
     mood: int = Field(sa_column=Column(Integer, nullable=False))
     note: str = Field(default="")
+
+
+class Experiment(SQLModel, table=True):
+    """A personal experiment: a daily limit (`kind` "limit", `subject` "category:NAME" or
+    "app:NAME") or a break cadence (`kind` "breaks", `subject` "movement" or "eyes") of
+    `value` seconds, tried for `days` days from `started_ms`; `ended_ms` if ended early.
+
+    `uuid` is its name wherever it is copied (export, import), so a copy is never added twice.
+    """
+
+    __tablename__ = "experiment"
+    __table_args__ = (UniqueConstraint("uuid", name="uq_experiment_uuid"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(max_length=36)
+    device_id: int = Field(sa_column=Column(Integer, nullable=False))
+    started_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+    days: int = Field(sa_column=Column(Integer, nullable=False))
+    kind: str
+    subject: str
+    value: float = Field(sa_column=Column(Float, nullable=False))
+    ended_ms: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
 # -- sync (breather.sync): every database has these; a device and a server use different ones --

@@ -4,8 +4,9 @@ A record travels as a plain tuple of what it says (times, app name, title text, 
 of a database's own row ids: the same app has different ids in each database. `Names` finds
 or makes those ids on the receiving side.
 
-To sync another kind of record (check-ins, ...): write a `RecordKind` for its table, add it
-to `RECORD_KINDS`, and mark the hours its writer changes with `breather.store.changes`.
+To sync another kind of record (as check-ins and experiments do): write a `RecordKind` for
+its table, add it to `RECORD_KINDS`, and mark the hours its writer changes with
+`breather.store.changes`.
 """
 
 from __future__ import annotations
@@ -250,5 +251,55 @@ class Checkins:
         return [row for row in rows if not any(lo <= row[0] < hi for lo, hi in forgotten)]
 
 
+class Experiments:
+    """Personal experiments, each named by its UUID, in the hour they started (ending one
+    early marks that hour again, so the end travels too)."""
+
+    name = "experiments"
+
+    def read(self, conn: Session, device_id: int, lo_ms: int, hi_ms: int) -> list[Row]:
+        return conn.rows(
+            "SELECT started_ms, uuid, days, kind, subject, value, ended_ms FROM experiment"
+            " WHERE device_id = :device AND started_ms >= :lo AND started_ms < :hi"
+            " ORDER BY started_ms, uuid",
+            {"device": device_id, "lo": lo_ms, "hi": hi_ms},
+        )
+
+    def replace(
+        self, conn: Session, names: Names, device_id: int, hours: Stretch, rows: list[Row]
+    ) -> None:
+        lo_ms, hi_ms = hours
+        conn.run(
+            "DELETE FROM experiment WHERE device_id = :device"
+            " AND started_ms >= :lo AND started_ms < :hi",
+            {"device": device_id, "lo": lo_ms, "hi": hi_ms},
+        )
+        # As with check-ins: one imported from an export is replaced by the device's own.
+        conn.run_many(
+            "INSERT INTO experiment"
+            " (uuid, device_id, started_ms, days, kind, subject, value, ended_ms)"
+            " VALUES (:uuid, :device_id, :started_ms, :days, :kind, :subject, :value, :ended_ms)"
+            " ON CONFLICT (uuid) DO UPDATE SET device_id = excluded.device_id,"
+            " started_ms = excluded.started_ms, days = excluded.days, kind = excluded.kind,"
+            " subject = excluded.subject, value = excluded.value, ended_ms = excluded.ended_ms",
+            [
+                {
+                    "uuid": uuid,
+                    "device_id": device_id,
+                    "started_ms": started,
+                    "days": days,
+                    "kind": kind,
+                    "subject": subject,
+                    "value": value,
+                    "ended_ms": ended,
+                }
+                for started, uuid, days, kind, subject, value, ended in rows
+            ],
+        )
+
+    def outside(self, rows: list[Row], forgotten: Ranges) -> list[Row]:
+        return [row for row in rows if not any(lo <= row[0] < hi for lo, hi in forgotten)]
+
+
 #: Every kind of record a round carries, in the order they are replaced.
-RECORD_KINDS: tuple[RecordKind, ...] = (Spans(), BoundaryEvents(), Checkins())
+RECORD_KINDS: tuple[RecordKind, ...] = (Spans(), BoundaryEvents(), Checkins(), Experiments())

@@ -29,6 +29,7 @@ from breather.desktop.entry import WINDOW_CLASS
 from breather.files import UnsafeFile
 from breather.notify.presenter import spoken
 from breather.resources import resource
+from breather.rules.policy import Policy
 from breather.runtime.recorder import Recorder, SampleListener, windows_of
 from breather.runtime.sampler import SamplerThread
 from breather.settings.durations import format_duration
@@ -185,7 +186,11 @@ class BreatherApp(QObject):
     def _make_trends(self) -> QWidget:
         from breather.ui.trends import TrendsPage
 
-        return TrendsPage(self.context)
+        return TrendsPage(
+            self.context,
+            device_id=self.store.device_id,
+            on_experiments_changed=self.experiments_changed,
+        )
 
     @property
     def trends(self) -> TrendsPage:
@@ -214,7 +219,7 @@ class BreatherApp(QObject):
         self.context.categorizer = Categorizer(settings.categories)
         if self.boundaries is not None:
             self.boundaries.coordinator.set_policy(
-                settings.policy(), self.context.categorizer.category
+                self.current_policy(), self.context.categorizer.category
             )
         if self.sampler is not None:
             self.sampler.apply_settings(settings.tracking, settings.privacy)
@@ -226,6 +231,21 @@ class BreatherApp(QObject):
         self.update_status()
         if self.window.isVisible():
             self.window.refresh_current()
+
+    def current_policy(self) -> Policy:
+        """The boundaries to apply now: the settings with any running experiment in them."""
+        from breather.runtime.coordinator import policy_with_experiments
+
+        return policy_with_experiments(self.context.settings, self.store, self.context.clock.now())
+
+    def experiments_changed(self) -> None:
+        """An experiment was started or ended (here, or elsewhere: the status refresh asks
+        once a minute), or one's days ran out: the boundaries follow."""
+        if self.boundaries is None:
+            return
+        policy = self.current_policy()
+        if policy != self.boundaries.coordinator.policy:
+            self.boundaries.coordinator.set_policy(policy)
 
     def reload_settings(self) -> None:
         """The settings file changed on disk: read it again and apply what changed."""
@@ -340,7 +360,7 @@ class BreatherApp(QObject):
         probe = open_fullscreen_probe()
         if probe is not None:
             self._closers.append(probe.close)
-        policy = settings.policy()
+        policy = self.current_policy()
         from breather.ui.checkin import CheckinPrompter, RecordTee
 
         checkins = CheckinPrompter(
@@ -448,6 +468,7 @@ class BreatherApp(QObject):
 
     def update_status(self) -> None:
         """Refresh the tooltip and status line with today's time."""
+        self.experiments_changed()
         start, end = day_range(self.context.today(), self.context.settings.tracking.day_starts)
         active = summarize(self.context.db, start, end).active_seconds
         text = f"{APP_NAME}\nToday: {format_duration(active)} at the screen"

@@ -1,7 +1,8 @@
 """Trends: the last twelve weeks, so a change shows as a change and not as one odd day.
 
 Screen time per day (on average, each week) stacked by category, then per week the breaks
-taken for those that came due, the days within the person's limits, and the mood.
+taken for those that came due, the days within the person's limits, and the mood; last, the
+person's experiments.
 """
 
 from __future__ import annotations
@@ -15,13 +16,23 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 from breather.data.trends import TREND_WEEKS, WeekTrend, week_trends
 from breather.settings.durations import format_duration
 from breather.ui.context import AppContext
+from breather.ui.experiments import ExperimentCard
 from breather.ui.widgets import Card, ScrollPage
 
 
 class TrendsPage(ScrollPage):
     """The last twelve weeks; `trends` holds what is on screen (for tests and checks)."""
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        *,
+        device_id: int | None = None,
+        on_experiments_changed: Callable[[], None] = lambda: None,
+    ) -> None:
+        """With `device_id` (this device's, to start experiments as), the page ends with the
+        Experiments card; `on_experiments_changed` follows a start or an end."""
         super().__init__("Trends", parent)
         self._context = context
         self.trends: list[WeekTrend] = []
@@ -48,6 +59,10 @@ class TrendsPage(ScrollPage):
         self.table_card.body.addWidget(self.note)
         self.column.addWidget(self.time_card)
         self.column.addWidget(self.table_card)
+        self.experiments: ExperimentCard | None = None
+        if device_id is not None:
+            self.experiments = ExperimentCard(context, device_id, on_experiments_changed)
+            self.column.addWidget(self.experiments)
         self.column.addStretch(1)
         self._plot: object | None = None
         self.cells: dict[tuple[str, int], QLabel] = {}
@@ -64,6 +79,8 @@ class TrendsPage(ScrollPage):
         )
         self._draw_chart()
         self._fill_table()
+        if self.experiments is not None:
+            self.experiments.refresh()
 
     def _draw_chart(self) -> None:
         import numpy as np
