@@ -344,8 +344,11 @@ class _AlchemySession(Session):
 
     def stream(self, sql: str, params: Params | None = None, *, batch: int = 2000) -> Iterator[Row]:
         with self._errors():
-            result = self._connection.execution_options(yield_per=batch).execute(
-                self._text(sql), dict(params or {})
+            # Options for this statement only: Connection.execution_options() would change
+            # the connection in place, and every later INSERT ... RETURNING would then run
+            # through a server-side cursor, which PostgreSQL refuses.
+            result = self._connection.execute(
+                self._text(sql), dict(params or {}), execution_options={"yield_per": batch}
             )
             for row in result:
                 yield tuple(row)
