@@ -44,6 +44,10 @@ from breather.ui.widgets import (
 WEEKDAYS = WEEKDAY_NAMES
 
 
+#: How long after the week is drawn its mood observations are worked out.
+OBSERVE_AFTER_MS = 40
+
+
 class WeekPage(ScrollPage):
     """Signals:
     week_shown(date): the Monday of the week now on screen (after each draw).
@@ -186,9 +190,10 @@ class WeekPage(ScrollPage):
         days = [day.day for day in usage.days]
         self.mood.show_week(usage, mood_by_day(context.db, days, starts))
         # Twelve weeks of days by category take longer than the week itself: the page is
-        # drawn first, and what the days say follows a moment later.
+        # drawn first, and what the days say follows a moment later. A zero timeout could
+        # run before the page's first paint; a frame's worth of delay lets the paint go first.
         self.observations_pending = True
-        QTimer.singleShot(0, self, lambda shown=self._monday: self._observe(shown))
+        QTimer.singleShot(OBSERVE_AFTER_MS, self, lambda shown=self._monday: self._observe(shown))
         if self._charts is None:
             self._charts = _Charts(self)
             self.days_card.body.addWidget(self._charts.bars)
