@@ -174,7 +174,15 @@ class Spans:
         return kept
 
 
-class BoundaryEvents:
+class _AtMoments:
+    """Records that happen at a moment (their first field, in ms): one inside a forgotten
+    stretch is left out whole."""
+
+    def outside(self, rows: list[Row], forgotten: Ranges) -> list[Row]:
+        return [row for row in rows if not any(lo <= row[0] < hi for lo, hi in forgotten)]
+
+
+class BoundaryEvents(_AtMoments):
     """Breaks due and taken, limits reached, answers to prompts."""
 
     name = "boundary events"
@@ -210,11 +218,8 @@ class BoundaryEvents:
             ],
         )
 
-    def outside(self, rows: list[Row], forgotten: Ranges) -> list[Row]:
-        return [row for row in rows if not any(lo <= row[0] < hi for lo, hi in forgotten)]
 
-
-class Checkins:
+class Checkins(_AtMoments):
     """Mood check-ins, each named by its UUID wherever it is stored."""
 
     name = "check-ins"
@@ -247,11 +252,8 @@ class Checkins:
             ],
         )
 
-    def outside(self, rows: list[Row], forgotten: Ranges) -> list[Row]:
-        return [row for row in rows if not any(lo <= row[0] < hi for lo, hi in forgotten)]
 
-
-class Experiments:
+class Experiments(_AtMoments):
     """Personal experiments, each named by its UUID, in the hour they started (ending one
     early marks that hour again, so the end travels too)."""
 
@@ -296,9 +298,6 @@ class Experiments:
                 for started, uuid, days, kind, subject, value, ended in rows
             ],
         )
-
-    def outside(self, rows: list[Row], forgotten: Ranges) -> list[Row]:
-        return [row for row in rows if not any(lo <= row[0] < hi for lo, hi in forgotten)]
 
 
 #: Every kind of record a round carries, in the order they are replaced.
