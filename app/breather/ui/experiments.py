@@ -62,6 +62,8 @@ class ExperimentDialog(QDialog):
     def __init__(self, categories: tuple[str, ...], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Start an experiment")
+        # A word-wrapped intro lets Qt shrink the dialog until its title is cut off.
+        self.setMinimumWidth(460)
         self._categories = categories
         self.choice: Choice | None = None
         layout = QVBoxLayout(self)
