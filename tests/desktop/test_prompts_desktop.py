@@ -58,6 +58,12 @@ def prompt_windows(desktop: Desktop) -> list[int]:
     return windows
 
 
+def named(desktop: Desktop, title: str) -> int | None:
+    """A visible window whose title holds `title`, None if there is none."""
+    found = xdotool(desktop, "search", "--onlyvisible", "--name", title).split()
+    return int(found[0]) if found else None
+
+
 def _size(desktop: Desktop, window: int) -> tuple[int, int]:
     shell = xdotool(desktop, "getwindowgeometry", "--shell", str(window))
     values = dict(line.split("=", 1) for line in shell.split())
@@ -209,7 +215,21 @@ def test_an_intention_prompt_holds_until_answered_from_the_keyboard(
     hold_with_input(desktop, prompt, HOLD)
     assert [outcome for outcome, _ in records(app.data, "intention")] == ["reached"]
 
-    xdotool(desktop, "type", "reply to Sam")  # into the prompt's field, which has the focus
+    # "Why this question?" (Alt+W) shows the evidence in front of the prompt; Escape goes
+    # back to the prompt, still there and still unanswered.
+    xdotool(desktop, "key", "alt+w")
+    evidence = wait_until(lambda: named(desktop, "Why this default"), 10, "the evidence")
+    assert desktop.active_window_id() == evidence
+    ARTIFACTS.mkdir(exist_ok=True)
+    desktop.screenshot(ARTIFACTS / "desktop-intention-why.png")
+    xdotool(desktop, "key", "Escape")
+    wait_until(lambda: named(desktop, "Why this default") is None, 10, "the evidence to close")
+    wait_until(lambda: desktop.active_window_id() == prompt, 10, "the prompt to have the focus")
+    assert prompt_windows(desktop) == [prompt]
+    assert [outcome for outcome, _ in records(app.data, "intention")] == ["reached"]
+
+    xdotool(desktop, "key", "alt+i")  # "I came to…": its field
+    xdotool(desktop, "type", "reply to Sam")
     xdotool(desktop, "key", "Return")
     wait_until(lambda: not prompt_windows(desktop), 10, "the prompt to close")
     wait_until(

@@ -281,7 +281,7 @@ def test_the_intention_prompt_says_why_it_asks(qtbot) -> None:
         IntentionPrompt(4, "Social media", "firefox", (Choice.CONTINUE, Choice.CLOSE)), pause=0
     )
     qtbot.addWidget(window)
-    assert window.why.text() == "Why this question?"
+    assert window.why.text() == "&Why this question?"  # Alt+W
     assert not window.why.autoDefault()  # Enter still means "Close it"
     assert window.close_it.isDefault()
 

@@ -54,16 +54,20 @@ class EvidenceDialog(QDialog):
 def why_link(
     key: str, parent: QWidget | None = None, text: str = "Why this default?"
 ) -> QPushButton:
-    """A link-like button that shows the evidence for the default `key`."""
+    """A link-like button that shows the evidence for the default `key`; an `&` in `text`
+    marks its Alt key, as on any button."""
     link = QPushButton(text, parent)
     link.setObjectName("link")
     link.setFlat(True)
     link.setAutoDefault(False)  # Enter in a prompt keeps meaning its own first answer
     link.setCursor(Qt.CursorShape.PointingHandCursor)
-    link.setAccessibleName(f"{text} Show the evidence and its sources")
+    link.setAccessibleName(f"{text.replace('&', '')} Show the evidence and its sources")
+    # A transparent border keeps the link's size when the focus frame shows: someone moving
+    # with Tab must see where they are, as on every other button.
     link.setStyleSheet(
-        "QPushButton { text-decoration: underline; border: none; padding: 0;"
-        f" color: {theme.ACCENT_DARK}; }}"
+        "QPushButton { text-decoration: underline; border: 2px solid transparent;"
+        f" border-radius: 4px; padding: 0 2px; color: {theme.ACCENT_DARK}; }}"
+        " QPushButton:focus { border-color: palette(highlight); }"
     )
     link.clicked.connect(lambda: EvidenceDialog.ask(key, link.window()))
     return link

@@ -256,7 +256,8 @@ class IntentionPromptWindow(BoundaryPrompt):
         self.buttons.addWidget(self.close_it)
         self.buttons.addWidget(self.go_on)
         self.buttons.addStretch(1)
-        self.why = why_link("intention", self.card, "Why this question?")
+        self.why = why_link("intention", self.card, "&Why this question?")
+        self.why.setToolTip("What this question rests on (Alt+W)")
         self.buttons.addWidget(self.why)
         self._finish_layout()
 
