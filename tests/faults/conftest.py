@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.wallclock import ShimUnavailable, build_wall_shim
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -130,64 +132,14 @@ def integrity_ok(data: Path) -> None:
         db.close()
 
 
-SHIM = r"""
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <stdlib.h>
-#include <sys/time.h>
-#include <time.h>
-
-/* Moves the wall clock by FAULT_WALL_OFFSET seconds; monotonic time is left alone, as when
-   NTP or a person sets the clock. */
-static long offset(void) {
-    const char *text = getenv("FAULT_WALL_OFFSET");
-    return text ? atol(text) : 0;
-}
-
-int clock_gettime(clockid_t id, struct timespec *ts) {
-    static int (*real)(clockid_t, struct timespec *);
-    if (!real) real = (int (*)(clockid_t, struct timespec *))dlsym(RTLD_NEXT, "clock_gettime");
-    int result = real(id, ts);
-    if (result == 0 && (id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE))
-        ts->tv_sec += offset();
-    return result;
-}
-
-int gettimeofday(struct timeval *tv, void *tz) {
-    static int (*real)(struct timeval *, void *);
-    if (!real) real = (int (*)(struct timeval *, void *))dlsym(RTLD_NEXT, "gettimeofday");
-    int result = real(tv, tz);
-    if (result == 0 && tv) tv->tv_sec += offset();
-    return result;
-}
-
-time_t time(time_t *out) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    if (out) *out = ts.tv_sec;
-    return ts.tv_sec;
-}
-"""
-
-
 @pytest.fixture(scope="session")
 def wall_shim(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A shared library that, preloaded, moves a process's wall clock (not its monotonic one)."""
-    compiler = shutil.which("cc") or shutil.which("gcc")
-    if compiler is None:
-        missing("no C compiler (cc) to build the wall-clock shim")
-    where = tmp_path_factory.mktemp("shim")
-    (where / "wallshim.c").write_text(SHIM)
-    built = subprocess.run(
-        [compiler, "-shared", "-fPIC", "-O2", "-o", "wallshim.so", "wallshim.c", "-ldl"],
-        cwd=where,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if built.returncode != 0:
-        missing(f"cannot build the wall-clock shim: {built.stderr.strip()}")
-    return where / "wallshim.so"
+    try:
+        return build_wall_shim(tmp_path_factory.mktemp("shim"))
+    except ShimUnavailable as why:
+        missing(str(why))
+        raise  # not reached: missing() skips or fails
 
 
 def clock_env(data: Path, shim: Path, offset_seconds: int, **extra: str) -> dict[str, str]:
