@@ -45,3 +45,10 @@ def test_nothing_is_said_without_figures_and_few_check_ins_are_not_compared() ->
 def test_few_breaks_taken_suggests_one_away_from_the_screen() -> None:
     week = WeekTrend(MONDAY, {"Work": 3600.0}, breaks_due=10, breaks_taken=3, checkins=4, mood=3.0)
     assert "away from the screen" in reflect(week, None).suggestion
+
+
+def test_a_first_or_steady_week_says_how_it_was_spent() -> None:
+    first = WeekTrend(MONDAY, {"Work": 7 * 3 * 3600, "Social media": 7 * 3600})
+    assert reflect(first, None).lines == ("Screen time: 4h 00m a day, most of it Work.",)
+    steady = reflect(first, WeekTrend(BEFORE, {"Work": 7 * 3 * 3600, "Social media": 7 * 3500}))
+    assert steady.lines == ("Screen time: 4h 00m a day, most of it Work.",)

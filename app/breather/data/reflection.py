@@ -1,6 +1,7 @@
 """A short note on a week, written by rules from the person's own figures: no network, no
-model. The biggest change against the week before, the breaks and limits kept, how the mood
-went, and one suggestion. Each line is said only when there is something to say it from.
+model. The biggest change against the week before (or, without one, the screen time a day),
+the breaks and limits kept, how the mood went, and one suggestion. Each line is said only
+when there is something to say it from.
 """
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ def reflect(week: WeekTrend, before: WeekTrend | None) -> Reflection:
             )
             if changes[name] > 0:
                 grew = (name, changes[name])
+    if not lines and week.active_seconds > 0:
+        # Nothing to compare with (a first week, or a steady one): say how it was spent.
+        most = max(sorted(week.categories), key=lambda n: week.categories[n])
+        lines.append(
+            f"Screen time: {format_duration(week.active_seconds / max(week.days, 1))} a day, "
+            f"most of it {most}."
+        )
     if week.breaks_due:
         lines.append(
             f"You took {week.breaks_taken} of the {week.breaks_due} breaks that came due "
