@@ -145,6 +145,8 @@ class WeeklyNote(QObject):
     def _on_action(self, notification_id: int, key: str) -> None:
         if notification_id == self.sent and key in (OPEN_WEEK, DEFAULT_ACTION):
             self.open_week.emit()
+            # Its job is done: some servers (dunst) keep a note on screen after an action.
+            self._notifier.close(notification_id)
 
     def _arm(self) -> None:
         self._timer.stop()
