@@ -180,6 +180,18 @@ def test_kwin_5_loads_and_runs_the_script_and_reports_the_window_in_front(
     windows.close()
 
 
+def test_inside_flatpak_the_script_goes_where_the_host_sees_it(runtime: dict[str, str]) -> None:
+    shared = Path(runtime["XDG_RUNTIME_DIR"]) / "app" / "io.github.breather.Breather"
+    shared.mkdir(parents=True)
+    bus = FakeBus()
+    windows = opened(bus, {**runtime, "FLATPAK_ID": "io.github.breather.Breather"})
+    script_file = Path(bus.calls[5][2][0])
+    assert script_file.parent == shared
+    assert script_file.stat().st_mode & 0o077 == 0  # the same user only
+    windows.close()
+    assert not script_file.exists()
+
+
 def test_kwin_6_runs_the_script_at_its_own_path(runtime: dict[str, str]) -> None:
     bus = FakeBus(support=SUPPORT_6)
     windows = opened(bus, runtime)

@@ -382,9 +382,16 @@ class KWinWindows:
 
 
 def _write_private(text: str, environ: dict[str, str]) -> Path:
-    """Write the script where KWin (the same user) can read it and nobody else can."""
+    """Write the script where KWin (the same user) can read it and nobody else can.
+
+    Inside Flatpak the sandbox's runtime folder is its own, except `app/$FLATPAK_ID` in it,
+    which the host sees at the same path: KWin, outside, can read the script only there.
+    """
     runtime = environ.get("XDG_RUNTIME_DIR")
     folder = runtime if runtime and Path(runtime).is_dir() else None
+    app_id = environ.get("FLATPAK_ID")
+    if folder and app_id and (Path(folder) / "app" / app_id).is_dir():
+        folder = str(Path(folder) / "app" / app_id)
     fd, name = tempfile.mkstemp(prefix="breather-kwin-", suffix=".js", dir=folder)
     with os.fdopen(fd, "w", encoding="utf-8") as file:
         file.write(text)
