@@ -404,6 +404,16 @@ def test_user_extensions_switched_off_are_pointed_out(tmp_path: Path) -> None:
     assert "User extensions are switched off" in said
 
 
+def test_inside_flatpak_it_says_where_to_install_and_writes_nothing(tmp_path: Path) -> None:
+    commands = Commands()
+    environ = {"XDG_DATA_HOME": str(tmp_path), "FLATPAK_ID": "io.github.breather.Breather"}
+    for remove in (False, True):
+        with pytest.raises(gnome.ExtensionInstallError, match="outside Flatpak"):
+            gnome.install_extension(remove, shell_version="46.2", environ=environ, run=commands)
+    assert list(tmp_path.iterdir()) == []
+    assert commands.ran == []
+
+
 def test_remove_disables_and_deletes(tmp_path: Path) -> None:
     environ = {"XDG_DATA_HOME": str(tmp_path)}
     commands = Commands(gnome_extensions=False)

@@ -572,6 +572,15 @@ def install_extension(
     from breather.resources import resource
 
     run = run or _run
+    env = os.environ if environ is None else environ
+    if env.get("FLATPAK_ID"):
+        # The sandbox's home and settings are its own: an install would seem to work, and
+        # GNOME Shell on the host would never see it.
+        raise ExtensionInstallError(
+            "inside the Flatpak sandbox, Breather cannot reach GNOME Shell's extensions folder "
+            "or settings; install the extension once with Breather installed outside Flatpak "
+            "(pip): `breather install-gnome-extension`"
+        )
     target = extensions_dir(environ) / EXTENSION_UUID
     if remove:
         problem = _set_enabled(False, run)
