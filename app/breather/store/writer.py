@@ -9,7 +9,8 @@ sum of the pieces in the same transaction, so summaries read the rollup instead 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 
 from breather.monitor.base import WindowInfo
 from breather.store.changes import mark_hours
@@ -33,6 +34,10 @@ _ROWS_PER_BATCH = 5_000
 _TITLES_IN_BULK = 64
 #: Digests asked for in one `IN (...)`, well under SQLite's limit on parameters.
 _DIGESTS_PER_QUERY = 500
+#: Stored titles are read whole, instead of looked up by digest, while there are at most this
+#: many per title asked for: reading a row costs far less than a lookup.
+_SCAN_TITLES_BELOW = 4
+_TITLE_COLUMNS = ("digest", "text")
 
 _UPSERT_SPAN = """
     INSERT INTO span (start_ms, device_id, end_ms, app_id, title_id)
@@ -40,6 +45,7 @@ _UPSERT_SPAN = """
     ON CONFLICT (start_ms, device_id) DO UPDATE
     SET end_ms = excluded.end_ms, app_id = excluded.app_id, title_id = excluded.title_id
 """
+_SPAN_COLUMNS = ("start_ms", "device_id", "end_ms", "app_id", "title_id")
 _ADD_TO_HOUR = """
     INSERT INTO app_hour (hour, device_id, app_id, ms) VALUES (:hour, :device_id, :app_id, :ms)
     ON CONFLICT (hour, device_id, app_id) DO UPDATE SET ms = app_hour.ms + excluded.ms
@@ -189,45 +195,45 @@ class SpanWriter:
         and so looks every distinct title up together, and keeps no datetimes.
         Nothing is remembered if that transaction is rolled back."""
         device = self._device_id
-        titles = self._title_ids_of(
-            conn, {w.title for _, _, w in pieces if w is not None and w.title}
-        )
-        hour_ms: dict[tuple[int, int], int] = {}
-        rows: list[dict[str, int | None]] = []
         try:
-            for start, end, window in pieces:
-                app_id = self._app_id(conn, window)  # None: away
-                title_id = titles.get(window.title) if window is not None else None
-                rollup_app = AWAY_APP_ID if app_id is None else app_id
-                first_hour = start // HOUR_MS
-                if first_hour == (end - 1) // HOUR_MS:  # most spans lie within one hour
-                    parts: Iterable[tuple[int, int]] = ((start, end),)
-                else:
-                    parts = hour_pieces(start, end)
-                for start_ms, end_ms in parts:
-                    rows.append(
-                        {
-                            "start_ms": start_ms,
-                            "device_id": device,
-                            "end_ms": end_ms,
-                            "app_id": app_id,
-                            "title_id": title_id,
-                        }
-                    )
-                    key = (start_ms // HOUR_MS, rollup_app)
-                    hour_ms[key] = hour_ms.get(key, 0) + (end_ms - start_ms)
-                if len(rows) >= _ROWS_PER_BATCH:  # bounded memory for an import of years
-                    conn.run_many(_UPSERT_SPAN, rows)
-                    rows = []
-            if rows:
-                conn.run_many(_UPSERT_SPAN, rows)
-            conn.run_many(
+            # Each distinct window's ids are found once. An import shares one WindowInfo
+            # between the spans of a window, so they are told apart by identity (cheaper than
+            # by value; `pieces` keeps each alive, so no id is reused meanwhile).
+            windows = {id(w): w for _, _, w in pieces if w is not None}
+            titles = self._title_ids_of(conn, {w.title for w in windows.values() if w.title})
+            ids: dict[int, tuple[int | None, int | None, int]] = {
+                id(None): (None, None, AWAY_APP_ID)
+            }
+            for key, window in windows.items():
+                app_id = self._app_id(conn, window)
+                title_id = titles.get(window.title) if window.title else None
+                ids[key] = (app_id, title_id, AWAY_APP_ID if app_id is None else app_id)
+            del windows, titles
+            hour_ms: dict[tuple[int, int], int] = {}
+
+            def rows() -> Iterator[tuple[int, int, int, int | None, int | None]]:
+                # Made as the database takes them: a year's rows are never all held at once.
+                for start, end, window in pieces:
+                    app_id, title_id, rollup_app = ids[id(window)]
+                    hour = start // HOUR_MS
+                    if hour == (end - 1) // HOUR_MS:  # most spans lie within one hour
+                        yield start, device, end, app_id, title_id
+                        key = (hour, rollup_app)
+                        hour_ms[key] = hour_ms.get(key, 0) + (end - start)
+                        continue
+                    for start_ms, end_ms in hour_pieces(start, end):
+                        yield start_ms, device, end_ms, app_id, title_id
+                        key = (start_ms // HOUR_MS, rollup_app)
+                        hour_ms[key] = hour_ms.get(key, 0) + (end_ms - start_ms)
+
+            conn.run_rows(_UPSERT_SPAN, _SPAN_COLUMNS, rows())
+            conn.run_rows(
                 _ADD_TO_HOUR,
-                [
-                    {"hour": hour, "device_id": device, "app_id": app, "ms": ms}
-                    for (hour, app), ms in hour_ms.items()
-                ],
+                ("hour", "device_id", "app_id", "ms"),
+                [(hour, device, app, ms) for (hour, app), ms in hour_ms.items()],
             )
+            # Every hour written waits to be synced, as the live path's hours do.
+            mark_hours(conn, device, (hour * HOUR_MS for hour, _ in hour_ms))
         finally:
             self._apps.clear()  # ids made in a transaction that may yet be rolled back
             self._titles.clear()
@@ -332,27 +338,38 @@ class SpanWriter:
         (the answer may hold other stored titles too)."""
         # In digest order, the lookups and the new index entries go through the index from
         # one end to the other instead of hopping about it.
-        pairs = sorted((title_digest(text), text) for text in texts)
-        found = self._stored_titles(conn, sorted({digest for digest, _ in pairs}))
+        pairs = [(title_digest(text), text) for text in texts]
+        pairs.sort(key=itemgetter(0))  # the digests alone: cheaper than comparing pairs
+        # This transaction holds the write lock: the rows after the highest id now are the
+        # ones added below (a row another writer adds meanwhile, on a server database, is as
+        # good: the same text).
+        before = int(conn.value("SELECT COALESCE(MAX(id), 0) FROM title"))
+        if not before:
+            found: dict[str, int] = {}  # no title stored yet (a first import)
+        elif before <= _SCAN_TITLES_BELOW * len(pairs):
+            found = self._titles_among(conn, texts)
+        else:
+            found = self._stored_titles(conn, [digest for digest, _ in pairs])
         new = [(digest, text) for digest, text in pairs if text not in found]
         del pairs
         if new:
-            # Added with executemany, then read back by id: this transaction holds the write
-            # lock, so the rows after the highest id before are these (a row another writer
-            # adds meanwhile, on a server database, is as good: the same text).
-            before = conn.value("SELECT COALESCE(MAX(id), 0) FROM title")
-            for first in range(0, len(new), _ROWS_PER_BATCH):
-                conn.run_many(
-                    "INSERT INTO title (digest, text) VALUES (:digest, :text)",
-                    [
-                        {"digest": digest, "text": text}
-                        for digest, text in new[first : first + _ROWS_PER_BATCH]
-                    ],
-                )
+            conn.run_rows(
+                "INSERT INTO title (digest, text) VALUES (:digest, :text)", _TITLE_COLUMNS, new
+            )
             del new
             for row_id, text in conn.stream(
                 "SELECT id, text FROM title WHERE id > :before ORDER BY id", {"before": before}
             ):
+                found.setdefault(text, int(row_id))
+        return found
+
+    @staticmethod
+    def _titles_among(conn: Session, texts: set[str]) -> dict[str, int]:
+        """Stored titles that are among `texts`, found by reading every stored title: for
+        many titles asked of a table not much bigger, cheaper than looking each up."""
+        found: dict[str, int] = {}
+        for row_id, text in conn.stream("SELECT id, text FROM title ORDER BY id"):
+            if text in texts:
                 found.setdefault(text, int(row_id))
         return found
 
