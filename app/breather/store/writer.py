@@ -9,8 +9,7 @@ sum of the pieces in the same transaction, so summaries read the rollup instead 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from operator import itemgetter
+from collections.abc import Container, Iterable, Iterator, Sequence
 
 from breather.monitor.base import WindowInfo
 from breather.store.changes import mark_hours
@@ -37,7 +36,6 @@ _DIGESTS_PER_QUERY = 500
 #: Stored titles are read whole, instead of looked up by digest, while there are at most this
 #: many per title asked for: reading a row costs far less than a lookup.
 _SCAN_TITLES_BELOW = 4
-_TITLE_COLUMNS = ("digest", "text")
 
 _UPSERT_SPAN = """
     INSERT INTO span (start_ms, device_id, end_ms, app_id, title_id)
@@ -196,19 +194,7 @@ class SpanWriter:
         Nothing is remembered if that transaction is rolled back."""
         device = self._device_id
         try:
-            # Each distinct window's ids are found once. An import shares one WindowInfo
-            # between the spans of a window, so they are told apart by identity (cheaper than
-            # by value; `pieces` keeps each alive, so no id is reused meanwhile).
-            windows = {id(w): w for _, _, w in pieces if w is not None}
-            titles = self._title_ids_of(conn, {w.title for w in windows.values() if w.title})
-            ids: dict[int, tuple[int | None, int | None, int]] = {
-                id(None): (None, None, AWAY_APP_ID)
-            }
-            for key, window in windows.items():
-                app_id = self._app_id(conn, window)
-                title_id = titles.get(window.title) if window.title else None
-                ids[key] = (app_id, title_id, AWAY_APP_ID if app_id is None else app_id)
-            del windows, titles
+            ids = self._ids_by_window(conn, pieces)
             hour_ms: dict[tuple[int, int], int] = {}
 
             def rows() -> Iterator[tuple[int, int, int, int | None, int | None]]:
@@ -237,6 +223,29 @@ class SpanWriter:
         finally:
             self._apps.clear()  # ids made in a transaction that may yet be rolled back
             self._titles.clear()
+
+    def _ids_by_window(
+        self, conn: Session, pieces: Sequence[tuple[int, int, WindowInfo | None]]
+    ) -> dict[int, tuple[int | None, int | None, int]]:
+        """(app id, title id, rollup app id) of each distinct window of `pieces`, by the
+        window's `id()` (None's too: away), its app and title stored now if new.
+
+        An import shares one WindowInfo between the spans of a window, so each is looked up
+        once, and told apart by identity, cheaper than by value (`pieces` keeps each alive,
+        so no id is reused meanwhile)."""
+        windows = {id(w): w for _, _, w in pieces if w is not None}
+        titles = self._title_ids_of(conn, (w.title for w in windows.values() if w.title))
+        ids: dict[int, tuple[int | None, int | None, int]] = {id(None): (None, None, AWAY_APP_ID)}
+        apps: dict[tuple[str, str, str], int | None] = {}
+        for key, window in windows.items():
+            identity = (window.app, window.process, window.exe)
+            if identity in apps:
+                app_id = apps[identity]
+            else:
+                app_id = apps[identity] = self._app_id(conn, window)
+            title_id = titles.get(window.title) if window.title else None
+            ids[key] = (app_id, title_id, AWAY_APP_ID if app_id is None else app_id)
+        return ids
 
     def _write_in(
         self,
@@ -333,38 +342,54 @@ class SpanWriter:
             conn, {s.window.title for s in spans if s.window is not None and s.window.title}
         )
 
-    def _title_ids_of(self, conn: Session, texts: set[str]) -> dict[str, int]:
+    def _title_ids_of(self, conn: Session, texts: Iterable[str]) -> dict[str, int]:
         """The ids of these titles, stored now if new, in a few queries for many titles
         (the answer may hold other stored titles too)."""
+        digests: dict[str, int] = {}
+        for text in texts:
+            if text not in digests:
+                digests[text] = title_digest(text)
         # In digest order, the lookups and the new index entries go through the index from
         # one end to the other instead of hopping about it.
-        pairs = [(title_digest(text), text) for text in texts]
-        pairs.sort(key=itemgetter(0))  # the digests alone: cheaper than comparing pairs
-        # This transaction holds the write lock: the rows after the highest id now are the
-        # ones added below (a row another writer adds meanwhile, on a server database, is as
-        # good: the same text).
+        in_order = sorted(digests, key=digests.__getitem__)
+        # This transaction holds the write lock, so nobody else adds titles meanwhile (on a
+        # server database another writer may: its rows hold the same texts, as good).
         before = int(conn.value("SELECT COALESCE(MAX(id), 0) FROM title"))
         if not before:
             found: dict[str, int] = {}  # no title stored yet (a first import)
-        elif before <= _SCAN_TITLES_BELOW * len(pairs):
-            found = self._titles_among(conn, texts)
+        elif before <= _SCAN_TITLES_BELOW * len(digests):
+            found = self._titles_among(conn, digests)
         else:
-            found = self._stored_titles(conn, [digest for digest, _ in pairs])
-        new = [(digest, text) for digest, text in pairs if text not in found]
-        del pairs
-        if new:
+            found = self._stored_titles(conn, [digests[text] for text in in_order])
+        new = [text for text in in_order if text not in found]
+        del in_order
+        if not new:
+            return found
+        if self._db.backend == "sqlite":
+            # SQLite: the ids are given, so nothing needs reading back (no other writer).
+            ids = range(before + 1, before + 1 + len(new))
             conn.run_rows(
-                "INSERT INTO title (digest, text) VALUES (:digest, :text)", _TITLE_COLUMNS, new
+                "INSERT INTO title (id, digest, text) VALUES (:id, :digest, :text)",
+                ("id", "digest", "text"),
+                zip(ids, map(digests.__getitem__, new), new, strict=True),
             )
-            del new
-            for row_id, text in conn.stream(
-                "SELECT id, text FROM title WHERE id > :before ORDER BY id", {"before": before}
-            ):
-                found.setdefault(text, int(row_id))
+            found.update(zip(new, ids, strict=True))
+            return found
+        # A server's sequence gives the ids: they are read back, the rows after `before`.
+        conn.run_rows(
+            "INSERT INTO title (digest, text) VALUES (:digest, :text)",
+            ("digest", "text"),
+            ((digests[text], text) for text in new),
+        )
+        del new, digests
+        for row_id, text in conn.stream(
+            "SELECT id, text FROM title WHERE id > :before ORDER BY id", {"before": before}
+        ):
+            found.setdefault(text, int(row_id))
         return found
 
     @staticmethod
-    def _titles_among(conn: Session, texts: set[str]) -> dict[str, int]:
+    def _titles_among(conn: Session, texts: Container[str]) -> dict[str, int]:
         """Stored titles that are among `texts`, found by reading every stored title: for
         many titles asked of a table not much bigger, cheaper than looking each up."""
         found: dict[str, int] = {}
