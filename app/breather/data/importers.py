@@ -819,8 +819,13 @@ def _private(pieces: list[Piece], privacy: PrivacyFilter, report: ImportReport) 
         return pieces
     # Each distinct window is judged once (a year has ~75k; the filter's own cache is sized
     # for live tracking and would start over many times). The reader made one WindowInfo
-    # for each, so they are told apart by identity, which is cheaper than by value.
-    judged: dict[int, WindowInfo | None] = {}
+    # for each, so they are told apart by identity, which is cheaper than by value
+    # (`pieces` keeps every window alive, so no id is reused meanwhile).
+    windows = {id(piece[2]): piece[2] for piece in pieces}
+    judged = {key: privacy.judge(window) for key, window in windows.items() if window is not None}
+    if all(allowed is windows[key] for key, allowed in judged.items()):
+        return pieces  # every window may be recorded as it is: the common case, nothing to do
+    del windows
     kept: list[Piece] = []
     excluded = untitled = 0
     for piece in pieces:
@@ -828,14 +833,10 @@ def _private(pieces: list[Piece], privacy: PrivacyFilter, report: ImportReport) 
         if window is None:
             kept.append(piece)
             continue
-        key = id(window)  # `pieces` keeps every window alive, so no id is reused
-        if key in judged:
-            allowed = judged[key]
-        else:
-            allowed = judged[key] = privacy.judge(window)
+        allowed = judged[id(window)]
         if allowed is None:
             excluded += 1
-        elif allowed is window:  # allowed as it is (the common case: no copy)
+        elif allowed is window:  # allowed as it is (no copy)
             kept.append(piece)
         else:
             if allowed.title != window.title:
