@@ -114,6 +114,10 @@ def corrupt(tmp_path: Path, change) -> Path:
             lambda b: b["aw-watcher-window_jane-mac"]["events"][5].update(timestamp="yesterday"),
             "event 6: timestamp: 'yesterday' is not an ISO 8601 time",
         ),
+        (
+            lambda b: b["aw-watcher-window_jane-mac"]["events"][2]["data"].update(title="\udc00"),
+            "broken.json: not valid JSON text: a string in it holds half a character",
+        ),
     ],
 )
 def test_a_malformed_export_names_the_first_bad_record_and_imports_nothing(

@@ -144,6 +144,13 @@ def read_activitywatch(path: Path, report: ImportReport) -> list[DeviceSpans]:
                 pass
     except ijson.JSONError as error:
         raise ImportFailed(f"{path}: not valid JSON: {_json_problem(error)}") from None
+    except UnicodeDecodeError:
+        # The C parser reads a lone high surrogate escape as "?", but gives up on a lone low
+        # one (\udc00 with no high one before it), wherever it is.
+        raise ImportFailed(
+            f"{path}: not valid JSON text: a string in it holds half a character"
+            " (a lone UTF-16 surrogate escape such as \\udc00)"
+        ) from None
     except StopIteration:  # cannot happen: the parser raises on a truncated file first
         raise ImportFailed(f"{path}: not valid JSON: it ends too early") from None
     except OSError as error:
