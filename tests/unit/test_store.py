@@ -456,18 +456,52 @@ print(" ".join(sorted(tables & {"span", "app_hour", "boundary_event", "alembic_v
 """
 
 
-def test_a_long_running_process_migrates_in_a_child_and_keeps_its_memory(tmp_path: Path) -> None:
-    # The first start creates the schema through the migrations; the app and `breather
-    # track` have that done by a child process, so the ~60 MB never enter them.
+@pytest.mark.parametrize("snapshot", ["current", "stale"])
+def test_a_long_running_process_migrates_in_a_child_and_keeps_its_memory(
+    tmp_path: Path, snapshot: str
+) -> None:
+    # The first start creates the schema from the snapshot of the newest revision, or, when
+    # the snapshot is behind the migrations, through them: the app and `breather track` have
+    # that done by a child process, so the ~60 MB never enter them either way.
     url = sqlite_url(tmp_path / "breather.db")
+    code = FIRST_START
+    if snapshot == "stale":
+        code = (
+            "from pathlib import Path\n"
+            "import breather.store.snapshot as snapshot\n"
+            f"snapshot.SNAPSHOT = Path({str(tmp_path / 'missing.sql')!r})\n" + code
+        )
     done = subprocess.run(
-        [sys.executable, "-c", FIRST_START, url], capture_output=True, text=True, check=False
+        [sys.executable, "-c", code, url], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
     loaded, tables = done.stdout.splitlines()
     assert loaded == "none"
     assert tables == "alembic_version app_hour boundary_event span"
     assert (tmp_path / "breather.db").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_schema_snapshot_is_what_the_migrations_make(tmp_path: Path) -> None:
+    from breather.store.database import schema_head
+    from breather.store.snapshot import SNAPSHOT, write_snapshot
+
+    fresh = tmp_path / "head.sql"
+    assert write_snapshot(fresh) == schema_head()
+    assert SNAPSHOT.read_text(encoding="utf-8") == fresh.read_text(encoding="utf-8"), (
+        "the schema snapshot is behind the migrations: run `python -m breather.store.snapshot`"
+    )
+
+
+def test_a_new_database_made_from_the_snapshot_is_the_migrated_one(tmp_path: Path) -> None:
+    from breather.store.snapshot import SNAPSHOT, schema_script
+
+    path = tmp_path / "breather.db"
+    open_store(sqlite_url(path), device_uuid="u", device_name="n").close()
+    made = sqlite3.connect(path)
+    made.execute("DELETE FROM device")  # the one row the opening adds for this device
+    assert schema_script(made) == SNAPSHOT.read_text(encoding="utf-8")
+    assert made.execute("PRAGMA page_size").fetchone() == (1024,)
+    made.close()
 
 
 def test_a_migration_that_fails_in_the_child_says_why(tmp_path: Path) -> None:
@@ -511,7 +545,7 @@ def test_the_migrating_child_gets_the_url_on_its_input_not_its_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Any local user can read a process's command line; a database URL can hold a password.
-    from breather.store import database
+    from breather.store import database, snapshot
 
     calls: list[tuple[list[str], str]] = []
 
@@ -524,6 +558,7 @@ def test_the_migrating_child_gets_the_url_on_its_input_not_its_command_line(
             return super().communicate(input, timeout)
 
     monkeypatch.setattr(database.subprocess, "Popen", Recorded)
+    monkeypatch.setattr(snapshot, "SNAPSHOT", tmp_path / "missing.sql")  # so it migrates
     url = sqlite_url(tmp_path / "breather.db")
     open_store(url, device_uuid="t", device_name="t", migrate_apart=True).close()
     ((argv, given),) = calls
