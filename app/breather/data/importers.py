@@ -120,8 +120,9 @@ class _Bucket:
     #: Events read before the bucket's type: checked once the type is known.
     unchecked: list[tuple[object, object, object]] = field(default_factory=list)
     #: One WindowInfo for each distinct window, by app and title: a year has ~150k events,
-    #: half as many distinct windows. (Nested, so no key tuple is held for each.)
-    known: dict[str, dict[str, WindowInfo]] = field(default_factory=dict)
+    #: half as many distinct windows. (Nested, so no key tuple is held for each; with the
+    #: app's name as stored, one string shared by all its windows.)
+    known: dict[str, tuple[str, dict[str, WindowInfo]]] = field(default_factory=dict)
 
 
 def read_activitywatch(path: Path, report: ImportReport) -> list[DeviceSpans]:
@@ -341,12 +342,13 @@ def _add_event(bucket: _Bucket, number: int, stamp: object, duration: object, da
         title = data.get("title", "")
         if not isinstance(app, str) or not isinstance(title, str):
             _refuse_event(bucket, number, stamp, duration, data)
-        titles = bucket.known.get(app)
-        if titles is None:
-            titles = bucket.known[app] = {}
+        known = bucket.known.get(app)
+        if known is None:
+            known = bucket.known[app] = (_text(app), {})
+        name, titles = known
         window = titles.get(title)
         if window is None:
-            window = titles[title] = WindowInfo(_text(app), _text(title))
+            window = titles[title] = WindowInfo(name, _text(title))
         bucket.windows.append((start, end, window))
         return
     status = data.get("status")
