@@ -72,7 +72,8 @@ class Session(ABC):
         """Run one statement once per row of values, each row giving the values of the
         statement's `:name` parameters in the order of `names`: the bulk path (an import's
         hundreds of thousands of rows), with no dict per row. `rows` may be an iterator; it is
-        consumed as the rows are sent, so they need not all be held at once."""
+        consumed as the rows are sent, so they need not all be held at once. (The statement
+        is rewritten for SQLite's numbered parameters: no text in quotes may hold a colon.)"""
 
     @abstractmethod
     def stream(self, sql: str, params: Params | None = None, *, batch: int = 2000) -> Iterator[Row]:
