@@ -15,7 +15,7 @@ from breather.monitor.base import WindowInfo
 from breather.store.changes import mark_hours
 from breather.store.journal import SpanJournal
 from breather.store.schema import AWAY_APP_ID, HOUR_MS, to_ms
-from breather.store.sql import Database, Session, in_list
+from breather.store.sql import Database, Session, SqliteDatabase, in_list
 from breather.tracking.spans import Span
 
 try:
@@ -365,8 +365,9 @@ class SpanWriter:
         del in_order
         if not new:
             return found
-        if self._db.backend == "sqlite":
-            # SQLite: the ids are given, so nothing needs reading back (no other writer).
+        if isinstance(self._db, SqliteDatabase):
+            # The transaction began with the write lock (BEGIN IMMEDIATE), so the ids after
+            # `before` are free: they are given, and nothing needs reading back.
             ids = range(before + 1, before + 1 + len(new))
             conn.run_rows(
                 "INSERT INTO title (id, digest, text) VALUES (:id, :digest, :text)",
