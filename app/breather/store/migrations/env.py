@@ -2,8 +2,8 @@
 
 Upgrades need no table metadata (the revisions say what to do), so the models, SQLModel and
 pydantic are not imported here: that is ~0.15 s and ~15 MB less for the child process that
-migrates a new database while a first import reads its file. The test that compares the
-models with the migrated schema imports them itself."""
+migrates a database while the app, `breather track` or an import goes on with its own work.
+The test that compares the models with the migrated schema imports them itself."""
 
 from alembic import context
 
