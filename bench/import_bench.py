@@ -4,9 +4,9 @@ Builds a seeded ActivityWatch export of a year (window events every 5-120 s over
 day, ~19k distinct titles, not-afk stretches with breaks between) once into `bench/out/`, then
 runs `breather import activitywatch` on it in a fresh data folder, as a person would, and
 prints the wall time and the peak resident memory of that process (median of `--runs`), and
-its CPU time and the peak of the child process that creates the database meanwhile.
+its CPU time (with that of any child process that migrates the database meanwhile).
 
-    .venv/bin/python -m bench.import_bench            # a year (builds ~22 MB once)
+    .venv/bin/python -m bench.import_bench            # a year, median of 5 (builds ~22 MB once)
     .venv/bin/python -m bench.import_bench --days 30  # a smoke check
 """
 
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -103,24 +105,43 @@ def run_once(export: Path) -> tuple[float, float, float, float]:
         return seconds, int(peak) / 1024, float(cpu), int(child_peak) / 1024
 
 
+def machine() -> str:
+    """The CPU, how many there are, and the 1-minute load: a busy machine stretches wall time."""
+    cpu = platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu} ({os.cpu_count()} CPUs), 1-minute load {os.getloadavg()[0]:.1f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=365)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     export = OUT / f"aw-export-{args.days}d.json"
     if not export.exists():
         build(export, args.days)
     size = export.stat().st_size / 1e6
+    print(f"Python {platform.python_version()}, {machine()}")
     runs = [run_once(export) for _ in range(args.runs)]
-    seconds = statistics.median(run[0] for run in runs)
+    seconds = [run[0] for run in runs]
     peak = statistics.median(run[1] for run in runs)
     cpu = statistics.median(run[2] for run in runs)
     child_peak = statistics.median(run[3] for run in runs)
+    # A new database gets its schema from a snapshot, with no child process; only when the
+    # snapshot is behind the migrations does a child migrate it meanwhile.
+    child = f"; a migration child peaked at {child_peak:.0f} MiB" if child_peak else ""
     print(
-        f"import of {args.days} days ({size:.0f} MB export): {seconds:.2f} s, peak {peak:.0f} MiB"
-        f" (CPU {cpu:.2f} s with the migration child; its peak {child_peak:.0f} MiB)"
+        f"import of {args.days} days ({size:.0f} MB export): {statistics.median(seconds):.2f} s"
+        f" (median of {args.runs}, {min(seconds):.2f}-{max(seconds):.2f} s), peak {peak:.0f} MiB"
+        f" (CPU {cpu:.2f} s{child})"
     )
+    print(f"load afterwards: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -80,6 +80,7 @@ def test_the_wheel_holds_the_package_its_resources_and_migrations(wheel: Path) -
         "breather/resources/gnome-shell-extension/esm/metadata.json",
         "breather/store/migrations/env.py",
         "breather/store/migrations/versions/0001_initial.py",
+        "breather/store/migrations/head.sql",  # without it, new databases need alembic
     ):
         assert needed in names, needed
     assert not [n for n in names if n.startswith(("tests/", "packaging/", "bench/"))]

@@ -46,6 +46,7 @@ def import_aw(store: Store, path: Path = AW_EXPORT) -> ImportReport:
     return import_devices(store.db, devices, report, keep_days=365, now=NOW)
 
 
+@pytest.mark.both_drivers  # the bulk write path differs on a server database
 def test_activitywatch_totals_match_activitywatchs_own_within_a_second(store: Store) -> None:
     report = import_aw(store)
     stored = seconds_per_device_and_app(store)
@@ -70,6 +71,7 @@ def test_activitywatch_afk_time_becomes_away_and_nothing_overlaps(store: Store) 
         assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(spans))
 
 
+@pytest.mark.both_drivers  # the bulk write path differs on a server database
 def test_importing_the_same_export_again_adds_nothing(store: Store) -> None:
     first = import_aw(store)
     before = list(iter_spans(store.db, None, None))
@@ -113,6 +115,10 @@ def corrupt(tmp_path: Path, change) -> Path:
         (
             lambda b: b["aw-watcher-window_jane-mac"]["events"][5].update(timestamp="yesterday"),
             "event 6: timestamp: 'yesterday' is not an ISO 8601 time",
+        ),
+        (
+            lambda b: b["aw-watcher-window_jane-mac"]["events"][2]["data"].update(title="\udc00"),
+            "broken.json: not valid JSON text: a string in it holds half a character",
         ),
     ],
 )

@@ -18,6 +18,7 @@ from breather.monitor.base import Sample, WindowInfo
 from breather.store import DatabaseUnusable, Store, open_store, sqlite_url
 from breather.store.journal import SpanJournal
 from breather.store.queries import day_range, iter_spans, summarize, week_range
+from breather.store.schema import to_ms
 from breather.store.sql import Database, SqliteDatabase, StoreError, open_database
 from breather.store.writer import SpanWriter
 from breather.tracking.spans import Span, Tracker
@@ -112,6 +113,61 @@ def test_an_import_of_many_titles_stores_each_once_and_finds_those_already_there
     assert seconds[("firefox", "page 7 — Mozilla Firefox")] == 15.0  # 7, 157 and 307
     assert seconds[("firefox", EDITOR.title)] == 50.0
     rollup_matches_spans(store)
+
+
+def test_rows_of_values_bind_by_name_whatever_the_order(store: Store) -> None:
+    sql = "INSERT INTO app (name, process, exe) VALUES (:name, :process, :exe)"
+    rows = ((f"/usr/bin/app{n}", f"app{n}", f"App {n}") for n in range(7000))  # an iterator
+    with store.db.write() as conn:
+        conn.run_rows(sql, ("exe", "process", "name"), rows)
+    assert store.db.rows("SELECT name, process, exe FROM app ORDER BY id LIMIT 1") == [
+        ("App 0", "app0", "/usr/bin/app0")
+    ]
+    assert store.db.value("SELECT COUNT(*) FROM app") == 7000
+    with pytest.raises(StoreError), store.db.write() as conn:
+        conn.run_rows(sql, ("name", "process"), [("App", "app")])
+
+
+@pytest.mark.parametrize("stored_before", [3, 2000])
+def test_an_import_in_bulk_reuses_stored_titles_and_marks_its_hours_for_sync(
+    store: Store, stored_before: int
+) -> None:
+    # A few titles stored, or many more than the import brings: they are found either way.
+    stored = [f"page {n} — Mozilla Firefox" for n in range(stored_before)]
+    with store.db.write() as conn:
+        SpanWriter(store.db, store.device_id).write_in(
+            conn,
+            [
+                Span(at(i), at(i + 1), WindowInfo("firefox", title, "firefox", ""))
+                for i, title in enumerate(stored)
+            ],
+        )
+    window_of = {
+        n: WindowInfo("firefox", f"page {n} — Mozilla Firefox", "firefox", "") for n in (0, 1, 5000)
+    }
+    start = to_ms(at(10_000))
+    pieces = [
+        (start, start + 60_000, window_of[0]),  # stored already
+        (start + 60_000, start + 120_000, window_of[5000]),  # new
+        (start + 120_000, start + 130_000, None),  # away
+        (start + 130_000, start + 3_700_000, window_of[1]),  # stored already; crosses an hour
+        (start + 3_700_000, start + 3_710_000, WindowInfo("kitty", "", "kitty", "")),
+    ]
+    with store.db.write() as conn:
+        SpanWriter(store.db, store.device_id).write_pieces_in(conn, pieces)
+
+    assert store.db.value("SELECT COUNT(*) FROM title") == stored_before + 1
+    spans = [(r.start, r.end, r.app, r.title) for r in iter_spans(store.db, at(10_000), at(20_000))]
+    assert spans == [
+        (at(10_000), at(10_060), "firefox", "page 0 — Mozilla Firefox"),
+        (at(10_060), at(10_120), "firefox", "page 5000 — Mozilla Firefox"),
+        (at(10_120), at(10_130), None, ""),
+        (at(10_130), at(13_700), "firefox", "page 1 — Mozilla Firefox"),
+        (at(13_700), at(13_710), "kitty", ""),
+    ]
+    rollup_matches_spans(store)
+    hours = {int(h) for (h,) in store.db.rows("SELECT hour FROM sync_pending")}
+    assert {start // 3_600_000, (start + 3_700_000) // 3_600_000} <= hours
 
 
 def test_export_joins_hour_pieces_back(store: Store) -> None:
@@ -400,18 +456,52 @@ print(" ".join(sorted(tables & {"span", "app_hour", "boundary_event", "alembic_v
 """
 
 
-def test_a_long_running_process_migrates_in_a_child_and_keeps_its_memory(tmp_path: Path) -> None:
-    # The first start creates the schema through the migrations; the app and `breather
-    # track` have that done by a child process, so the ~60 MB never enter them.
+@pytest.mark.parametrize("snapshot", ["current", "stale"])
+def test_a_long_running_process_migrates_in_a_child_and_keeps_its_memory(
+    tmp_path: Path, snapshot: str
+) -> None:
+    # The first start creates the schema from the snapshot of the newest revision, or, when
+    # the snapshot is behind the migrations, through them: the app and `breather track` have
+    # that done by a child process, so the ~60 MB never enter them either way.
     url = sqlite_url(tmp_path / "breather.db")
+    code = FIRST_START
+    if snapshot == "stale":
+        code = (
+            "from pathlib import Path\n"
+            "import breather.store.snapshot as snapshot\n"
+            f"snapshot.SNAPSHOT = Path({str(tmp_path / 'missing.sql')!r})\n" + code
+        )
     done = subprocess.run(
-        [sys.executable, "-c", FIRST_START, url], capture_output=True, text=True, check=False
+        [sys.executable, "-c", code, url], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
     loaded, tables = done.stdout.splitlines()
     assert loaded == "none"
     assert tables == "alembic_version app_hour boundary_event span"
     assert (tmp_path / "breather.db").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_schema_snapshot_is_what_the_migrations_make(tmp_path: Path) -> None:
+    from breather.store.database import schema_head
+    from breather.store.snapshot import SNAPSHOT, write_snapshot
+
+    fresh = tmp_path / "head.sql"
+    assert write_snapshot(fresh) == schema_head()
+    assert SNAPSHOT.read_text(encoding="utf-8") == fresh.read_text(encoding="utf-8"), (
+        "the schema snapshot is behind the migrations: run `python -m breather.store.snapshot`"
+    )
+
+
+def test_a_new_database_made_from_the_snapshot_is_the_migrated_one(tmp_path: Path) -> None:
+    from breather.store.snapshot import SNAPSHOT, schema_script
+
+    path = tmp_path / "breather.db"
+    open_store(sqlite_url(path), device_uuid="u", device_name="n").close()
+    made = sqlite3.connect(path)
+    made.execute("DELETE FROM device")  # the one row the opening adds for this device
+    assert schema_script(made) == SNAPSHOT.read_text(encoding="utf-8")
+    assert made.execute("PRAGMA page_size").fetchone() == (1024,)
+    made.close()
 
 
 def test_a_migration_that_fails_in_the_child_says_why(tmp_path: Path) -> None:
@@ -455,7 +545,7 @@ def test_the_migrating_child_gets_the_url_on_its_input_not_its_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Any local user can read a process's command line; a database URL can hold a password.
-    from breather.store import database
+    from breather.store import database, snapshot
 
     calls: list[tuple[list[str], str]] = []
 
@@ -468,6 +558,7 @@ def test_the_migrating_child_gets_the_url_on_its_input_not_its_command_line(
             return super().communicate(input, timeout)
 
     monkeypatch.setattr(database.subprocess, "Popen", Recorded)
+    monkeypatch.setattr(snapshot, "SNAPSHOT", tmp_path / "missing.sql")  # so it migrates
     url = sqlite_url(tmp_path / "breather.db")
     open_store(url, device_uuid="t", device_name="t", migrate_apart=True).close()
     ((argv, given),) = calls

@@ -120,8 +120,9 @@ class _Bucket:
     #: Events read before the bucket's type: checked once the type is known.
     unchecked: list[tuple[object, object, object]] = field(default_factory=list)
     #: One WindowInfo for each distinct window, by app and title: a year has ~150k events,
-    #: half as many distinct windows. (Nested, so no key tuple is held for each.)
-    known: dict[str, dict[str, WindowInfo]] = field(default_factory=dict)
+    #: half as many distinct windows. (Nested, so no key tuple is held for each; with the
+    #: app's name as stored, one string shared by all its windows.)
+    known: dict[str, tuple[str, dict[str, WindowInfo]]] = field(default_factory=dict)
 
 
 def read_activitywatch(path: Path, report: ImportReport) -> list[DeviceSpans]:
@@ -144,6 +145,13 @@ def read_activitywatch(path: Path, report: ImportReport) -> list[DeviceSpans]:
                 pass
     except ijson.JSONError as error:
         raise ImportFailed(f"{path}: not valid JSON: {_json_problem(error)}") from None
+    except UnicodeDecodeError:
+        # The C parser reads a lone high surrogate escape as "?", but gives up on a lone low
+        # one (\udc00 with no high one before it), wherever it is.
+        raise ImportFailed(
+            f"{path}: not valid JSON text: a string in it holds half a character"
+            " (a lone UTF-16 surrogate escape such as \\udc00)"
+        ) from None
     except StopIteration:  # cannot happen: the parser raises on a truncated file first
         raise ImportFailed(f"{path}: not valid JSON: it ends too early") from None
     except OSError as error:
@@ -334,12 +342,13 @@ def _add_event(bucket: _Bucket, number: int, stamp: object, duration: object, da
         title = data.get("title", "")
         if not isinstance(app, str) or not isinstance(title, str):
             _refuse_event(bucket, number, stamp, duration, data)
-        titles = bucket.known.get(app)
-        if titles is None:
-            titles = bucket.known[app] = {}
+        known = bucket.known.get(app)
+        if known is None:
+            known = bucket.known[app] = (_text(app), {})
+        name, titles = known
         window = titles.get(title)
         if window is None:
-            window = titles[title] = WindowInfo(_text(app), _text(title))
+            window = titles[title] = WindowInfo(name, _text(title))
         bucket.windows.append((start, end, window))
         return
     status = data.get("status")
@@ -819,8 +828,13 @@ def _private(pieces: list[Piece], privacy: PrivacyFilter, report: ImportReport) 
         return pieces
     # Each distinct window is judged once (a year has ~75k; the filter's own cache is sized
     # for live tracking and would start over many times). The reader made one WindowInfo
-    # for each, so they are told apart by identity, which is cheaper than by value.
-    judged: dict[int, WindowInfo | None] = {}
+    # for each, so they are told apart by identity, which is cheaper than by value
+    # (`pieces` keeps every window alive, so no id is reused meanwhile).
+    windows = {id(piece[2]): piece[2] for piece in pieces}
+    judged = {key: privacy.judge(window) for key, window in windows.items() if window is not None}
+    if all(allowed is windows[key] for key, allowed in judged.items()):
+        return pieces  # every window may be recorded as it is: the common case, nothing to do
+    del windows
     kept: list[Piece] = []
     excluded = untitled = 0
     for piece in pieces:
@@ -828,14 +842,10 @@ def _private(pieces: list[Piece], privacy: PrivacyFilter, report: ImportReport) 
         if window is None:
             kept.append(piece)
             continue
-        key = id(window)  # `pieces` keeps every window alive, so no id is reused
-        if key in judged:
-            allowed = judged[key]
-        else:
-            allowed = judged[key] = privacy.judge(window)
+        allowed = judged[id(window)]
         if allowed is None:
             excluded += 1
-        elif allowed is window:  # allowed as it is (the common case: no copy)
+        elif allowed is window:  # allowed as it is (no copy)
             kept.append(piece)
         else:
             if allowed.title != window.title:

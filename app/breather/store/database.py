@@ -20,7 +20,14 @@ from breather import APP_NAME, MIGRATE_COMMAND
 from breather.files import UnsafeFile, check_not_link, private_dir
 from breather.store.journal import SpanJournal
 from breather.store.schema import HOUR_MS, to_ms
-from breather.store.sql import Database, open_database, safe_url, sqlite_path, sqlite_url
+from breather.store.sql import (
+    Database,
+    SqliteDatabase,
+    open_database,
+    safe_url,
+    sqlite_path,
+    sqlite_url,
+)
 from breather.store.writer import SpanWriter
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -139,7 +146,7 @@ def open_store(
                 f"{APP_NAME} (its schema is {stored}; this version knows up to {head}). "
                 "Update Breather, or use another database with --db."
             )
-        if stored != head:
+        if stored != head and not (stored is None and _create_from_snapshot(db, head)):
             if migrate_apart:
                 _migrate_in_child(url, migrating)
             else:
@@ -329,6 +336,27 @@ def schema_head() -> str:
     """
     names = sorted(p.name for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
     return names[-1][:4]
+
+
+def _create_from_snapshot(db: Database, head: str) -> bool:
+    """Give a new, empty SQLite database the newest schema from its snapshot (see
+    `breather.store.snapshot`), in one transaction: milliseconds, without alembic. False
+    (nothing done) for another database, one that is not empty, or a snapshot of an older
+    revision: those are migrated."""
+    from breather.store.snapshot import snapshot_statements
+
+    if not isinstance(db, SqliteDatabase):
+        return False
+    statements = snapshot_statements(head)
+    if statements is None:
+        return False
+    with db.write() as session:
+        # Checked inside the transaction: another process may have just created it.
+        if session.value("SELECT COUNT(*) FROM sqlite_master"):
+            return False
+        for statement in statements:
+            session.run(statement)
+    return True
 
 
 def _stored_revision(db: Database) -> str | None:

@@ -9,13 +9,13 @@ sum of the pieces in the same transaction, so summaries read the rollup instead 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 
 from breather.monitor.base import WindowInfo
 from breather.store.changes import mark_hours
 from breather.store.journal import SpanJournal
 from breather.store.schema import AWAY_APP_ID, HOUR_MS, to_ms
-from breather.store.sql import Database, Session, in_list
+from breather.store.sql import Database, Session, SqliteDatabase, in_list
 from breather.tracking.spans import Span
 
 try:
@@ -33,6 +33,9 @@ _ROWS_PER_BATCH = 5_000
 _TITLES_IN_BULK = 64
 #: Digests asked for in one `IN (...)`, well under SQLite's limit on parameters.
 _DIGESTS_PER_QUERY = 500
+#: Stored titles are read whole, instead of looked up by digest, while there are at most this
+#: many per title asked for: reading a row costs far less than a lookup.
+_SCAN_TITLES_BELOW = 4
 
 _UPSERT_SPAN = """
     INSERT INTO span (start_ms, device_id, end_ms, app_id, title_id)
@@ -40,6 +43,7 @@ _UPSERT_SPAN = """
     ON CONFLICT (start_ms, device_id) DO UPDATE
     SET end_ms = excluded.end_ms, app_id = excluded.app_id, title_id = excluded.title_id
 """
+_SPAN_COLUMNS = ("start_ms", "device_id", "end_ms", "app_id", "title_id")
 _ADD_TO_HOUR = """
     INSERT INTO app_hour (hour, device_id, app_id, ms) VALUES (:hour, :device_id, :app_id, :ms)
     ON CONFLICT (hour, device_id, app_id) DO UPDATE SET ms = app_hour.ms + excluded.ms
@@ -189,48 +193,59 @@ class SpanWriter:
         and so looks every distinct title up together, and keeps no datetimes.
         Nothing is remembered if that transaction is rolled back."""
         device = self._device_id
-        titles = self._title_ids_of(
-            conn, {w.title for _, _, w in pieces if w is not None and w.title}
-        )
-        hour_ms: dict[tuple[int, int], int] = {}
-        rows: list[dict[str, int | None]] = []
         try:
-            for start, end, window in pieces:
-                app_id = self._app_id(conn, window)  # None: away
-                title_id = titles.get(window.title) if window is not None else None
-                rollup_app = AWAY_APP_ID if app_id is None else app_id
-                first_hour = start // HOUR_MS
-                if first_hour == (end - 1) // HOUR_MS:  # most spans lie within one hour
-                    parts: Iterable[tuple[int, int]] = ((start, end),)
-                else:
-                    parts = hour_pieces(start, end)
-                for start_ms, end_ms in parts:
-                    rows.append(
-                        {
-                            "start_ms": start_ms,
-                            "device_id": device,
-                            "end_ms": end_ms,
-                            "app_id": app_id,
-                            "title_id": title_id,
-                        }
-                    )
-                    key = (start_ms // HOUR_MS, rollup_app)
-                    hour_ms[key] = hour_ms.get(key, 0) + (end_ms - start_ms)
-                if len(rows) >= _ROWS_PER_BATCH:  # bounded memory for an import of years
-                    conn.run_many(_UPSERT_SPAN, rows)
-                    rows = []
-            if rows:
-                conn.run_many(_UPSERT_SPAN, rows)
-            conn.run_many(
+            ids = self._ids_by_window(conn, pieces)
+            hour_ms: dict[tuple[int, int], int] = {}
+
+            def rows() -> Iterator[tuple[int, int, int, int | None, int | None]]:
+                # Made as the database takes them: a year's rows are never all held at once.
+                for start, end, window in pieces:
+                    app_id, title_id, rollup_app = ids[id(window)]
+                    hour = start // HOUR_MS
+                    if hour == (end - 1) // HOUR_MS:  # most spans lie within one hour
+                        yield start, device, end, app_id, title_id
+                        key = (hour, rollup_app)
+                        hour_ms[key] = hour_ms.get(key, 0) + (end - start)
+                        continue
+                    for start_ms, end_ms in hour_pieces(start, end):
+                        yield start_ms, device, end_ms, app_id, title_id
+                        key = (start_ms // HOUR_MS, rollup_app)
+                        hour_ms[key] = hour_ms.get(key, 0) + (end_ms - start_ms)
+
+            conn.run_rows(_UPSERT_SPAN, _SPAN_COLUMNS, rows())
+            conn.run_rows(
                 _ADD_TO_HOUR,
-                [
-                    {"hour": hour, "device_id": device, "app_id": app, "ms": ms}
-                    for (hour, app), ms in hour_ms.items()
-                ],
+                ("hour", "device_id", "app_id", "ms"),
+                [(hour, device, app, ms) for (hour, app), ms in hour_ms.items()],
             )
+            # Every hour written waits to be synced, as the live path's hours do.
+            mark_hours(conn, device, (hour * HOUR_MS for hour, _ in hour_ms))
         finally:
             self._apps.clear()  # ids made in a transaction that may yet be rolled back
             self._titles.clear()
+
+    def _ids_by_window(
+        self, conn: Session, pieces: Sequence[tuple[int, int, WindowInfo | None]]
+    ) -> dict[int, tuple[int | None, int | None, int]]:
+        """(app id, title id, rollup app id) of each distinct window of `pieces`, by the
+        window's `id()` (None's too: away), its app and title stored now if new.
+
+        An import shares one WindowInfo between the spans of a window, so each is looked up
+        once, and told apart by identity, cheaper than by value (`pieces` keeps each alive,
+        so no id is reused meanwhile)."""
+        windows = {id(w): w for _, _, w in pieces if w is not None}
+        titles = self._title_ids_of(conn, (w.title for w in windows.values() if w.title))
+        ids: dict[int, tuple[int | None, int | None, int]] = {id(None): (None, None, AWAY_APP_ID)}
+        apps: dict[tuple[str, str, str], int | None] = {}
+        for key, window in windows.items():
+            identity = (window.app, window.process, window.exe)
+            if identity in apps:
+                app_id = apps[identity]
+            else:
+                app_id = apps[identity] = self._app_id(conn, window)
+            title_id = titles.get(window.title) if window.title else None
+            ids[key] = (app_id, title_id, AWAY_APP_ID if app_id is None else app_id)
+        return ids
 
     def _write_in(
         self,
@@ -327,32 +342,60 @@ class SpanWriter:
             conn, {s.window.title for s in spans if s.window is not None and s.window.title}
         )
 
-    def _title_ids_of(self, conn: Session, texts: set[str]) -> dict[str, int]:
+    def _title_ids_of(self, conn: Session, texts: Iterable[str]) -> dict[str, int]:
         """The ids of these titles, stored now if new, in a few queries for many titles
         (the answer may hold other stored titles too)."""
+        digests: dict[str, int] = {}
+        for text in texts:
+            if text not in digests:
+                digests[text] = title_digest(text)
         # In digest order, the lookups and the new index entries go through the index from
         # one end to the other instead of hopping about it.
-        pairs = sorted((title_digest(text), text) for text in texts)
-        found = self._stored_titles(conn, sorted({digest for digest, _ in pairs}))
-        new = [(digest, text) for digest, text in pairs if text not in found]
-        del pairs
-        if new:
-            # Added with executemany, then read back by id: this transaction holds the write
-            # lock, so the rows after the highest id before are these (a row another writer
-            # adds meanwhile, on a server database, is as good: the same text).
-            before = conn.value("SELECT COALESCE(MAX(id), 0) FROM title")
-            for first in range(0, len(new), _ROWS_PER_BATCH):
-                conn.run_many(
-                    "INSERT INTO title (digest, text) VALUES (:digest, :text)",
-                    [
-                        {"digest": digest, "text": text}
-                        for digest, text in new[first : first + _ROWS_PER_BATCH]
-                    ],
-                )
-            del new
-            for row_id, text in conn.stream(
-                "SELECT id, text FROM title WHERE id > :before ORDER BY id", {"before": before}
-            ):
+        in_order = sorted(digests, key=digests.__getitem__)
+        # This transaction holds the write lock, so nobody else adds titles meanwhile (on a
+        # server database another writer may: its rows hold the same texts, as good).
+        before = int(conn.value("SELECT COALESCE(MAX(id), 0) FROM title"))
+        if not before:
+            found: dict[str, int] = {}  # no title stored yet (a first import)
+        elif before <= _SCAN_TITLES_BELOW * len(digests):
+            found = self._titles_among(conn, digests)
+        else:
+            found = self._stored_titles(conn, [digests[text] for text in in_order])
+        new = [text for text in in_order if text not in found]
+        del in_order
+        if not new:
+            return found
+        if isinstance(self._db, SqliteDatabase):
+            # The transaction began with the write lock (BEGIN IMMEDIATE), so the ids after
+            # `before` are free: they are given, and nothing needs reading back.
+            ids = range(before + 1, before + 1 + len(new))
+            conn.run_rows(
+                "INSERT INTO title (id, digest, text) VALUES (:id, :digest, :text)",
+                ("id", "digest", "text"),
+                zip(ids, map(digests.__getitem__, new), new, strict=True),
+            )
+            found.update(zip(new, ids, strict=True))
+            return found
+        # A server's sequence gives the ids: they are read back, the rows after `before`.
+        conn.run_rows(
+            "INSERT INTO title (digest, text) VALUES (:digest, :text)",
+            ("digest", "text"),
+            ((digests[text], text) for text in new),
+        )
+        del new, digests
+        for row_id, text in conn.stream(
+            "SELECT id, text FROM title WHERE id > :before ORDER BY id", {"before": before}
+        ):
+            found.setdefault(text, int(row_id))
+        return found
+
+    @staticmethod
+    def _titles_among(conn: Session, texts: Container[str]) -> dict[str, int]:
+        """Stored titles that are among `texts`, found by reading every stored title: for
+        many titles asked of a table not much bigger, cheaper than looking each up."""
+        found: dict[str, int] = {}
+        for row_id, text in conn.stream("SELECT id, text FROM title ORDER BY id"):
+            if text in texts:
                 found.setdefault(text, int(row_id))
         return found
 
