@@ -383,8 +383,12 @@ class Categorizer:
     def __init__(self, rules: Sequence[Rule] = (), catalogue: Catalogue | None = None) -> None:
         self.rules = tuple(rules)
         self.catalogue = catalogue or load_catalogue()
-        self._plans: dict[AppKey, _AppPlan] = {}
-        self._titles: dict[tuple[AppKey, str], str] = {}
+        # Each app's plan, and a number shared by apps with the same plan: the answers for a
+        # title are remembered by that number, so Firefox reported with or without its
+        # process and executable names each title once.
+        self._plans: dict[AppKey, tuple[_AppPlan, int]] = {}
+        self._plan_numbers: dict[_AppPlan, int] = {}
+        self._titles: dict[tuple[int, str], str] = {}
         self._app_index = _AppIndex(self.catalogue)
         names = list(self.catalogue.names)
         for rule in self.rules:
@@ -399,27 +403,28 @@ class Categorizer:
 
     def app_category(self, app: str, process: str = "", exe: str = "") -> str | None:
         """The category of every window of this app, or None when it depends on the title."""
-        return self._plan((app, process, exe)).fixed
+        return self._plan((app, process, exe))[0].fixed
 
     def category(self, app: str, title: str, process: str = "", exe: str = "") -> str:
-        key = (app, process, exe)
-        plan = self._plan(key)
+        plan, number = self._plan((app, process, exe))
         fixed = plan.fixed
         if fixed is not None:
             return fixed
-        found = self._titles.get((key, title))
+        found = self._titles.get((number, title))
         if found is None:
             found = self._title_category(plan, title)
             if len(self._titles) >= TITLE_CACHE_LIMIT:
                 self._titles.clear()
-            self._titles[(key, title)] = found
+            self._titles[(number, title)] = found
         return found
 
-    def _plan(self, key: AppKey) -> _AppPlan:
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = self._plans[key] = self._make_plan(key)
-        return plan
+    def _plan(self, key: AppKey) -> tuple[_AppPlan, int]:
+        found = self._plans.get(key)
+        if found is None:
+            plan = self._make_plan(key)
+            number = self._plan_numbers.setdefault(plan, len(self._plan_numbers))
+            found = self._plans[key] = (plan, number)
+        return found
 
     def _make_plan(self, key: AppKey) -> _AppPlan:
         names = app_names(*key)
