@@ -22,7 +22,7 @@ from breather.store.queries import (
     app_names,
     range_params,
 )
-from breather.store.schema import AWAY_APP_ID, to_ms
+from breather.store.schema import AWAY_APP_ID, HOUR_MS, to_ms
 from breather.store.sql import Database, Session, in_list
 
 
@@ -119,3 +119,36 @@ def category_days(
             seconds = {name: ms / 1000 for name, ms in totals.items() if ms > 0}
             days.append(CategoryDay(start, end, seconds, away / 1000))
     return days
+
+
+def title_windows(
+    db: Database, start: datetime, end: datetime, categorizer: Categorizer
+) -> list[tuple[str, str, str, str]]:
+    """Each distinct (app, title, process, exe) in [start, end) whose category depends on
+    its title (browsers, apps named by a title rule): what a summary by category of that
+    time has to name, for naming ahead of time."""
+    lo, hi = to_ms(start), to_ms(end)
+    with db.read() as conn:
+        used = [
+            int(app_id)
+            for (app_id,) in conn.rows(
+                "SELECT DISTINCT app_id FROM app_hour WHERE hour >= :first AND hour < :last",
+                {"first": lo // HOUR_MS, "last": -(-hi // HOUR_MS)},
+            )
+        ]
+        apps = app_names(conn, used)
+        by_title = [
+            app_id
+            for app_id, (name, process, exe) in apps.items()
+            if categorizer.app_category(name, process, exe) is None
+        ]
+        if not by_title:
+            return []
+        ids, params = in_list("app", by_title)
+        found = conn.rows(
+            "SELECT DISTINCT span.app_id, COALESCE(title.text, '') FROM span"
+            " LEFT JOIN title ON title.id = span.title_id"
+            f" WHERE {IN_RANGE} AND span.app_id IN {ids}",
+            {**range_params(lo, hi), **params},
+        )
+    return [(apps[app_id][0], text, apps[app_id][1], apps[app_id][2]) for app_id, text in found]

@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from breather.ui.settings import SettingsPage
     from breather.ui.today import TodayPage
     from breather.ui.trends import TrendsPage
+    from breather.ui.warmup import CategoryWarmup
     from breather.ui.weekly import WeekPage
     from breather.ui.welcome import WelcomeDialog
 
@@ -120,6 +121,11 @@ class BreatherApp(QObject):
         self.window.add_page("Trends", self._make_trends, "3")
         self.window.add_page("Support", self._make_support, "4")
         self.window.add_page("Settings", self._make_settings, "5")
+        # With the window open, the last weeks' categories are named while it sits idle, so
+        # the week and Trends find them known (a rule change starts it again).
+        self.warmup: CategoryWarmup | None = None
+        self.window.shown.connect(self.warm_up)
+        self.window.hidden.connect(lambda: self.warmup.stop() if self.warmup else None)
         self.tray = Tray(self.icon) if tray_available else None
         self.sampler: SamplerThread | None = None
         self.boundaries: BoundaryRuntime | None = None
@@ -207,6 +213,14 @@ class BreatherApp(QObject):
 
         return SettingsPage(self.context, load_catalogue().names, on_saved=self.apply_settings)
 
+    def warm_up(self) -> None:
+        """Name the last weeks' categories while the window is idle (see `ui.warmup`)."""
+        if self.warmup is None:
+            from breather.ui.warmup import CategoryWarmup  # with the window, not in the tray
+
+            self.warmup = CategoryWarmup(self.context, self)
+        self.warmup.start()
+
     def apply_settings(self, settings: Settings) -> None:
         """New settings saved from the Settings page: everything follows at once."""
         self.apply_loaded(LoadedSettings(settings))
@@ -218,6 +232,8 @@ class BreatherApp(QObject):
         self.context.settings = settings
         self.context.settings_state = loaded
         self.context.categorizer = Categorizer(settings.categories)
+        if self.window.isVisible():
+            self.warm_up()
         if self.boundaries is not None:
             self.boundaries.coordinator.set_policy(
                 self.current_policy(), self.context.categorizer.category
@@ -538,6 +554,8 @@ class BreatherApp(QObject):
         self._quitting = True
         self._status_timer.stop()
         self._sync_timer.stop()
+        if self.warmup is not None:
+            self.warmup.stop()
         if self.boundaries is not None:
             self.boundaries.stop()
         for close in self._closers:

@@ -1,0 +1,89 @@
+"""Naming the last weeks' categories ahead, while the window sits idle: the pages opened next
+find them named, and a changed rule is never answered from what the old rules said."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from breather.categories.catalogue import Categorizer
+from breather.settings.model import parse_settings
+from breather.store import Store
+from breather.ui.app import BreatherApp
+from tests.qt.test_week_mood import make_app, twelve_weeks
+
+
+@pytest.fixture
+def app(qtbot, store: Store, tmp_path: Path) -> Iterator[BreatherApp]:
+    twelve_weeks(store)
+    breather = make_app(store, tmp_path)
+    qtbot.addWidget(breather.window)
+    yield breather
+    breather.window.hide()
+
+
+def titles_named(categorizer: Categorizer, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every title `categorizer` works out from its rules from now on (not from memory)."""
+    named: list[str] = []
+    work_out = categorizer._title_category
+
+    def counting(plan: object, title: str) -> str:
+        named.append(title)
+        return work_out(plan, title)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(categorizer, "_title_category", counting)
+    return named
+
+
+def test_with_the_window_open_trends_finds_every_title_already_named(
+    app: BreatherApp, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    named = titles_named(app.context.categorizer, monkeypatch)
+    with qtbot.waitSignal(app.window.shown):
+        app.show_window()
+    assert app.warmup is not None
+    qtbot.waitUntil(lambda: app.warmup is not None and not app.warmup.running)
+    # The known weeks' two browser pages, each named once ahead...
+    assert sorted(named) == [
+        "(3) Home / X — Mozilla Firefox",
+        "Lofi beats to relax - YouTube — Mozilla Firefox",
+    ]
+    named.clear()
+    app.window.show_page(app.window.page_index("Trends"))
+    assert app.trends.trends[-1].categories["Video"] > 0
+    assert named == []  # ...and none again for twelve weeks by category
+
+
+def test_a_changed_rule_colours_the_twelve_weeks_anew(app: BreatherApp, qtbot) -> None:
+    app.show_window()
+    qtbot.waitUntil(lambda: app.warmup is not None and not app.warmup.running)
+    app.window.show_page(app.window.page_index("Trends"))
+    before = app.trends.trends[-1].categories
+    assert before["Video"] > 0 and "Music" not in before
+
+    rules = '[[categories]]\ncategory = "Music"\ntitles = ["* - YouTube*"]\n'
+    settings, problems = parse_settings(rules, Path("breather.toml"))
+    assert not problems
+    app.apply_settings(settings)
+    after = app.trends.trends[-1].categories  # the open page follows at once
+    assert "Video" not in after
+    assert after["Music"] == pytest.approx(before["Video"])
+    # Named ahead again, with the new rules: the week's observations agree with Trends.
+    qtbot.waitUntil(lambda: app.warmup is not None and not app.warmup.running)
+    app.window.show_page(app.window.page_index("This week"))
+    qtbot.waitUntil(lambda: not app.week.observations_pending)
+    assert app.week.usage is not None
+    assert "Video" not in dict(app.week.usage.category_totals())
+
+
+def test_hiding_the_window_stops_the_naming_and_showing_it_goes_on(app: BreatherApp, qtbot) -> None:
+    app.show_window()
+    assert app.warmup is not None and app.warmup.running  # a slice at a time
+    app.window.hide()  # closed to the tray
+    assert not app.warmup.running
+    qtbot.wait(20)
+    assert not app.warmup.running  # no slice reads the database behind a hidden window
+    with qtbot.waitSignal(app.warmup.finished):
+        app.show_window()
