@@ -87,3 +87,22 @@ def test_hiding_the_window_stops_the_naming_and_showing_it_goes_on(app: Breather
     assert not app.warmup.running  # no slice reads the database behind a hidden window
     with qtbot.waitSignal(app.warmup.finished):
         app.show_window()
+
+
+def test_the_week_opened_from_the_tray_is_worked_out_once(
+    app: BreatherApp, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from breather.ui import weekly
+
+    worked_out: list[object] = []
+    week_usage = weekly.week_usage
+
+    def counting(*args: object, **kwargs: object) -> object:
+        worked_out.append(args[1])
+        return week_usage(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(weekly, "week_usage", counting)
+    app.show_week()  # the tray's and the weekly note's way in, the window hidden before
+    qtbot.waitUntil(lambda: not app.week.observations_pending)
+    assert app.window.isVisible() and app.week.usage is not None
+    assert len(worked_out) == 1  # not once while hidden and again when shown

@@ -166,7 +166,8 @@ class MainWindow(QMainWindow):
             return
         self._page_at(row)
         self.pages.setCurrentIndex(row)
-        self.refresh_current()
+        if self.isVisible():  # a hidden window draws its page once shown (showEvent)
+            self.refresh_current()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
