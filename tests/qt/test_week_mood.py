@@ -179,3 +179,17 @@ def test_the_week_in_a_few_lines_is_written_from_its_own_figures(
     assert "Your mood averaged" in text and "check-ins" in text
     assert "One idea:" in text
     assert app.week.reflection_card.title.text() == "The week in a few lines"  # Sunday: whole
+
+
+def test_another_week_never_shows_the_last_one_s_note_meanwhile(
+    app: BreatherApp, store: Store, qtbot
+) -> None:
+    twelve_weeks(store)
+    show_week(app, qtbot)
+    this_week = app.week.reflection.text()
+    app.week.show_week(MONDAY - timedelta(days=7))
+    assert app.week.observations_pending
+    assert app.week.reflection.text() not in ("", this_week)  # a muted "putting … into words"
+    qtbot.waitUntil(lambda: not app.week.observations_pending)
+    assert app.week.reflection.text() not in ("", this_week)
+    assert "Your mood averaged" in app.week.reflection.text()

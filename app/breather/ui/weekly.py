@@ -193,6 +193,8 @@ class WeekPage(ScrollPage):
         # drawn first, and what the days say follows a moment later. A zero timeout could
         # run before the page's first paint; a frame's worth of delay lets the paint go first.
         self.observations_pending = True
+        # Until then, say so: never the previous week's note under this week's figures.
+        self._set_reflection("Putting the week into a few lines…", muted=True)
         QTimer.singleShot(OBSERVE_AFTER_MS, self, lambda shown=self._monday: self._observe(shown))
         if self._charts is None:
             self._charts = _Charts(self)
@@ -233,8 +235,14 @@ class WeekPage(ScrollPage):
         note = reflect(this, earlier)
         so_far = " (so far)" if last_day < monday + timedelta(days=6) else ""
         self.reflection_card.title.setText(f"The week in a few lines{so_far}")
-        self.reflection.setText(note.text())
+        self._set_reflection(note.text(), muted=False)
         self.observations_pending = False
+
+    def _set_reflection(self, text: str, *, muted: bool) -> None:
+        self.reflection.setText(text)
+        self.reflection.setObjectName("muted" if muted else "")
+        self.reflection.style().unpolish(self.reflection)  # the style sheet looks again
+        self.reflection.style().polish(self.reflection)
 
     def _set_legend(self, keys: list[str]) -> None:
         while self.legend.count():
