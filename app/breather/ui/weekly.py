@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -44,8 +44,9 @@ from breather.ui.widgets import (
 WEEKDAYS = WEEKDAY_NAMES
 
 
-#: How long after the week is drawn its mood observations are worked out.
-OBSERVE_AFTER_MS = 40
+#: How long after `show_week` the mood observations are worked out when the page was not
+#: painted by then (they follow its first paint at once otherwise).
+OBSERVE_UNPAINTED_MS = 250
 
 
 class WeekPage(ScrollPage):
@@ -62,6 +63,10 @@ class WeekPage(ScrollPage):
         self._usage: WeekUsage | None = None
         self._charts: _Charts | None = None
         self.observations_pending = False
+        self._observe_after_paint: date | None = None
+        page = self.widget()
+        assert page is not None
+        page.installEventFilter(self)  # the page's own area: painted whenever it is
         self._layout = self.column
         header = self.header_row
         self.previous_button = QPushButton("‹ &Previous")
@@ -190,12 +195,16 @@ class WeekPage(ScrollPage):
         days = [day.day for day in usage.days]
         self.mood.show_week(usage, mood_by_day(context.db, days, starts))
         # Twelve weeks of days by category take longer than the week itself: the page is
-        # drawn first, and what the days say follows a moment later. A zero timeout could
-        # run before the page's first paint; a frame's worth of delay lets the paint go first.
+        # painted first, and what the days say follows right after that paint (a timer alone
+        # could run first: a window shown just now is painted only once the desktop exposes
+        # it). The timer stays as a backstop for a page that is not painted.
         self.observations_pending = True
+        self._observe_after_paint = self._monday
         # Until then, say so: never the previous week's note under this week's figures.
         self._set_reflection("Putting the week into a few lines…", muted=True)
-        QTimer.singleShot(OBSERVE_AFTER_MS, self, lambda shown=self._monday: self._observe(shown))
+        QTimer.singleShot(
+            OBSERVE_UNPAINTED_MS, self, lambda shown=self._monday: self._observe(shown)
+        )
         if self._charts is None:
             self._charts = _Charts(self)
             self.days_card.body.addWidget(self._charts.bars)
@@ -215,9 +224,16 @@ class WeekPage(ScrollPage):
         self.heat_note.setText(self._charts.heat_scale())
         self.week_shown.emit(self._monday)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The page's first paint after `show_week` starts what the last weeks say."""
+        if event.type() == QEvent.Type.Paint and self._observe_after_paint is not None:
+            shown, self._observe_after_paint = self._observe_after_paint, None
+            QTimer.singleShot(0, self, lambda: self._observe(shown))  # once the paint is done
+        return super().eventFilter(watched, event)
+
     def _observe(self, monday: date) -> None:
-        if monday != self._monday:
-            return  # another week is on screen now; it asked for its own
+        if monday != self._monday or not self.observations_pending:
+            return  # another week is on screen now (it asked for its own), or done already
         context = self._context
         last_day = min(monday + timedelta(days=6), context.today())
         history = mood_history(
