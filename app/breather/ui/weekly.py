@@ -52,9 +52,11 @@ OBSERVE_UNPAINTED_MS = 250
 class WeekPage(ScrollPage):
     """Signals:
     week_shown(date): the Monday of the week now on screen (after each draw).
+    observed(date): that week's observations and note are on the page too.
     """
 
     week_shown = Signal(date)
+    observed = Signal(date)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__("This week", parent)
@@ -253,6 +255,7 @@ class WeekPage(ScrollPage):
         self.reflection_card.title.setText(f"The week in a few lines{so_far}")
         self._set_reflection(note.text(), muted=False)
         self.observations_pending = False
+        self.observed.emit(monday)
 
     def _set_reflection(self, text: str, *, muted: bool) -> None:
         self.reflection.setText(text)
