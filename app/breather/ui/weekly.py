@@ -212,6 +212,10 @@ class WeekPage(ScrollPage):
             self.days_card.body.addWidget(self._charts.bars)
             self.hours_card.body.addWidget(self._charts.heatmap)
             self.hours_card.body.addWidget(self.heat_note)
+            # A layout shows what is added to a page on screen only at the next turn of the
+            # event loop, after a first paint without it; shown now, it is in that paint.
+            self._charts.heatmap.show()
+            self.heat_note.show()
         keys = self._charts.draw(usage, self._context.color)
         self._set_legend(keys)
         empty = total <= 0  # a Monday morning: say so rather than draw empty axes
@@ -273,6 +277,7 @@ class WeekPage(ScrollPage):
         for key in keys:
             swatch = QLabel(f"<span style='color:{self._context.color(key).name()}'>●</span> {key}")
             self.legend.addWidget(swatch)
+            swatch.show()
         self.legend.addStretch(1)
 
     def drawn_hours(self) -> list[float]:
