@@ -46,13 +46,16 @@ def category_ms(
     end_ms: int,
     categorizer: Categorizer,
     devices: list[int] | None = None,
+    *,
+    apps: dict[int, tuple[str, str, str]] | None = None,
 ) -> tuple[dict[str, int], int]:
     """(milliseconds per category, away milliseconds) in [start_ms, end_ms), of every device
-    (or of `devices`)."""
+    (or of `devices`). `apps` keeps the names of app ids between calls in one read."""
     per_app = app_ms(conn, start_ms, end_ms, devices)
     away = per_app.pop(AWAY_APP_ID, 0)
     totals: dict[str, int] = {}
-    apps = app_names(conn, list(per_app))
+    apps = {} if apps is None else apps
+    apps.update(app_names(conn, [app_id for app_id in per_app if app_id not in apps]))
     by_title: list[int] = []
     for app_id, ms in per_app.items():
         name, process, exe = apps.get(app_id, ("?", "", ""))
@@ -113,9 +116,12 @@ def category_days(
     """Seconds per category for each period (e.g. the seven days of a week), in one go, of
     every device (or of `device_ids`)."""
     days: list[CategoryDay] = []
+    apps: dict[int, tuple[str, str, str]] = {}
     with db.read() as conn:
         for start, end in periods:
-            totals, away = category_ms(conn, to_ms(start), to_ms(end), categorizer, device_ids)
+            totals, away = category_ms(
+                conn, to_ms(start), to_ms(end), categorizer, device_ids, apps=apps
+            )
             seconds = {name: ms / 1000 for name, ms in totals.items() if ms > 0}
             days.append(CategoryDay(start, end, seconds, away / 1000))
     return days
