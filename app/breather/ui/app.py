@@ -215,7 +215,8 @@ class BreatherApp(QObject):
         return SettingsPage(self.context, load_catalogue().names, on_saved=self.apply_settings)
 
     def warm_up(self) -> None:
-        """Name the last weeks' categories while the window is idle (see `ui.warmup`)."""
+        """Name the last weeks' categories while nothing else is going on (`ui.warmup`):
+        when the window is shown, and when the weekly note invites to open the week."""
         if self.warmup is None:
             from breather.ui.warmup import CategoryWarmup  # with the window, not in the tray
 
@@ -414,6 +415,8 @@ class BreatherApp(QObject):
         coordinator.add_presenter(NotificationPresenter(shared, runtime.submit, windows=True))
         self.weekly_note = WeeklyNote(self.context, shared, clock, settings.reflection, self)
         self.weekly_note.open_week.connect(self.show_week)
+        # The week it opens needs the last twelve weeks' categories: named while it waits.
+        self.weekly_note.sent_note.connect(self.warm_up)
         self._closers.append(self.weekly_note.close)
         today = policy.day_of(clock.now())
         bounds = policy.day_bounds(today)

@@ -1,11 +1,11 @@
-"""Naming the categories of the last weeks' windows while the window sits idle.
+"""Naming the categories of the last weeks' windows while the app sits idle.
 
 The week's mood observations and the Trends page sum twelve weeks by category, and the first
 time a process does so it names every browser title of those weeks (a few thousand: ~40 ms).
-Once the main window is shown, that naming is done here in slices of a few milliseconds
-between the window's own events, so the page the person opens next finds it done. Nothing is
-kept but the categorizer's own memory of its answers: a changed rule brings a new categorizer,
-and the naming starts again for it.
+Once the main window is shown, or the weekly note invites to open the week, that naming is
+done here in slices of a few milliseconds between the app's own events, so the page the person
+opens next finds it done. Nothing is kept but the categorizer's own memory of its answers: a
+changed rule brings a new categorizer, and the naming starts again for it.
 """
 
 from __future__ import annotations
