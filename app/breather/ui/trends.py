@@ -89,10 +89,12 @@ class TrendsPage(ScrollPage):
         if self._plot is None:
             palette = self.palette()
             self._foreground = palette.color(QPalette.ColorRole.WindowText)
-            plot_widget = pg.PlotWidget(background=palette.color(QPalette.ColorRole.Base))
+            # No context menu: built without one rather than built and then turned off.
+            plot_widget = pg.PlotWidget(
+                background=palette.color(QPalette.ColorRole.Base), enableMenu=False
+            )
             plot_widget.setFixedHeight(260)
             plot_widget.setAccessibleName("Screen time per day by category, for each week")
-            plot_widget.setMenuEnabled(False)
             plot_widget.setMouseEnabled(x=False, y=False)
             plot_widget.hideButtons()
             item = plot_widget.getPlotItem()

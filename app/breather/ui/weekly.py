@@ -350,10 +350,10 @@ class _Charts:
         foreground = palette.color(QPalette.ColorRole.WindowText)
         self._foreground = foreground
         self._usage: WeekUsage | None = None
-        self.bars = pg.PlotWidget(background=background)
+        # No context menus: built without them rather than built and then turned off.
+        self.bars = pg.PlotWidget(background=background, enableMenu=False)
         self.bars.setFixedHeight(240)
         self.bars.setAccessibleName("Active time per day, stacked by category")
-        self.bars.setMenuEnabled(False)
         self.bars.setMouseEnabled(x=False, y=False)
         self.bars.hideButtons()
         plot = self.bars.getPlotItem()
@@ -369,10 +369,9 @@ class _Charts:
             self.bars.scene().sigMouseMoved, rateLimit=20, slot=self._hovered
         )
 
-        self.heatmap = pg.PlotWidget(background=background)
+        self.heatmap = pg.PlotWidget(background=background, enableMenu=False)
         self.heatmap.setFixedHeight(190)
         self.heatmap.setAccessibleName("Active time by hour of day and weekday")
-        self.heatmap.setMenuEnabled(False)
         self.heatmap.setMouseEnabled(x=False, y=False)
         self.heatmap.hideButtons()
         heat = self.heatmap.getPlotItem()
