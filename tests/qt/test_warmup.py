@@ -106,3 +106,21 @@ def test_the_week_opened_from_the_tray_is_worked_out_once(
     qtbot.waitUntil(lambda: not app.week.observations_pending)
     assert app.window.isVisible() and app.week.usage is not None
     assert len(worked_out) == 1  # not once while hidden and again when shown
+
+
+def test_a_rule_changed_half_way_names_everything_again_by_the_new_rules(
+    app: BreatherApp, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app.show_window()
+    assert app.warmup is not None and app.warmup.running  # half-way for the old rules
+    old = app.context.categorizer
+    rules = '[[categories]]\ncategory = "Music"\ntitles = ["* - YouTube*"]\n'
+    settings, _problems = parse_settings(rules, Path("breather.toml"))
+    app.apply_settings(settings)
+    assert app.context.categorizer is not old
+    qtbot.waitUntil(lambda: app.warmup is not None and not app.warmup.running)
+    named = titles_named(app.context.categorizer, monkeypatch)
+    app.window.show_page(app.window.page_index("Trends"))  # named ahead by the new rules
+    assert named == []
+    assert "Music" in app.trends.trends[-1].categories
+    assert "Video" not in app.trends.trends[-1].categories
