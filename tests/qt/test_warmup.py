@@ -4,11 +4,13 @@ find them named, and a changed rule is never answered from what the old rules sa
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from breather.categories.catalogue import Categorizer
+from breather.clock import FakeClock
 from breather.settings.model import parse_settings
 from breather.store import Store
 from breather.ui.app import BreatherApp
@@ -124,3 +126,18 @@ def test_a_rule_changed_half_way_names_everything_again_by_the_new_rules(
     assert named == []
     assert "Music" in app.trends.trends[-1].categories
     assert "Video" not in app.trends.trends[-1].categories
+
+
+def test_a_later_day_names_its_new_titles_ahead_too(app: BreatherApp, qtbot) -> None:
+    app.show_window()
+    assert app.warmup is not None
+    qtbot.waitUntil(lambda: not app.warmup.running)
+    app.window.hide()
+    app.show_window()
+    assert not app.warmup.running  # the same day, the same rules: nothing to do again
+    app.window.hide()
+    clock = app.context.clock
+    assert isinstance(clock, FakeClock)
+    clock.advance(timedelta(days=1).total_seconds())
+    with qtbot.waitSignal(app.warmup.finished):
+        app.show_window()  # the next day: the last twelve weeks moved on

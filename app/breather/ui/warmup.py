@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time as clock
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -46,7 +46,8 @@ class CategoryWarmup(QObject):
         self._context = context
         self._work: Iterator[None] | None = None
         self._for: Categorizer | None = None
-        self._done_for: Categorizer | None = None
+        # What was named last, and on which of the person's days: a later day has new titles.
+        self._done: tuple[Categorizer, date] | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._slice)
@@ -57,9 +58,11 @@ class CategoryWarmup(QObject):
 
     def start(self) -> None:
         """Name what the current categorizer does not know yet: again after a rule change,
-        or after a stop half-way; nothing to do when it is under way or done."""
+        on a later day, or after a stop half-way; nothing to do when it is under way or done."""
         categorizer = self._context.categorizer
-        if categorizer is self._done_for or (self.running and categorizer is self._for):
+        if self.running and categorizer is self._for:
+            return
+        if self._done is not None and self._done == (categorizer, self._context.today()):
             return
         self._for = categorizer
         self._work = self._name_all(categorizer)
@@ -81,7 +84,7 @@ class CategoryWarmup(QObject):
                 next(work)
         except StopIteration:
             self.stop()
-            self._done_for = self._for
+            self._done = (self._context.categorizer, self._context.today())
             self.finished.emit()
         except StoreError as why:  # the pages will say so when they read; this can wait
             log.info("naming the last weeks' categories ahead stopped: %s", why)
