@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -419,3 +420,16 @@ def test_weekly_review_shows_all_devices_or_one(app: BreatherApp, store: Store, 
     # The same moments on both: all devices count each moment once, and each app twice.
     assert one.total.active_seconds == both.total.active_seconds
     assert {t.key: t.seconds * 2 for t in one.total.totals} == apps_both
+
+
+def test_numpy_starts_one_blas_thread_unless_the_person_said_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from breather.ui.app import one_blas_thread
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    one_blas_thread()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
+    one_blas_thread()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "4"

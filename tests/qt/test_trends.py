@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from breather.rules.model import Outcome, Record
 from breather.rules.policy import Limit
@@ -74,3 +75,17 @@ def test_screenshot_of_trends(app: BreatherApp, qtbot) -> None:
     app.window.show_page(app.window.page_index("Trends"))
     qtbot.wait(50)
     assert app.window.grab().save(str(ARTIFACTS / "trends.png"))
+
+
+def test_the_page_is_whole_in_its_first_paint(app: BreatherApp) -> None:
+    """Everything the page shows is on screen as soon as it is asked for, before the event
+    loop turns again: the first paint is the whole page, not one laid out again after."""
+    app.show_window()
+    app.window.show_page(app.window.page_index("Trends"))
+    assert app.trends.cells and all(cell.isVisible() for cell in app.trends.cells.values())
+    legend = [app.trends.legend.itemAt(i).widget() for i in range(app.trends.legend.count())]
+    assert all(swatch.isVisible() for swatch in legend if swatch is not None)
+    app.trends.refresh()  # again: the new cells at once, the old ones gone at once
+    assert all(cell.isVisible() for cell in app.trends.cells.values())
+    shown = [w for w in app.trends.table_card.findChildren(QLabel) if w.isVisible()]
+    assert len(shown) == len(app.trends.cells) + 5 + 2  # and row headings, title, note

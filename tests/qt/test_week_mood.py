@@ -179,3 +179,51 @@ def test_the_week_in_a_few_lines_is_written_from_its_own_figures(
     assert "Your mood averaged" in text and "check-ins" in text
     assert "One idea:" in text
     assert app.week.reflection_card.title.text() == "The week in a few lines"  # Sunday: whole
+
+
+def test_another_week_never_shows_the_last_one_s_note_meanwhile(
+    app: BreatherApp, store: Store, qtbot
+) -> None:
+    twelve_weeks(store)
+    show_week(app, qtbot)
+    this_week = app.week.reflection.text()
+    app.week.show_week(MONDAY - timedelta(days=7))
+    assert app.week.observations_pending
+    assert app.week.reflection.text() not in ("", this_week)  # a muted "putting … into words"
+    qtbot.waitUntil(lambda: not app.week.observations_pending)
+    assert app.week.reflection.text() not in ("", this_week)
+    assert "Your mood averaged" in app.week.reflection.text()
+
+
+def test_the_week_is_painted_before_what_twelve_weeks_say_is_worked_out(
+    app: BreatherApp, store: Store, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QEvent, QObject
+
+    from breather.ui.weekly import WeekPage
+
+    twelve_weeks(store)
+    events: list[str] = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and watched is app.week.widget():
+                events.append("painted")
+            return False
+
+    observe = WeekPage._observe
+
+    def noting(page: WeekPage, monday: date) -> None:
+        if page.observations_pending:
+            events.append("observed")
+        observe(page, monday)
+
+    monkeypatch.setattr(WeekPage, "_observe", noting)
+    paints = Paints()
+    page = app.week.widget()
+    assert page is not None
+    page.installEventFilter(paints)
+    app.show_week()  # the weekly note's "Open the week": the window shows on the week
+    qtbot.waitUntil(lambda: not app.week.observations_pending)
+    assert events.index("painted") < events.index("observed")
+    assert events.count("observed") == 1

@@ -70,3 +70,25 @@ def test_the_note_is_turned_on_in_settings(store: Store, tmp_path: Path, qtbot) 
     assert page.status.text().startswith("Saved."), page.status.text()
     assert load_settings(tmp_path / "breather.toml")[0].reflection.notify is True
     app.window.hide()
+
+
+def test_while_the_note_waits_the_weeks_it_opens_are_named(
+    store: Store, tmp_path: Path, qtbot, monkeypatch
+) -> None:
+    from tests.qt.test_warmup import titles_named
+
+    twelve_weeks(store)
+    app = make_app(store, tmp_path)
+    qtbot.addWidget(app.window)
+    app.context.settings = replace(Settings(), reflection=ReflectionPolicy(notify=True))
+    notifier = RecordingNotifier()
+    app.start_boundaries(notifier)
+    assert app.weekly_note is not None
+    sent = app.weekly_note.send()
+    assert sent is not None and not app.window.isVisible()
+    qtbot.waitUntil(lambda: app.warmup is not None and not app.warmup.running)
+    named = titles_named(app.context.categorizer, monkeypatch)
+    notifier.invoke(sent, OPEN_WEEK)
+    qtbot.waitUntil(lambda: app.window.isVisible() and not app.week.observations_pending)
+    assert named == []  # the week and what its twelve weeks say: every title known already
+    app.window.hide()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from breather.categories.catalogue import OTHER, Categorizer, Rule, load_catalogue, parse_catalogue
 from breather.categories.patterns import compile_pattern
@@ -274,3 +276,60 @@ def test_a_broken_catalogue_names_the_category_and_pattern() -> None:
 
     with pytest.raises(CatalogueError, match=r"'News' pages: 're:\(' is not a valid"):
         parse_catalogue('[[category]]\nname = "News"\npages = ["re:("]\n')
+
+
+# -- finding page patterns by their text: a shortcut that must never change an answer ------
+
+CATALOGUE_PAGES = [page for pages in PAGES.values() for page in pages]
+# Pieces pages are made of: the sites' own words (any case), separators, and the letters
+# `re.IGNORECASE` takes for others ("ſ" for "s", "K" for "k", "İ" for "i", "ς" for "σ").
+PAGE_PIECES = [
+    *CATALOGUE_PAGES,
+    "YouTube", "youtube music", "Spotify", "BBC News", "Reddit", "r/python", "VK", "X",
+    "arXiv", "[2401.01234v2] ", "PyPI", "npm", "Inbox", "Server Fault", " - ", " — ", " / ",
+    " | ", " :: ", ": ", "ſpotify", "YOUTUBE", "\u212aindle", "\u0130nstagram", "ΣΟΦΙΑ", "ς",
+    "Disney+", "Hacker News", "The Guardian", "·", "(3) ",
+]  # fmt: skip
+
+
+def first_page_rule(page: str) -> str | None:
+    """Every page pattern tried in catalogue order, with no shortcut: the answer to match."""
+    for rule in load_catalogue().page_rules:
+        if any(pattern.regex.search(page) for pattern in rule.titles):
+            return rule.category
+    return None
+
+
+@pytest.mark.parametrize(
+    "page",
+    [*CATALOGUE_PAGES, "ſpotify – Web Player", "\u0130nstagram", "Home / X", "home / x"],
+)
+def test_pages_get_the_category_every_pattern_tried_in_order_gives(page: str) -> None:
+    assert load_catalogue().page_category(page) == first_page_rule(page)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(PAGE_PIECES),
+            st.sampled_from(PAGE_PIECES).map(str.upper),
+            st.sampled_from(PAGE_PIECES).map(str.lower),
+            st.text(max_size=4),
+        ),
+        max_size=6,
+    ).map("".join)
+)
+def test_any_page_gets_the_category_every_pattern_tried_in_order_gives(page: str) -> None:
+    assert load_catalogue().page_category(page) == first_page_rule(page)
+
+
+def test_a_person_s_own_page_patterns_are_found_by_their_text_too() -> None:
+    catalogue = parse_catalogue(
+        '[[category]]\nname = "Reading"\npages = ["re:\\\\s-\\\\s(?:Longreads|The Atavist)$",'
+        ' "Pocket", "re:^\\\\w+$"]\n'
+    )
+    assert catalogue.page_category("Why we sleep - Longreads") == "Reading"
+    assert catalogue.page_category("My list | pocket") == "Reading"
+    assert catalogue.page_category("Plain") == "Reading"  # no text to find it by: always tried
+    assert catalogue.page_category("Why we sleep - Medium") is None

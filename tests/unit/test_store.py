@@ -83,6 +83,35 @@ def test_a_range_inside_one_hour_and_ragged_edges_are_exact(store: Store) -> Non
     assert summarize(store.db, at(900), at(4800)).active_seconds == 3900.0
 
 
+def test_the_windows_to_name_ahead_are_those_whose_title_decides(store: Store) -> None:
+    from breather.categories.catalogue import Categorizer
+    from breather.store.by_category import category_days, title_windows
+
+    video = WindowInfo("firefox", "Cats - YouTube — Mozilla Firefox", "firefox", "/usr/bin/firefox")
+    track(
+        store,
+        [(s, BROWSER, 0) for s in range(0, 600)]
+        + [(s, EDITOR, 0) for s in range(600, 1200)]
+        + [(s, video, 0) for s in range(1200, 1500)]
+        + [(s, BROWSER, 0) for s in range(1500, 1801)],
+    )
+    categorizer = Categorizer()
+    hour = at(0).replace(minute=0)
+    found = title_windows(store.db, hour, hour + timedelta(hours=2), categorizer)
+    assert sorted(found) == [
+        ("firefox", "Cats - YouTube — Mozilla Firefox", "firefox", "/usr/bin/firefox"),
+        ("firefox", "Home / X — Mozilla Firefox", "firefox", "/usr/bin/firefox"),
+    ]  # each once; the editor's category needs no title
+    assert title_windows(store.db, hour - timedelta(hours=3), hour, categorizer) == []
+    # Named ahead or not, the totals per period are the same (two periods, one read).
+    halves = [(at(0), at(900)), (at(900), at(1800))]
+    days = category_days(store.db, halves, Categorizer())
+    assert [day.seconds for day in days] == [
+        {"Social media": 600.0, "Work": 300.0},
+        {"Work": 300.0, "Video": 300.0, "Social media": 300.0},
+    ]
+
+
 def test_titles_are_stored_once(store: Store) -> None:
     samples = [(float(t), EDITOR if (t // 20) % 2 == 0 else BROWSER, 0.0) for t in range(600)]
     track(store, samples)

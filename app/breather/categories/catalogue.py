@@ -70,35 +70,56 @@ class _PageIndex:
 
     Python's regular expressions try every branch at every position, so searching a few
     hundred site patterns costs tens of microseconds per title. Nearly every pattern names its
-    site in plain text ("YouTube", "BBC News"): a substring test on the lower-cased page picks
-    the few patterns worth running, and they run in catalogue order so the first category wins.
+    site in plain text ("YouTube", "BBC News", or one of "PyPI" and "npm"): each pattern is
+    filed under the texts one of which every match must contain, read from the parsed
+    expression. A page looks up the three-letter starts of its own text in that file, so it
+    costs a few dictionary lookups, and only the few patterns whose text it holds run, in
+    catalogue order so the first category wins.
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.categories = tuple(rule.category for rule in rules)
-        self._always: list[tuple[int, int, re.Pattern[str]]] = []
-        self._by_needle: dict[str, list[tuple[int, int, re.Pattern[str]]]] = {}
+        self._all: list[_Entry] = []
+        self._always: list[_Entry] = []
+        # Needles of three letters or more, filed by their first three; shorter ones apart.
+        self._by_start: dict[str, list[tuple[str, _Entry]]] = {}
+        self._short: list[tuple[str, _Entry]] = []
         for group, rule in enumerate(rules):
             for order, pattern in enumerate(rule.titles):
                 entry = (group, order, pattern.regex)
-                needle = _needle(pattern)
-                if needle is None:
+                self._all.append(entry)
+                needles = _needles(pattern.regex)
+                if needles is None:
                     self._always.append(entry)
-                else:
-                    self._by_needle.setdefault(needle, []).append(entry)
-        self._needles = tuple(self._by_needle)
+                    continue
+                for needle in needles:
+                    if len(needle) >= _START:
+                        self._by_start.setdefault(needle[:_START], []).append((needle, entry))
+                    else:
+                        self._short.append((needle, entry))
+        self._starts = frozenset(self._by_start)
 
     def find(self, page: str) -> str | None:
-        lowered = page.lower()
-        candidates = list(self._always)
-        for needle in self._needles:
-            if needle in lowered:
-                candidates += self._by_needle[needle]
-        candidates.sort(key=lambda entry: (entry[0], entry[1]))
-        for group, _order, regex in candidates:
+        text = _fold(page)
+        candidates = set(self._all) if text is None else self._candidates(text)
+        for group, _order, regex in sorted(candidates, key=_entry_order):
             if regex.search(page):
                 return self.categories[group]
         return None
+
+    def _candidates(self, text: str) -> set[_Entry]:
+        """The patterns whose text the folded page holds, and those that always run."""
+        found = set(self._always)
+        by_start = self._by_start
+        starts = [text[at : at + _START] for at in range(len(text) - _START + 1)]
+        for start in self._starts.intersection(starts):
+            for needle, entry in by_start[start]:
+                if needle in text:
+                    found.add(entry)
+        for needle, entry in self._short:
+            if needle in text:
+                found.add(entry)
+        return found
 
 
 @dataclass(frozen=True)
@@ -226,25 +247,117 @@ def _patterns(raw: object, kind: str, where: str) -> tuple[Pattern, ...]:
     return tuple(patterns)
 
 
-def _needle(pattern: Pattern) -> str | None:
-    """The longest plain text (lower-cased, 3+ characters) every match of `pattern` contains.
+# -- finding page patterns by their text --------------------------------------------------
 
-    Read from the parsed expression: characters in sequence at its top level must all be
-    matched; anything optional, repeated, grouped or alternative ends a run.
+_Entry = tuple[int, int, re.Pattern[str]]  # (category's place, pattern's place, the pattern)
+
+#: Needles this long or longer are filed by their first letters; shorter ones are each tried.
+_START = 3
+
+
+def _entry_order(entry: _Entry) -> tuple[int, int]:
+    return entry[0], entry[1]
+
+
+def _fold(text: str) -> str | None:
+    """`text` lower-cased the way `re.IGNORECASE` compares letters, so that the text a pattern
+    needs is in the folded page whenever the pattern matches the page; None when that cannot
+    be promised (non-ASCII text on a Python without `re`'s table of such letters).
+
+    `str.lower` alone would not do for a few letters: "İ" becomes two characters, and `re`
+    takes "ſ" for "s" and "ς" for "σ". ASCII text needs nothing more.
     """
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    same = _same_letters()
+    if same is None:
+        return None
+    return text.translate(_SIMPLE_LOWER).lower().translate(same)
+
+
+#: The one letter whose `str.lower` is longer than the single letter `re` compares it as.
+_SIMPLE_LOWER = {0x130: "i"}
+
+
+@functools.cache
+def _same_letters() -> dict[int, int] | None:
+    """Letters `re.IGNORECASE` takes for one another ("s" and "ſ"), each mapped to the first
+    of its kind; None when this Python's `re` keeps no such table where it is read from."""
+    try:
+        extra: Any = importlib.import_module("re._casefix")._EXTRA_CASES
+        pairs = [(int(letter), int(other)) for letter, others in extra.items() for other in others]
+    except Exception:
+        return None
+    first: dict[int, int] = {}
+    changed = True
+    while changed:  # a few dozen letters in small kinds: settles in two or three passes
+        changed = False
+        for letter, other in pairs:
+            low = min(first.get(letter, letter), first.get(other, other))
+            for code in (letter, other):
+                if first.get(code, code) != low:
+                    first[code] = low
+                    changed = True
+    return {code: low for code, low in first.items() if code != low}
+
+
+def _needles(regex: re.Pattern[str]) -> frozenset[str] | None:
+    """Texts (folded) one of which every match of `regex` contains, or None when none could
+    be read from it (the pattern then runs on every page)."""
     try:
         parser: Any = importlib.import_module("re._parser")
-        items = parser.parse(pattern.regex.pattern, pattern.regex.flags)
-    except Exception:  # another Python's internals: do without the shortcut
+        items = list(parser.parse(regex.pattern, regex.flags))
+        found = _required(parser, items)
+    except Exception:  # another Python's internals: run this pattern on every page
         return None
-    best = run = ""
+    if found is None or any(text is None for text in found):
+        return None
+    return frozenset(text for text in found if text is not None)
+
+
+def _required(parser: Any, items: list[Any]) -> frozenset[str | None] | None:
+    """The most telling set of texts one of which a match of `items` must hold, or None.
+
+    Characters in sequence must all be matched, and so must a group or a repetition of at
+    least once; an alternation holds one of its branches' texts when every branch has some.
+    Anything optional, a class of characters or a look-around ends a run and adds nothing.
+    """
+    repeats = {getattr(parser, name, None) for name in _REPEATS} - {None}
+    choices: list[frozenset[str | None]] = []
+    run: list[str] = []
+
+    def end_run() -> None:
+        if run:
+            choices.append(frozenset({_fold("".join(run))}))
+            run.clear()
+
     for op, argument in items:
         if op == parser.LITERAL:
-            run += chr(argument)
+            run.append(chr(argument))
             continue
-        best, run = max(best, run, key=len), ""
-    best = max(best, run, key=len).lower()
-    return best if len(best) >= 3 else None
+        end_run()
+        inner: frozenset[str | None] | None = None
+        if op == parser.SUBPATTERN:
+            inner = _required(parser, list(argument[-1]))
+        elif op in repeats and argument[0] >= 1:
+            inner = _required(parser, list(argument[2]))
+        elif op == parser.BRANCH:
+            branches = [_required(parser, list(branch)) for branch in argument[1]]
+            if all(branch is not None for branch in branches):
+                inner = frozenset().union(*(branch for branch in branches if branch))
+        if inner:
+            choices.append(inner)
+    end_run()
+    # The longest of the shortest texts is the least likely to turn up by chance.
+    return max(choices, key=_telling, default=None)
+
+
+def _telling(texts: frozenset[str | None]) -> tuple[int, int]:
+    return min(len(text or "") for text in texts), -len(texts)
+
+
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 
 
 # -- categorising -------------------------------------------------------------------------
@@ -270,8 +383,12 @@ class Categorizer:
     def __init__(self, rules: Sequence[Rule] = (), catalogue: Catalogue | None = None) -> None:
         self.rules = tuple(rules)
         self.catalogue = catalogue or load_catalogue()
-        self._plans: dict[AppKey, _AppPlan] = {}
-        self._titles: dict[tuple[AppKey, str], str] = {}
+        # Each app's plan, and a number shared by apps with the same plan: the answers for a
+        # title are remembered by that number, so Firefox reported with or without its
+        # process and executable names each title once.
+        self._plans: dict[AppKey, tuple[_AppPlan, int]] = {}
+        self._plan_numbers: dict[_AppPlan, int] = {}
+        self._titles: dict[tuple[int, str], str] = {}
         self._app_index = _AppIndex(self.catalogue)
         names = list(self.catalogue.names)
         for rule in self.rules:
@@ -286,27 +403,28 @@ class Categorizer:
 
     def app_category(self, app: str, process: str = "", exe: str = "") -> str | None:
         """The category of every window of this app, or None when it depends on the title."""
-        return self._plan((app, process, exe)).fixed
+        return self._plan((app, process, exe))[0].fixed
 
     def category(self, app: str, title: str, process: str = "", exe: str = "") -> str:
-        key = (app, process, exe)
-        plan = self._plan(key)
+        plan, number = self._plan((app, process, exe))
         fixed = plan.fixed
         if fixed is not None:
             return fixed
-        found = self._titles.get((key, title))
+        found = self._titles.get((number, title))
         if found is None:
             found = self._title_category(plan, title)
             if len(self._titles) >= TITLE_CACHE_LIMIT:
                 self._titles.clear()
-            self._titles[(key, title)] = found
+            self._titles[(number, title)] = found
         return found
 
-    def _plan(self, key: AppKey) -> _AppPlan:
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = self._plans[key] = self._make_plan(key)
-        return plan
+    def _plan(self, key: AppKey) -> tuple[_AppPlan, int]:
+        found = self._plans.get(key)
+        if found is None:
+            plan = self._make_plan(key)
+            number = self._plan_numbers.setdefault(plan, len(self._plan_numbers))
+            found = self._plans[key] = (plan, number)
+        return found
 
     def _make_plan(self, key: AppKey) -> _AppPlan:
         names = app_names(*key)

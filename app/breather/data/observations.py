@@ -120,8 +120,14 @@ def bootstrap_mean_difference(
     b = np.asarray(second, dtype=float)
     means_a = generator.choice(a, size=(resamples, a.size), replace=True).mean(axis=1)
     means_b = generator.choice(b, size=(resamples, b.size), replace=True).mean(axis=1)
-    tail = (1 - level) / 2 * 100
-    low, high = np.percentile(means_a - means_b, [tail, 100 - tail])
+    # The percentiles by linear interpolation between order statistics, as np.percentile
+    # gives them; np.percentile's own way there imports numpy.ma (~8 ms of a first open).
+    differences = np.sort(means_a - means_b)
+    last = differences.size - 1
+    tail = (1 - level) / 2
+    low, high = np.interp(
+        [tail * last, (1 - tail) * last], np.arange(differences.size), differences
+    )
     return Interval(float(low), float(high), level)
 
 

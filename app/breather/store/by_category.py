@@ -22,7 +22,7 @@ from breather.store.queries import (
     app_names,
     range_params,
 )
-from breather.store.schema import AWAY_APP_ID, to_ms
+from breather.store.schema import AWAY_APP_ID, HOUR_MS, to_ms
 from breather.store.sql import Database, Session, in_list
 
 
@@ -46,13 +46,16 @@ def category_ms(
     end_ms: int,
     categorizer: Categorizer,
     devices: list[int] | None = None,
+    *,
+    apps: dict[int, tuple[str, str, str]] | None = None,
 ) -> tuple[dict[str, int], int]:
     """(milliseconds per category, away milliseconds) in [start_ms, end_ms), of every device
-    (or of `devices`)."""
+    (or of `devices`). `apps` keeps the names of app ids between calls in one read."""
     per_app = app_ms(conn, start_ms, end_ms, devices)
     away = per_app.pop(AWAY_APP_ID, 0)
     totals: dict[str, int] = {}
-    apps = app_names(conn, list(per_app))
+    apps = {} if apps is None else apps
+    apps.update(app_names(conn, [app_id for app_id in per_app if app_id not in apps]))
     by_title: list[int] = []
     for app_id, ms in per_app.items():
         name, process, exe = apps.get(app_id, ("?", "", ""))
@@ -113,9 +116,45 @@ def category_days(
     """Seconds per category for each period (e.g. the seven days of a week), in one go, of
     every device (or of `device_ids`)."""
     days: list[CategoryDay] = []
+    apps: dict[int, tuple[str, str, str]] = {}
     with db.read() as conn:
         for start, end in periods:
-            totals, away = category_ms(conn, to_ms(start), to_ms(end), categorizer, device_ids)
+            totals, away = category_ms(
+                conn, to_ms(start), to_ms(end), categorizer, device_ids, apps=apps
+            )
             seconds = {name: ms / 1000 for name, ms in totals.items() if ms > 0}
             days.append(CategoryDay(start, end, seconds, away / 1000))
     return days
+
+
+def title_windows(
+    db: Database, start: datetime, end: datetime, categorizer: Categorizer
+) -> list[tuple[str, str, str, str]]:
+    """Each distinct (app, title, process, exe) in [start, end) whose category depends on
+    its title (browsers, apps named by a title rule): what a summary by category of that
+    time has to name, for naming ahead of time."""
+    lo, hi = to_ms(start), to_ms(end)
+    with db.read() as conn:
+        used = [
+            int(app_id)
+            for (app_id,) in conn.rows(
+                "SELECT DISTINCT app_id FROM app_hour WHERE hour >= :first AND hour < :last",
+                {"first": lo // HOUR_MS, "last": -(-hi // HOUR_MS)},
+            )
+        ]
+        apps = app_names(conn, used)
+        by_title = [
+            app_id
+            for app_id, (name, process, exe) in apps.items()
+            if categorizer.app_category(name, process, exe) is None
+        ]
+        if not by_title:
+            return []
+        ids, params = in_list("app", by_title)
+        found = conn.rows(
+            "SELECT DISTINCT span.app_id, COALESCE(title.text, '') FROM span"
+            " LEFT JOIN title ON title.id = span.title_id"
+            f" WHERE {IN_RANGE} AND span.app_id IN {ids}",
+            {**range_params(lo, hi), **params},
+        )
+    return [(apps[app_id][0], text, apps[app_id][1], apps[app_id][2]) for app_id, text in found]

@@ -47,7 +47,7 @@ from breather.store import Store
 from breather.store.queries import day_range, summarize
 from breather.tracking import privacy
 from breather.ui import theme
-from breather.ui.binding import forget_module_sources
+from breather.ui.binding import forget_module_sources, read_sources_quickly
 from breather.ui.context import AppContext
 from breather.ui.main_window import MainWindow
 from breather.ui.tray import Tray
@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from breather.ui.settings import SettingsPage
     from breather.ui.today import TodayPage
     from breather.ui.trends import TrendsPage
+    from breather.ui.warmup import CategoryWarmup
     from breather.ui.weekly import WeekPage
     from breather.ui.welcome import WelcomeDialog
 
@@ -106,6 +107,8 @@ class BreatherApp(QObject):
         With `settings_file` (whose `current` is `settings`), a change to the file on disk
         applies at once."""
         super().__init__()
+        read_sources_quickly()  # before the pages' own imports (the charts': ~270 modules)
+        one_blas_thread()  # before numpy is first imported, with the first chart
         self.store = store
         self.settings_file = settings_file
         self.context = AppContext(
@@ -119,6 +122,11 @@ class BreatherApp(QObject):
         self.window.add_page("Trends", self._make_trends, "3")
         self.window.add_page("Support", self._make_support, "4")
         self.window.add_page("Settings", self._make_settings, "5")
+        # With the window open, the last weeks' categories are named while it sits idle, so
+        # the week and Trends find them known (a rule change starts it again).
+        self.warmup: CategoryWarmup | None = None
+        self.window.shown.connect(self.warm_up)
+        self.window.hidden.connect(lambda: self.warmup.stop() if self.warmup else None)
         self.tray = Tray(self.icon) if tray_available else None
         self.sampler: SamplerThread | None = None
         self.boundaries: BoundaryRuntime | None = None
@@ -206,6 +214,15 @@ class BreatherApp(QObject):
 
         return SettingsPage(self.context, load_catalogue().names, on_saved=self.apply_settings)
 
+    def warm_up(self) -> None:
+        """Name the last weeks' categories while nothing else is going on (`ui.warmup`):
+        when the window is shown, and when the weekly note invites to open the week."""
+        if self.warmup is None:
+            from breather.ui.warmup import CategoryWarmup  # with the window, not in the tray
+
+            self.warmup = CategoryWarmup(self.context, self)
+        self.warmup.start()
+
     def apply_settings(self, settings: Settings) -> None:
         """New settings saved from the Settings page: everything follows at once."""
         self.apply_loaded(LoadedSettings(settings))
@@ -217,6 +234,8 @@ class BreatherApp(QObject):
         self.context.settings = settings
         self.context.settings_state = loaded
         self.context.categorizer = Categorizer(settings.categories)
+        if self.window.isVisible():
+            self.warm_up()
         if self.boundaries is not None:
             self.boundaries.coordinator.set_policy(
                 self.current_policy(), self.context.categorizer.category
@@ -396,6 +415,8 @@ class BreatherApp(QObject):
         coordinator.add_presenter(NotificationPresenter(shared, runtime.submit, windows=True))
         self.weekly_note = WeeklyNote(self.context, shared, clock, settings.reflection, self)
         self.weekly_note.open_week.connect(self.show_week)
+        # The week it opens needs the last twelve weeks' categories: named while it waits.
+        self.weekly_note.sent_note.connect(self.warm_up)
         self._closers.append(self.weekly_note.close)
         today = policy.day_of(clock.now())
         bounds = policy.day_bounds(today)
@@ -537,6 +558,8 @@ class BreatherApp(QObject):
         self._quitting = True
         self._status_timer.stop()
         self._sync_timer.stop()
+        if self.warmup is not None:
+            self.warmup.stop()
         if self.boundaries is not None:
             self.boundaries.stop()
         for close in self._closers:
@@ -659,6 +682,18 @@ class BreatherApp(QObject):
         except ExtensionInstallError as why:
             said = str(why)
         self.window.tracking_banner.show_problem(said)
+
+
+def one_blas_thread() -> None:
+    """Have numpy's OpenBLAS start one thread instead of one per core (unless the person
+    set it otherwise).
+
+    Breather asks numpy for no matrix arithmetic, yet OpenBLAS starts its threads when numpy
+    is imported, and they spin for a while waiting for work: on a 2-core machine with
+    anything else running, the first chart's import took ~90 ms instead of ~45, and the
+    spinning slowed what came after it too. Read once, when numpy is first imported.
+    """
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def _watch_settings(

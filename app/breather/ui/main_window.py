@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QIcon, QKeySequence, QShowEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDesktopServices,
+    QHideEvent,
+    QIcon,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -44,6 +51,9 @@ class MainWindow(QMainWindow):
 
     #: Closing the window only hid it: Breather goes on in the tray.
     hidden_to_tray = Signal()
+    #: The window was shown (after the page on screen was refreshed), or hidden.
+    shown = Signal()
+    hidden = Signal()
 
     def __init__(self, icon: QIcon, *, hide_on_close: bool) -> None:
         super().__init__()
@@ -156,7 +166,8 @@ class MainWindow(QMainWindow):
             return
         self._page_at(row)
         self.pages.setCurrentIndex(row)
-        self.refresh_current()
+        if self.isVisible():  # a hidden window draws its page once shown (showEvent)
+            self.refresh_current()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -164,6 +175,11 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(0)
         else:
             self.refresh_current()
+        self.shown.emit()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.hidden.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._hide_on_close:

@@ -69,9 +69,11 @@ class WeeklyNote(QObject):
     """Sends the week's note on Sunday at the chosen time, when turned on.
 
     Signals:
+        sent_note(): the note is on the desktop ("Open the week" may follow).
         open_week(): the person pressed "Open the week" (or the note itself).
     """
 
+    sent_note = Signal()
     open_week = Signal()
     _acted = Signal(int, str)  # from the notifier's thread to this one
 
@@ -137,6 +139,7 @@ class WeeklyNote(QObject):
             )
         except NotifierUnavailable:
             return None
+        self.sent_note.emit()
         return self.sent
 
     def close(self) -> None:

@@ -89,10 +89,12 @@ class TrendsPage(ScrollPage):
         if self._plot is None:
             palette = self.palette()
             self._foreground = palette.color(QPalette.ColorRole.WindowText)
-            plot_widget = pg.PlotWidget(background=palette.color(QPalette.ColorRole.Base))
+            # No context menu: built without one rather than built and then turned off.
+            plot_widget = pg.PlotWidget(
+                background=palette.color(QPalette.ColorRole.Base), enableMenu=False
+            )
             plot_widget.setFixedHeight(260)
             plot_widget.setAccessibleName("Screen time per day by category, for each week")
-            plot_widget.setMenuEnabled(False)
             plot_widget.setMouseEnabled(x=False, y=False)
             plot_widget.hideButtons()
             item = plot_widget.getPlotItem()
@@ -103,6 +105,7 @@ class TrendsPage(ScrollPage):
                 item.getAxis(axis).setPen(colour)
             item.getAxis("bottom").setStyle(tickLength=0)
             self.time_card.body.addWidget(plot_widget)
+            plot_widget.show()  # in the first paint (see _fill_table)
             self._plot = plot_widget
         assert isinstance(self._plot, pg.PlotWidget)
         plot = self._plot.getPlotItem()
@@ -156,10 +159,13 @@ class TrendsPage(ScrollPage):
             item = self.legend.takeAt(0)
             widget = item.widget() if item else None
             if widget is not None:
+                widget.hide()  # gone now, not at the next turn of the event loop
                 widget.deleteLater()
         for key in keys:
             colour = self._context.color(key).name()
-            self.legend.addWidget(QLabel(f"<span style='color:{colour}'>●</span> {key}"))
+            swatch = QLabel(f"<span style='color:{colour}'>●</span> {key}")
+            self.legend.addWidget(swatch)
+            swatch.show()  # in this layout pass and paint (see _fill_table)
         self.legend.addStretch(1)
 
     def _fill_table(self) -> None:
@@ -167,6 +173,7 @@ class TrendsPage(ScrollPage):
             item = self.table.takeAt(0)
             widget = item.widget() if item else None
             if widget is not None:
+                widget.hide()
                 widget.deleteLater()
         self.cells = {}
         rows: tuple[tuple[str, Callable[[WeekTrend], str]], ...] = (
@@ -180,12 +187,17 @@ class TrendsPage(ScrollPage):
             heading = QLabel(title)
             heading.setObjectName("muted")
             self.table.addWidget(heading, row, 0)
+            # A layout shows what is added to a page on screen only at the next turn of the
+            # event loop: the page would be painted without it, laid out again and painted
+            # again. Shown now, it is in the first paint.
+            heading.show()
             for column, week in enumerate(self.trends, start=1):
                 cell = QLabel(text(week))
                 cell.setAlignment(Qt.AlignmentFlag.AlignRight)
                 if row == 0:
                     cell.setObjectName("muted")
                 self.table.addWidget(cell, row, column)
+                cell.show()
                 self.cells[(title, column - 1)] = cell
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -44,16 +44,19 @@ from breather.ui.widgets import (
 WEEKDAYS = WEEKDAY_NAMES
 
 
-#: How long after the week is drawn its mood observations are worked out.
-OBSERVE_AFTER_MS = 40
+#: How long after `show_week` the mood observations are worked out when the page was not
+#: painted by then (they follow its first paint at once otherwise).
+OBSERVE_UNPAINTED_MS = 250
 
 
 class WeekPage(ScrollPage):
     """Signals:
     week_shown(date): the Monday of the week now on screen (after each draw).
+    observed(date): that week's observations and note are on the page too.
     """
 
     week_shown = Signal(date)
+    observed = Signal(date)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__("This week", parent)
@@ -62,6 +65,10 @@ class WeekPage(ScrollPage):
         self._usage: WeekUsage | None = None
         self._charts: _Charts | None = None
         self.observations_pending = False
+        self._observe_after_paint: date | None = None
+        page = self.widget()
+        assert page is not None
+        page.installEventFilter(self)  # the page's own area: painted whenever it is
         self._layout = self.column
         header = self.header_row
         self.previous_button = QPushButton("‹ &Previous")
@@ -190,15 +197,25 @@ class WeekPage(ScrollPage):
         days = [day.day for day in usage.days]
         self.mood.show_week(usage, mood_by_day(context.db, days, starts))
         # Twelve weeks of days by category take longer than the week itself: the page is
-        # drawn first, and what the days say follows a moment later. A zero timeout could
-        # run before the page's first paint; a frame's worth of delay lets the paint go first.
+        # painted first, and what the days say follows right after that paint (a timer alone
+        # could run first: a window shown just now is painted only once the desktop exposes
+        # it). The timer stays as a backstop for a page that is not painted.
         self.observations_pending = True
-        QTimer.singleShot(OBSERVE_AFTER_MS, self, lambda shown=self._monday: self._observe(shown))
+        self._observe_after_paint = self._monday
+        # Until then, say so: never the previous week's note under this week's figures.
+        self._set_reflection("Putting the week into a few lines…", muted=True)
+        QTimer.singleShot(
+            OBSERVE_UNPAINTED_MS, self, lambda shown=self._monday: self._observe(shown)
+        )
         if self._charts is None:
             self._charts = _Charts(self)
             self.days_card.body.addWidget(self._charts.bars)
             self.hours_card.body.addWidget(self._charts.heatmap)
             self.hours_card.body.addWidget(self.heat_note)
+            # A layout shows what is added to a page on screen only at the next turn of the
+            # event loop, after a first paint without it; shown now, it is in that paint.
+            self._charts.heatmap.show()
+            self.heat_note.show()
         keys = self._charts.draw(usage, self._context.color)
         self._set_legend(keys)
         empty = total <= 0  # a Monday morning: say so rather than draw empty axes
@@ -213,9 +230,16 @@ class WeekPage(ScrollPage):
         self.heat_note.setText(self._charts.heat_scale())
         self.week_shown.emit(self._monday)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The page's first paint after `show_week` starts what the last weeks say."""
+        if event.type() == QEvent.Type.Paint and self._observe_after_paint is not None:
+            shown, self._observe_after_paint = self._observe_after_paint, None
+            QTimer.singleShot(0, self, lambda: self._observe(shown))  # once the paint is done
+        return super().eventFilter(watched, event)
+
     def _observe(self, monday: date) -> None:
-        if monday != self._monday:
-            return  # another week is on screen now; it asked for its own
+        if monday != self._monday or not self.observations_pending:
+            return  # another week is on screen now (it asked for its own), or done already
         context = self._context
         last_day = min(monday + timedelta(days=6), context.today())
         history = mood_history(
@@ -233,8 +257,15 @@ class WeekPage(ScrollPage):
         note = reflect(this, earlier)
         so_far = " (so far)" if last_day < monday + timedelta(days=6) else ""
         self.reflection_card.title.setText(f"The week in a few lines{so_far}")
-        self.reflection.setText(note.text())
+        self._set_reflection(note.text(), muted=False)
         self.observations_pending = False
+        self.observed.emit(monday)
+
+    def _set_reflection(self, text: str, *, muted: bool) -> None:
+        self.reflection.setText(text)
+        self.reflection.setObjectName("muted" if muted else "")
+        self.reflection.style().unpolish(self.reflection)  # the style sheet looks again
+        self.reflection.style().polish(self.reflection)
 
     def _set_legend(self, keys: list[str]) -> None:
         while self.legend.count():
@@ -246,6 +277,7 @@ class WeekPage(ScrollPage):
         for key in keys:
             swatch = QLabel(f"<span style='color:{self._context.color(key).name()}'>●</span> {key}")
             self.legend.addWidget(swatch)
+            swatch.show()
         self.legend.addStretch(1)
 
     def drawn_hours(self) -> list[float]:
@@ -318,10 +350,10 @@ class _Charts:
         foreground = palette.color(QPalette.ColorRole.WindowText)
         self._foreground = foreground
         self._usage: WeekUsage | None = None
-        self.bars = pg.PlotWidget(background=background)
+        # No context menus: built without them rather than built and then turned off.
+        self.bars = pg.PlotWidget(background=background, enableMenu=False)
         self.bars.setFixedHeight(240)
         self.bars.setAccessibleName("Active time per day, stacked by category")
-        self.bars.setMenuEnabled(False)
         self.bars.setMouseEnabled(x=False, y=False)
         self.bars.hideButtons()
         plot = self.bars.getPlotItem()
@@ -337,10 +369,9 @@ class _Charts:
             self.bars.scene().sigMouseMoved, rateLimit=20, slot=self._hovered
         )
 
-        self.heatmap = pg.PlotWidget(background=background)
+        self.heatmap = pg.PlotWidget(background=background, enableMenu=False)
         self.heatmap.setFixedHeight(190)
         self.heatmap.setAccessibleName("Active time by hour of day and weekday")
-        self.heatmap.setMenuEnabled(False)
         self.heatmap.setMouseEnabled(x=False, y=False)
         self.heatmap.hideButtons()
         heat = self.heatmap.getPlotItem()
