@@ -67,12 +67,13 @@ class PaintWatch(QObject):
 
 
 #: How a page is reached in a fresh process: with the window open on Today a moment first
-#: (until the app has named the last weeks' categories, which it does once its window is
-#: shown: ~70 ms), or at once, nothing named yet: the week straight from `show_week` (what
-#: the weekly note's "Open the week" calls), Trends clicked the instant the window appears.
+#: (until the app has loaded the charts and named the last weeks' categories, which it does
+#: once its window is drawn: ~250 ms), or at once, nothing loaded or named yet: the week
+#: straight from `show_week` (what "Open the week" calls when the note was not seen on
+#: screen), Trends clicked before the window was drawn.
 OPENINGS = ("after a moment", "at once")
-#: The week also the way the weekly note opens it: the note names ahead while it waits to be
-#: clicked, then the window opens on the week.
+#: The week also the way the weekly note opens it: the note loads the charts and names ahead
+#: while it waits to be clicked, then the window opens on the week.
 FROM_THE_NOTE = "from the weekly note"
 
 
@@ -204,9 +205,10 @@ app = BreatherApp(store=store, settings=settings, paths=Paths(tmp, tmp / "none.t
                   clock=clock, tray_available=False, track=False)
 app.window.resize(1280, 800)
 app.window.show()
-qt.processEvents()
-while sys.argv[1] != "at once" and app.warmup is not None and app.warmup.running:
-    qt.processEvents()  # Today is on screen meanwhile
+if sys.argv[1] != "at once":  # at once: clicked before the window was even drawn
+    qt.processEvents()
+    while app.warmup is not None and app.warmup.running:
+        qt.processEvents()  # Today is on screen meanwhile
 watch = PaintWatch(app.window.pages)
 qt.installEventFilter(watch)
 began = time.perf_counter()

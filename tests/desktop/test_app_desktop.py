@@ -129,8 +129,9 @@ def test_in_the_tray_the_app_leaves_the_sql_toolkit_and_the_charts_unloaded(
     desktop: Desktop, tmp_path: Path, database: str
 ) -> None:
     # What keeps the tray app within its memory budget: SQLAlchemy and pydantic (~60 MB) load
-    # only in the child process that migrates (here, creates) the database, numpy and
-    # pyqtgraph (~50 MB) only when a chart is first shown, OpenSSL's libcrypto never.
+    # only in the child process that migrates a database (a new one comes from the schema
+    # snapshot), numpy and pyqtgraph (~50 MB) only once the window is open, OpenSSL's
+    # libcrypto never.
     (tmp_path / "welcomed").touch()
     if database == "up to date":  # as on every start after the first
         open_store(sqlite_url(tmp_path / "breather.db"), device_uuid="x", device_name="x").close()

@@ -141,3 +141,74 @@ def test_a_later_day_names_its_new_titles_ahead_too(app: BreatherApp, qtbot) -> 
     clock.advance(timedelta(days=1).total_seconds())
     with qtbot.waitSignal(app.warmup.finished):
         app.show_window()  # the next day: the last twelve weeks moved on
+
+
+#: A fresh process: the app's window shown, left a moment, then the week and Trends opened.
+FRESH_PROCESS = """
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+
+from breather.clock import FakeClock
+from breather.settings.paths import Paths
+from breather.settings.model import Settings
+from breather.store import open_store, sqlite_url
+from breather.ui.app import BreatherApp
+
+qt = QApplication([])
+folder = Path(sys.argv[1])
+store = open_store(sqlite_url(folder / "breather.db"), device_uuid="d", device_name="desk")
+paths = Paths(folder, folder / "b.toml", store.url)
+app = BreatherApp(store=store, settings=Settings(), paths=paths, tray_available=False, track=False,
+                  clock=FakeClock(datetime(2026, 11, 22, 15, 0, tzinfo=UTC)))
+charts = ("pyqtgraph", "numpy")
+assert not any(name in sys.modules for name in charts), "loaded before the window"
+
+
+class FirstPaint(QObject):
+    charts_loaded = None
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and self.charts_loaded is None:
+            self.charts_loaded = "pyqtgraph" in sys.modules
+        return False
+
+
+first = FirstPaint()
+app.window.pages.installEventFilter(first)
+app.show_window()
+while app.warmup is None or app.warmup.running:
+    qt.processEvents()
+ready = set(sys.modules)
+app.window.show_page(app.window.page_index("This week"))
+app.window.show_page(app.window.page_index("Trends"))
+late = sorted(name for name in set(sys.modules) - ready if name.startswith(charts))
+print("imported on opening:", late)
+print("charts loaded at the window's first paint:", first.charts_loaded)
+app.window.hide()
+store.close()
+"""
+
+
+def test_the_charts_load_after_the_window_is_drawn_and_before_a_page_asks(
+    tmp_path: Path,
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", FRESH_PROCESS, str(tmp_path)],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "imported on opening: []" in done.stdout, done.stdout
+    # ...but only after the window was drawn: the import never holds its first paint back.
+    assert "charts loaded at the window's first paint: False" in done.stdout, done.stdout

@@ -108,7 +108,7 @@ class BreatherApp(QObject):
         applies at once."""
         super().__init__()
         read_sources_quickly()  # before the pages' own imports (the charts': ~270 modules)
-        one_blas_thread()  # before numpy is first imported, with the first chart
+        one_blas_thread()  # before numpy is first imported, once the window is open
         self.store = store
         self.settings_file = settings_file
         self.context = AppContext(
@@ -125,7 +125,7 @@ class BreatherApp(QObject):
         # With the window open, the last weeks' categories are named while it sits idle, so
         # the week and Trends find them known (a rule change starts it again).
         self.warmup: CategoryWarmup | None = None
-        self.window.shown.connect(self.warm_up)
+        self.window.shown.connect(lambda: self.warm_up(after_paint_of=self.window.pages))
         self.window.hidden.connect(lambda: self.warmup.stop() if self.warmup else None)
         self.tray = Tray(self.icon) if tray_available else None
         self.sampler: SamplerThread | None = None
@@ -214,14 +214,15 @@ class BreatherApp(QObject):
 
         return SettingsPage(self.context, load_catalogue().names, on_saved=self.apply_settings)
 
-    def warm_up(self) -> None:
-        """Name the last weeks' categories while nothing else is going on (`ui.warmup`):
-        when the window is shown, and when the weekly note invites to open the week."""
+    def warm_up(self, *, after_paint_of: QWidget | None = None) -> None:
+        """Load the charts and name the last weeks' categories while nothing else is going on
+        (`ui.warmup`): once the window shown is painted, and when the weekly note invites to
+        open the week."""
         if self.warmup is None:
             from breather.ui.warmup import CategoryWarmup  # with the window, not in the tray
 
             self.warmup = CategoryWarmup(self.context, self)
-        self.warmup.start()
+        self.warmup.start(after_paint_of=after_paint_of)
 
     def apply_settings(self, settings: Settings) -> None:
         """New settings saved from the Settings page: everything follows at once."""

@@ -1,27 +1,32 @@
-"""Naming the categories of the last weeks' windows while the app sits idle.
+"""Getting the week and Trends ready while the app sits idle: their charts, and the categories
+of the last weeks' windows.
 
-The week's mood observations and the Trends page sum twelve weeks by category, and the first
-time a process does so it names every browser title of those weeks (a few thousand: ~40 ms).
-Once the main window is shown, or the weekly note invites to open the week, that naming is
-done here in slices of a few milliseconds between the app's own events, so the page the person
-opens next finds it done. Nothing is kept but the categorizer's own memory of its answers: a
-changed rule brings a new categorizer, and the naming starts again for it.
+The first chart a process draws imports pyqtgraph and numpy (~180 ms), and the first time the
+week's mood observations or the Trends page sum twelve weeks by category, every browser title
+of those weeks is named (a few thousand: ~40 ms). Once the main window is shown, or the
+weekly note invites to open the week, both are done here between the app's own events, so the
+page the person opens next finds them done. The tray alone never does this: its memory stays
+small until there is a window to look at. Nothing is kept but the categorizer's own memory of
+its answers: a changed rule brings a new categorizer, and the naming starts again for it.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import time as clock
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from breather.categories.catalogue import Categorizer
 from breather.data.trends import TREND_WEEKS
 from breather.store.by_category import title_windows
 from breather.store.queries import day_range
 from breather.store.sql import StoreError
+from breather.ui.binding import forget_module_sources
 from breather.ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -30,6 +35,11 @@ log = logging.getLogger(__name__)
 SLICE_S = 0.004
 #: Windows named between two looks at the clock.
 BATCH = 50
+#: How long a window just shown may stay unpainted before the work begins anyway (ms).
+UNPAINTED_MS = 250
+#: What the pages with charts import the first time they draw: their own modules, pyqtgraph
+#: (with numpy), and numpy.random for the observations' intervals.
+CHART_MODULES = ("breather.ui.weekly", "breather.ui.trends", "pyqtgraph", "numpy.random")
 
 
 class CategoryWarmup(QObject):
@@ -51,14 +61,21 @@ class CategoryWarmup(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._slice)
+        # A window just shown is painted first: the charts' import would hold that paint back.
+        self._awaited: QWidget | None = None
+        self._unpainted = QTimer(self)
+        self._unpainted.setSingleShot(True)
+        self._unpainted.setInterval(UNPAINTED_MS)
+        self._unpainted.timeout.connect(self._begin)
 
     @property
     def running(self) -> bool:
         return self._work is not None
 
-    def start(self) -> None:
+    def start(self, *, after_paint_of: QWidget | None = None) -> None:
         """Name what the current categorizer does not know yet: again after a rule change,
-        on a later day, or after a stop half-way; nothing to do when it is under way or done."""
+        on a later day, or after a stop half-way; nothing to do when it is under way or done.
+        With `after_paint_of` (a window just shown), begin once that widget was painted."""
         categorizer = self._context.categorizer
         if self.running and categorizer is self._for:
             return
@@ -66,12 +83,34 @@ class CategoryWarmup(QObject):
             return
         self._for = categorizer
         self._work = self._name_all(categorizer)
-        self._timer.start()
+        if after_paint_of is None:
+            self._begin()
+        else:
+            self._awaited = after_paint_of
+            after_paint_of.installEventFilter(self)
+            self._unpainted.start()  # a backstop, should it never be painted
 
     def stop(self) -> None:
         """Stop naming (the window was hidden, or Breather quits); `start` goes on later."""
+        self._stop_waiting()
         self._timer.stop()
         self._work = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._awaited and event.type() == QEvent.Type.Paint:
+            self._unpainted.start(0)  # right after this paint is done
+        return False
+
+    def _begin(self) -> None:
+        self._stop_waiting()
+        if self._work is not None:
+            self._timer.start()
+
+    def _stop_waiting(self) -> None:
+        self._unpainted.stop()
+        if self._awaited is not None:
+            self._awaited.removeEventFilter(self)
+            self._awaited = None
 
     def _slice(self) -> None:
         work = self._work
@@ -91,7 +130,10 @@ class CategoryWarmup(QObject):
             self.stop()
 
     def _name_all(self, categorizer: Categorizer) -> Iterator[None]:
-        """One week at a time, newest first: the week page needs the recent ones first."""
+        """The charts' libraries first (one step: an import cannot be sliced), then one week
+        at a time, newest first: the week page needs the recent ones first."""
+        load_charts()
+        yield
         context = self._context
         today = context.today()
         starts = context.settings.tracking.day_starts
@@ -105,3 +147,11 @@ class CategoryWarmup(QObject):
                 for app, title, process, exe in windows[at : at + BATCH]:
                     categorizer.category(app, title, process, exe)
                 yield
+
+
+def load_charts() -> None:
+    """Import what the week and Trends draw with (`CHART_MODULES`); nothing after the first
+    call in a process."""
+    for module in CHART_MODULES:
+        importlib.import_module(module)
+    forget_module_sources()  # the source text PySide6 kept of what was just imported
