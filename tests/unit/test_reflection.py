@@ -52,3 +52,8 @@ def test_a_first_or_steady_week_says_how_it_was_spent() -> None:
     assert reflect(first, None).lines == ("Screen time: 4h 00m a day, most of it Work.",)
     steady = reflect(first, WeekTrend(BEFORE, {"Work": 7 * 3 * 3600, "Social media": 7 * 3500}))
     assert steady.lines == ("Screen time: 4h 00m a day, most of it Work.",)
+
+
+def test_one_check_in_is_one() -> None:
+    one = reflect(WeekTrend(MONDAY, checkins=1, mood=4.0), None)
+    assert one.lines == ("Your mood averaged 4.0 over 1 check-in.",)

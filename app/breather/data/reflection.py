@@ -66,7 +66,8 @@ def reflect(week: WeekTrend, before: WeekTrend | None) -> Reflection:
             f"Your limits held on {week.limit_days_within} of {week.limit_days} limit-days."
         )
     if week.mood is not None:
-        said = f"Your mood averaged {week.mood:.1f} over {week.checkins} check-ins"
+        checkins = f"{week.checkins} check-in{'' if week.checkins == 1 else 's'}"
+        said = f"Your mood averaged {week.mood:.1f} over {checkins}"
         if (
             before is not None
             and before.mood is not None
