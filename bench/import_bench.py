@@ -25,6 +25,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from random import Random
 
+from bench.machine import cpu_name
+
 OUT = Path(__file__).resolve().parent / "out"
 APPS = [
     ("firefox", "{} — Mozilla Firefox"),
@@ -107,15 +109,7 @@ def run_once(export: Path) -> tuple[float, float, float, float]:
 
 def machine() -> str:
     """The CPU, how many there are, and the 1-minute load: a busy machine stretches wall time."""
-    cpu = platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu} ({os.cpu_count()} CPUs), 1-minute load {os.getloadavg()[0]:.1f}"
+    return f"{cpu_name()}, 1-minute load {os.getloadavg()[0]:.1f}"
 
 
 def main() -> None:

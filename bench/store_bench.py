@@ -36,6 +36,7 @@ if __package__ in (None, ""):  # run as `python bench/store_bench.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import breather
+from bench.machine import cpu_name
 from bench.usage import (
     DEFAULT_START,
     GENERATOR_VERSION,
@@ -501,18 +502,10 @@ def _short_path(path: str) -> str:
 def _environment() -> dict[str, str]:
     import sqlite3
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     return {
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
-        "cpu": f"{cpu} ({os.cpu_count()} CPUs)",
+        "cpu": cpu_name(),
         "platform": platform.platform(terse=True),
         "load": _load(),
     }
