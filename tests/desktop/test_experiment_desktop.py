@@ -4,22 +4,15 @@ manager, from the keyboard alone: Ctrl+3 for Trends, the buttons' Alt keys, Tab 
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.desktop.harness import Desktop, wait_until
-from tests.desktop.test_prompts_desktop import ARTIFACTS, QUIET_BREAKS, xdotool
+from tests.desktop.test_prompts_desktop import ARTIFACTS, QUIET_BREAKS, App, named, xdotool
 
 pytestmark = pytest.mark.desktop
-
-
-def window_named(desktop: Desktop, name: str) -> int | None:
-    found = xdotool(desktop, "search", "--onlyvisible", "--name", f"^{name}$").split()
-    return int(found[0]) if found else None
 
 
 def stored_experiments(data: Path) -> list[tuple[str, str, float, int, bool]]:
@@ -37,27 +30,13 @@ def stored_experiments(data: Path) -> list[tuple[str, str, float, int, bool]]:
 @pytest.fixture
 def app_window(desktop: Desktop, tmp_path: Path) -> Iterator[int]:
     """The app launched from the menu (its window opens), tracking into `tmp_path`."""
-    (tmp_path / "welcomed").touch()  # not a first run
-    config = tmp_path / "breather.toml"
-    config.write_text(QUIET_BREAKS)
-    app = subprocess.Popen(
-        [sys.executable, "-m", "breather"],
-        env={
-            **desktop.process_env,
-            "BREATHER_DATA_DIR": str(tmp_path),
-            "BREATHER_CONFIG": str(config),
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    app = App(desktop, tmp_path, QUIET_BREAKS, tray=False)
     try:
-        window = wait_until(lambda: window_named(desktop, "Breather"), 30, "the main window")
+        window = wait_until(lambda: named(desktop, "^Breather$"), 30, "the main window")
         wait_until(lambda: desktop.active_window_id() == window, 10, "the window to have focus")
         yield window
     finally:
-        app.terminate()
-        _, err = app.communicate(timeout=20)
+        err = app.stop()
         assert "Traceback" not in err, err
 
 
@@ -67,7 +46,7 @@ def test_an_experiment_is_started_cancelled_and_ended_early_from_the_keyboard(
     xdotool(desktop, "key", "ctrl+3")  # Trends
     xdotool(desktop, "key", "alt+s")  # Start an experiment…
     dialog = wait_until(
-        lambda: window_named(desktop, "Start an experiment"), 15, "the experiment dialog"
+        lambda: named(desktop, "^Start an experiment$"), 15, "the experiment dialog"
     )
     wait_until(lambda: desktop.active_window_id() == dialog, 10, "the dialog to have focus")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -79,7 +58,7 @@ def test_an_experiment_is_started_cancelled_and_ended_early_from_the_keyboard(
     xdotool(desktop, "key", "Tab", "ctrl+a")
     xdotool(desktop, "type", "7")
     xdotool(desktop, "key", "Return")
-    wait_until(lambda: window_named(desktop, "Start an experiment") is None, 10, "it to close")
+    wait_until(lambda: named(desktop, "^Start an experiment$") is None, 10, "it to close")
     wait_until(lambda: stored_experiments(tmp_path), 10, "the experiment stored")
     assert stored_experiments(tmp_path) == [("limit", "category:Social media", 1200.0, 7, False)]
     wait_until(lambda: desktop.active_window_id() == app_window, 10, "focus back in Breather")
@@ -91,10 +70,8 @@ def test_an_experiment_is_started_cancelled_and_ended_early_from_the_keyboard(
 
     # Start again, then think better of it: Escape leaves nothing behind.
     xdotool(desktop, "key", "alt+s")
-    dialog = wait_until(
-        lambda: window_named(desktop, "Start an experiment"), 15, "the dialog again"
-    )
+    dialog = wait_until(lambda: named(desktop, "^Start an experiment$"), 15, "the dialog again")
     wait_until(lambda: desktop.active_window_id() == dialog, 10, "the dialog to have focus")
     xdotool(desktop, "key", "Escape")
-    wait_until(lambda: window_named(desktop, "Start an experiment") is None, 10, "it to close")
+    wait_until(lambda: named(desktop, "^Start an experiment$") is None, 10, "it to close")
     assert stored_experiments(tmp_path) == [("limit", "category:Social media", 1200.0, 7, True)]

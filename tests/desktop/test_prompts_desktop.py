@@ -11,7 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -84,19 +84,30 @@ def records(data: Path, kind: str) -> list[tuple[str, str]]:
 
 
 class App:
-    """The desktop app in the tray, with its own data folder and settings."""
+    """The desktop app, with its own data folder and settings: in the tray as at login, or
+    with `tray=False` as launched from the menu (its window opens). `env` adds to its
+    environment."""
 
-    def __init__(self, desktop: Desktop, data: Path, config: str) -> None:
+    def __init__(
+        self,
+        desktop: Desktop,
+        data: Path,
+        config: str,
+        *,
+        tray: bool = True,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
         (data / "welcomed").touch()  # not a first run
         (data / "breather.toml").write_text(config)
         self.desktop = desktop
         self.data = data
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "breather", "--tray"],
+            [sys.executable, "-m", "breather", *(["--tray"] if tray else [])],
             env={
                 **desktop.process_env,
                 "BREATHER_DATA_DIR": str(data),
                 "BREATHER_CONFIG": str(data / "breather.toml"),
+                **(env or {}),
             },
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -216,7 +227,7 @@ def test_an_intention_prompt_holds_until_answered_from_the_keyboard(
     assert [outcome for outcome, _ in records(app.data, "intention")] == ["reached"]
 
     # "Why this question?" (Alt+W) shows the evidence in front of the prompt; Escape goes
-    # back to the prompt, still there and still unanswered.
+    # back to the prompt, still there, still unanswered, and ready to be written in.
     xdotool(desktop, "key", "alt+w")
     evidence = wait_until(lambda: named(desktop, "Why this default"), 10, "the evidence")
     assert desktop.active_window_id() == evidence
@@ -228,8 +239,7 @@ def test_an_intention_prompt_holds_until_answered_from_the_keyboard(
     assert prompt_windows(desktop) == [prompt]
     assert [outcome for outcome, _ in records(app.data, "intention")] == ["reached"]
 
-    xdotool(desktop, "key", "alt+i")  # "I came to…": its field
-    xdotool(desktop, "type", "reply to Sam")
+    xdotool(desktop, "type", "reply to Sam")  # into the prompt's field, which has the focus
     xdotool(desktop, "key", "Return")
     wait_until(lambda: not prompt_windows(desktop), 10, "the prompt to close")
     wait_until(

@@ -8,8 +8,6 @@ is untouched), so the note comes within seconds instead of on the next real Sund
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -19,7 +17,7 @@ import pytest
 
 from tests.desktop.harness import Desktop, wait_until
 from tests.desktop.test_boundaries_desktop import displayed, dunstctl, keep_busy_until
-from tests.desktop.test_prompts_desktop import ARTIFACTS, QUIET_BREAKS, seed_use, xdotool
+from tests.desktop.test_prompts_desktop import ARTIFACTS, QUIET_BREAKS, App, named, seed_use
 from tests.wallclock import ShimUnavailable, build_wall_shim
 
 pytestmark = pytest.mark.desktop
@@ -50,35 +48,16 @@ def wall_shim(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def app_on_sunday(desktop: Desktop, tmp_path: Path, wall_shim: Path) -> Iterator[Path]:
     """The app in the tray with the weekly note turned on, its clock just before Sunday 19:00."""
-    (tmp_path / "welcomed").touch()  # not a first run
-    config = tmp_path / "breather.toml"
-    config.write_text(QUIET_BREAKS + '\n[reflection]\nnotify = true\nat = "19:00"\n')
+    config = QUIET_BREAKS + '\n[reflection]\nnotify = true\nat = "19:00"\n'
     seed_use(tmp_path, "firefox", "News", 3600)
     offset = _sunday_evening_offset(datetime.now().astimezone())
-    app = subprocess.Popen(
-        [sys.executable, "-m", "breather", "--tray"],
-        env={
-            **desktop.process_env,
-            "BREATHER_DATA_DIR": str(tmp_path),
-            "BREATHER_CONFIG": str(config),
-            "LD_PRELOAD": str(wall_shim),
-            "FAULT_WALL_OFFSET": str(offset),
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    wall_clock = {"LD_PRELOAD": str(wall_shim), "FAULT_WALL_OFFSET": str(offset)}
+    app = App(desktop, tmp_path, config, env=wall_clock)
     try:
         yield tmp_path
     finally:
-        app.terminate()
-        _, err = app.communicate(timeout=20)
+        err = app.stop()
         assert "Traceback" not in err, err
-
-
-def _main_window(desktop: Desktop) -> int | None:
-    found = xdotool(desktop, "search", "--onlyvisible", "--name", "^Breather$").split()
-    return int(found[0]) if found else None
 
 
 def test_the_weekly_note_comes_on_sunday_evening_and_opens_the_week(
@@ -89,7 +68,7 @@ def test_the_weekly_note_comes_on_sunday_evening_and_opens_the_week(
     keep_busy_until(desktop, lambda: displayed(desktop) >= 1, LEAD + 40, "the weekly note")
     ARTIFACTS.mkdir(exist_ok=True)
     desktop.screenshot(ARTIFACTS / "desktop-weekly-note.png")
-    assert _main_window(desktop) is None  # nothing opens by itself
+    assert named(desktop, "^Breather$") is None  # nothing opens by itself
 
     # "Open the week" from dunst's action menu, as a person would from its context menu.
     log = desktop.run_dir / "dmenu-input.log"
@@ -98,7 +77,7 @@ def test_the_weekly_note_comes_on_sunday_evening_and_opens_the_week(
     dunstctl(desktop, "context")
     offered = wait_until(lambda: log.exists() and log.read_text(), 10, "dunst's action menu")
     assert "Open the week (Your week, in a few lines)" in offered
-    window = wait_until(lambda: _main_window(desktop), 15, "Breather's window")
+    window = wait_until(lambda: named(desktop, "^Breather$"), 15, "Breather's window")
     wait_until(lambda: desktop.active_window_id() == window, 10, "the window to come forward")
     wait_until(lambda: displayed(desktop) == 0, 10, "the note to go, its job done")
     time.sleep(1)  # for the picture only: the week's first paint follows the activation
