@@ -12,7 +12,7 @@ its table, add it to `RECORD_KINDS`, and mark the hours its writer changes with
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from breather.store.schema import AWAY_APP_ID, HOUR_MS
 from breather.store.sql import Session, in_list
@@ -175,82 +175,71 @@ class Spans:
 
 
 class _AtMoments:
-    """Records that happen at a moment (their first field, in ms): one inside a forgotten
-    stretch is left out whole."""
+    """Records that happen at a moment, one row each in `table`: read and replaced by the
+    moment column (their first field, in ms), and one inside a forgotten stretch is left out
+    whole. A kind `named_by_uuid` may already be here under its UUID (imported from an export
+    of the device it was made on): the device's own copy is the one kept."""
+
+    table: ClassVar[str]
+    #: The fields of a row, in order; the first is the moment, in ms.
+    columns: ClassVar[tuple[str, ...]]
+    order_by: ClassVar[str]
+    named_by_uuid: ClassVar[bool] = False
 
     def outside(self, rows: list[Row], forgotten: Ranges) -> list[Row]:
         return [row for row in rows if not any(lo <= row[0] < hi for lo, hi in forgotten)]
+
+    def read(self, conn: Session, device_id: int, lo_ms: int, hi_ms: int) -> list[Row]:
+        return conn.rows(
+            f"SELECT {', '.join(self.columns)} FROM {self.table}"
+            f" WHERE device_id = :device AND {self._between()} ORDER BY {self.order_by}",
+            {"device": device_id, "lo": lo_ms, "hi": hi_ms},
+        )
+
+    def replace(
+        self, conn: Session, names: Names, device_id: int, hours: Stretch, rows: list[Row]
+    ) -> None:
+        lo_ms, hi_ms = hours
+        conn.run(
+            f"DELETE FROM {self.table} WHERE device_id = :device AND {self._between()}",
+            {"device": device_id, "lo": lo_ms, "hi": hi_ms},
+        )
+        fields = ("device_id", *self.columns)
+        insert = (
+            f"INSERT INTO {self.table} ({', '.join(fields)})"
+            f" VALUES ({', '.join(':' + field for field in fields)})"
+        )
+        if self.named_by_uuid:
+            updated = (field for field in fields if field != "uuid")
+            insert += " ON CONFLICT (uuid) DO UPDATE SET " + ", ".join(
+                f"{field} = excluded.{field}" for field in updated
+            )
+        conn.run_many(
+            insert,
+            [{"device_id": device_id, **dict(zip(self.columns, row, strict=True))} for row in rows],
+        )
+
+    def _between(self) -> str:
+        return f"{self.columns[0]} >= :lo AND {self.columns[0]} < :hi"
 
 
 class BoundaryEvents(_AtMoments):
     """Breaks due and taken, limits reached, answers to prompts."""
 
     name = "boundary events"
-
-    def read(self, conn: Session, device_id: int, lo_ms: int, hi_ms: int) -> list[Row]:
-        return conn.rows(
-            "SELECT at_ms, kind, outcome, subject, detail FROM boundary_event"
-            " WHERE device_id = :device AND at_ms >= :lo AND at_ms < :hi ORDER BY at_ms, id",
-            {"device": device_id, "lo": lo_ms, "hi": hi_ms},
-        )
-
-    def replace(
-        self, conn: Session, names: Names, device_id: int, hours: Stretch, rows: list[Row]
-    ) -> None:
-        lo_ms, hi_ms = hours
-        conn.run(
-            "DELETE FROM boundary_event WHERE device_id = :device AND at_ms >= :lo AND at_ms < :hi",
-            {"device": device_id, "lo": lo_ms, "hi": hi_ms},
-        )
-        conn.run_many(
-            "INSERT INTO boundary_event (device_id, at_ms, kind, outcome, subject, detail)"
-            " VALUES (:device_id, :at_ms, :kind, :outcome, :subject, :detail)",
-            [
-                {
-                    "device_id": device_id,
-                    "at_ms": at,
-                    "kind": kind,
-                    "outcome": outcome,
-                    "subject": subject,
-                    "detail": detail,
-                }
-                for at, kind, outcome, subject, detail in rows
-            ],
-        )
+    table = "boundary_event"
+    columns = ("at_ms", "kind", "outcome", "subject", "detail")
+    order_by = "at_ms, id"
 
 
 class Checkins(_AtMoments):
     """Mood check-ins, each named by its UUID wherever it is stored."""
 
     name = "check-ins"
-
-    def read(self, conn: Session, device_id: int, lo_ms: int, hi_ms: int) -> list[Row]:
-        return conn.rows(
-            "SELECT at_ms, uuid, mood, note FROM checkin"
-            " WHERE device_id = :device AND at_ms >= :lo AND at_ms < :hi ORDER BY at_ms, uuid",
-            {"device": device_id, "lo": lo_ms, "hi": hi_ms},
-        )
-
-    def replace(
-        self, conn: Session, names: Names, device_id: int, hours: Stretch, rows: list[Row]
-    ) -> None:
-        lo_ms, hi_ms = hours
-        conn.run(
-            "DELETE FROM checkin WHERE device_id = :device AND at_ms >= :lo AND at_ms < :hi",
-            {"device": device_id, "lo": lo_ms, "hi": hi_ms},
-        )
-        # A check-in can already be here under its UUID (imported from an export of the
-        # device it was made on): the device's own copy is the one kept.
-        conn.run_many(
-            "INSERT INTO checkin (uuid, device_id, at_ms, mood, note)"
-            " VALUES (:uuid, :device_id, :at_ms, :mood, :note)"
-            " ON CONFLICT (uuid) DO UPDATE SET device_id = excluded.device_id,"
-            " at_ms = excluded.at_ms, mood = excluded.mood, note = excluded.note",
-            [
-                {"uuid": uuid, "device_id": device_id, "at_ms": at, "mood": mood, "note": note}
-                for at, uuid, mood, note in rows
-            ],
-        )
+    table = "checkin"
+    columns = ("at_ms", "uuid", "mood", "note")
+    order_by = "at_ms, uuid"
+    named_by_uuid = True
 
 
 class Experiments(_AtMoments):
@@ -258,46 +247,10 @@ class Experiments(_AtMoments):
     early marks that hour again, so the end travels too)."""
 
     name = "experiments"
-
-    def read(self, conn: Session, device_id: int, lo_ms: int, hi_ms: int) -> list[Row]:
-        return conn.rows(
-            "SELECT started_ms, uuid, days, kind, subject, value, ended_ms FROM experiment"
-            " WHERE device_id = :device AND started_ms >= :lo AND started_ms < :hi"
-            " ORDER BY started_ms, uuid",
-            {"device": device_id, "lo": lo_ms, "hi": hi_ms},
-        )
-
-    def replace(
-        self, conn: Session, names: Names, device_id: int, hours: Stretch, rows: list[Row]
-    ) -> None:
-        lo_ms, hi_ms = hours
-        conn.run(
-            "DELETE FROM experiment WHERE device_id = :device"
-            " AND started_ms >= :lo AND started_ms < :hi",
-            {"device": device_id, "lo": lo_ms, "hi": hi_ms},
-        )
-        # As with check-ins: one imported from an export is replaced by the device's own.
-        conn.run_many(
-            "INSERT INTO experiment"
-            " (uuid, device_id, started_ms, days, kind, subject, value, ended_ms)"
-            " VALUES (:uuid, :device_id, :started_ms, :days, :kind, :subject, :value, :ended_ms)"
-            " ON CONFLICT (uuid) DO UPDATE SET device_id = excluded.device_id,"
-            " started_ms = excluded.started_ms, days = excluded.days, kind = excluded.kind,"
-            " subject = excluded.subject, value = excluded.value, ended_ms = excluded.ended_ms",
-            [
-                {
-                    "uuid": uuid,
-                    "device_id": device_id,
-                    "started_ms": started,
-                    "days": days,
-                    "kind": kind,
-                    "subject": subject,
-                    "value": value,
-                    "ended_ms": ended,
-                }
-                for started, uuid, days, kind, subject, value, ended in rows
-            ],
-        )
+    table = "experiment"
+    columns = ("started_ms", "uuid", "days", "kind", "subject", "value", "ended_ms")
+    order_by = "started_ms, uuid"
+    named_by_uuid = True
 
 
 #: Every kind of record a round carries, in the order they are replaced.
