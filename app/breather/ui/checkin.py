@@ -39,8 +39,7 @@ from breather.store.checkins import (
     skips_in_a_row,
 )
 from breather.store.sql import Database
-from breather.ui.break_window import tones
-from breather.ui.prompts import prompt_style
+from breather.ui.prompts import dress_as_prompt
 
 #: Started after the evening moment without a check-in today: ask this many seconds later.
 CATCH_UP_AFTER = 10.0
@@ -68,14 +67,7 @@ class CheckinWindow(QDialog):
         is the one after which to ask about stopping."""
         super().__init__(parent)
         self._skips_before = skips_before
-        self.setObjectName("prompt")
-        self.setStyleSheet(prompt_style(tones(self)))
-        self.setWindowTitle("How are you?")
-        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
-        self.setModal(False)
-        self.setMinimumWidth(540)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
+        outer = dress_as_prompt(self, "How are you?")
         self.pages = QStackedWidget(self)
         outer.addWidget(self.pages)
         self.ask_page = self._ask_page()

@@ -78,6 +78,21 @@ QLineEdit:focus {{ border-color: {ACCENT}; }}
 """
 
 
+def dress_as_prompt(window: QDialog, title: str) -> QVBoxLayout:
+    """Make `window` one of Breather's prompts: the calm card style in the desktop's light or
+    dark tones, above other windows, never modal, wide enough to read; returns its outer
+    layout (no margins) for the content."""
+    window.setObjectName("prompt")
+    window.setStyleSheet(prompt_style(tones(window)))
+    window.setWindowTitle(title)
+    window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+    window.setModal(False)
+    window.setMinimumWidth(540)
+    outer = QVBoxLayout(window)
+    outer.setContentsMargins(0, 0, 0, 0)
+    return outer
+
+
 class BoundaryPrompt(QDialog):
     """The shared shape: a heading, a line of text, choices, and a way to find help.
 
@@ -92,15 +107,7 @@ class BoundaryPrompt(QDialog):
     def __init__(self, prompt_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.prompt_id = prompt_id
-        self.setObjectName("prompt")
-        self.setStyleSheet(prompt_style(tones(self)))
-        self.setWindowTitle("Breather")
-        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
-        self.setModal(False)
-        self.setMinimumWidth(540)
-
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
+        outer = dress_as_prompt(self, "Breather")
         self.card = QFrame(self)
         self.card.setObjectName("promptCard")
         outer.addWidget(self.card)
