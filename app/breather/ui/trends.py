@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from breather.data.trends import TREND_WEEKS, WeekTrend, week_trends
 from breather.settings.durations import format_duration
+from breather.ui.charts import stack_bars, still_plot
 from breather.ui.context import AppContext
 from breather.ui.experiments import ExperimentCard
 from breather.ui.widgets import Card, ScrollPage
@@ -87,26 +88,13 @@ class TrendsPage(ScrollPage):
         import pyqtgraph as pg
 
         if self._plot is None:
-            palette = self.palette()
-            self._foreground = palette.color(QPalette.ColorRole.WindowText)
-            # No context menu: built without one rather than built and then turned off.
-            plot_widget = pg.PlotWidget(
-                background=palette.color(QPalette.ColorRole.Base), enableMenu=False
+            self._foreground = self.palette().color(QPalette.ColorRole.WindowText)
+            chart = still_plot(
+                self, height=260, name="Screen time per day by category, for each week"
             )
-            plot_widget.setFixedHeight(260)
-            plot_widget.setAccessibleName("Screen time per day by category, for each week")
-            plot_widget.setMouseEnabled(x=False, y=False)
-            plot_widget.hideButtons()
-            item = plot_widget.getPlotItem()
-            for axis in ("left", "bottom"):
-                item.getAxis(axis).setTextPen(self._foreground)
-                colour = QColor(self._foreground)
-                colour.setAlpha(90)
-                item.getAxis(axis).setPen(colour)
-            item.getAxis("bottom").setStyle(tickLength=0)
-            self.time_card.body.addWidget(plot_widget)
-            plot_widget.show()  # in the first paint (see _fill_table)
-            self._plot = plot_widget
+            self.time_card.body.addWidget(chart)
+            chart.show()  # in the first paint (see _fill_table)
+            self._plot = chart
         assert isinstance(self._plot, pg.PlotWidget)
         plot = self._plot.getPlotItem()
         plot.clear()
@@ -120,23 +108,14 @@ class TrendsPage(ScrollPage):
             {name: seconds / max(week.days, 1) / 3600 for name, seconds in week.categories.items()}
             for week in weeks
         ]
-        base = np.zeros(len(weeks))
-        for key in keys:
-            heights = np.array([day.get(key, 0.0) for day in per_day])
-            colour = self._context.color(key)
-            used = heights > 0
-            if used.any():
-                plot.addItem(
-                    pg.BarGraphItem(
-                        x=np.arange(len(weeks))[used],
-                        height=heights[used],
-                        y0=base[used],
-                        width=0.62,
-                        brush=colour,
-                        pen=pg.mkPen(colour.darker(115), width=0.5),
-                    )
-                )
-            base = base + heights
+        base = stack_bars(
+            plot,
+            len(weeks),
+            (
+                (self._context.color(key), np.array([day.get(key, 0.0) for day in per_day]))
+                for key in keys
+            ),
+        )
         self.stack_tops = [float(value) for value in base]
         top = float(max(base, default=0.0))
         ceiling = max(1, int(np.ceil(top * 1.15)))

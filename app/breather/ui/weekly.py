@@ -31,6 +31,7 @@ from breather.store.queries import summarize
 from breather.store.review import WeekUsage, devices, monday_of, week_usage
 from breather.ui import theme
 from breather.ui.boundaries import BoundariesCard, limit_uses
+from breather.ui.charts import stack_bars, still_plot
 from breather.ui.context import AppContext
 from breather.ui.mood import MoodCard
 from breather.ui.widgets import (
@@ -350,20 +351,8 @@ class _Charts:
         foreground = palette.color(QPalette.ColorRole.WindowText)
         self._foreground = foreground
         self._usage: WeekUsage | None = None
-        # No context menus: built without them rather than built and then turned off.
-        self.bars = pg.PlotWidget(background=background, enableMenu=False)
-        self.bars.setFixedHeight(240)
-        self.bars.setAccessibleName("Active time per day, stacked by category")
-        self.bars.setMouseEnabled(x=False, y=False)
-        self.bars.hideButtons()
-        plot = self.bars.getPlotItem()
-        plot.getAxis("bottom").setTicks([list(enumerate(WEEKDAYS))])
-        for axis in ("left", "bottom"):
-            plot.getAxis(axis).setTextPen(foreground)
-            plot.getAxis(axis).setPen(
-                QColor(foreground.red(), foreground.green(), foreground.blue(), 90)
-            )
-        plot.getAxis("bottom").setStyle(tickLength=0)
+        self.bars = still_plot(owner, height=240, name="Active time per day, stacked by category")
+        self.bars.getPlotItem().getAxis("bottom").setTicks([list(enumerate(WEEKDAYS))])
         # Hovering a day says what its bar is made of (values a chart alone cannot give).
         self._hover = pg.SignalProxy(
             self.bars.scene().sigMouseMoved, rateLimit=20, slot=self._hovered
@@ -463,22 +452,14 @@ class _Charts:
         plot.getAxis("left").setTicks(
             [[(h, f"{h} h" if h else "0") for h in range(0, ceiling + 1, step)]]
         )
-        base = np.zeros(7)
-        for key in keys:
-            heights = np.array([day.get(key, 0.0) / 3600 for day in usage.categories])
-            color = color_of(key)
-            used = heights > 0  # an empty piece would still draw its outline on the axis
-            plot.addItem(
-                pg.BarGraphItem(
-                    x=np.arange(7)[used],
-                    height=heights[used],
-                    y0=base[used],
-                    width=0.62,
-                    brush=color,
-                    pen=pg.mkPen(color.darker(115), width=0.5),
-                )
-            )
-            base = base + heights
+        base = stack_bars(
+            plot,
+            7,
+            (
+                (color_of(key), np.array([day.get(key, 0.0) / 3600 for day in usage.categories]))
+                for key in keys
+            ),
+        )
         self._tops = [float(value) for value in base]
         for index, seconds in enumerate(totals):
             if seconds > 0:  # each day's total, written on its bar
