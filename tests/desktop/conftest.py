@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.desktop.app_driver import App
 from tests.desktop.harness import NOTIFICATION_TOOLS, TOOLS, Desktop, Window, missing_tools
 
 PACKAGES = "xvfb jwm dbus xdotool dunst"
@@ -77,3 +79,18 @@ def open_window(desktop: Desktop) -> Iterator[Callable[..., Window]]:
     yield open_
     for window in opened:
         desktop.close_window(window)
+
+
+@pytest.fixture
+def start_app(desktop: Desktop, tmp_path: Path) -> Iterator[Callable[[str], App]]:
+    """`start_app(config)`: the app in the tray with `config` and its data in `tmp_path`;
+    stopped after the test."""
+    started: list[App] = []
+
+    def start(config: str) -> App:
+        started.append(App(desktop, tmp_path, config))
+        return started[-1]
+
+    yield start
+    for app in started:
+        app.stop()

@@ -11,18 +11,10 @@ from pathlib import Path
 import pytest
 
 from breather.store import open_store, sqlite_url
+from tests.desktop.app_driver import ARTIFACTS, xdotool
 from tests.desktop.harness import Desktop, wait_until
 
 pytestmark = pytest.mark.desktop
-
-ARTIFACTS = Path(__file__).parents[1] / "artifacts"
-
-
-def xdotool(desktop: Desktop, *args: str) -> str:
-    done = subprocess.run(
-        ["xdotool", *args], env=desktop.process_env, capture_output=True, text=True, check=False
-    )
-    return done.stdout
 
 
 def breather_windows(desktop: Desktop, *, visible: bool = True) -> list[int]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.desktop.harness import Desktop, Window, wait_until
-from tests.desktop.test_prompts_desktop import (
+from tests.desktop.app_driver import (
     ARTIFACTS,
     QUIET_BREAKS,
     App,
@@ -18,21 +17,9 @@ from tests.desktop.test_prompts_desktop import (
     wait_for_prompt,
     xdotool,
 )
+from tests.desktop.harness import Desktop, Window, wait_until
 
 pytestmark = pytest.mark.desktop
-
-
-@pytest.fixture
-def start_app(desktop: Desktop, tmp_path: Path) -> Iterator[Callable[[str], App]]:
-    started: list[App] = []
-
-    def start(config: str) -> App:
-        started.append(App(desktop, tmp_path, config))
-        return started[-1]
-
-    yield start
-    for app in started:
-        app.stop()
 
 
 def moods(data: Path) -> list[tuple[int, str]]:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.desktop.app_driver import ARTIFACTS, QUIET_BREAKS, App, named, xdotool
 from tests.desktop.harness import Desktop, wait_until
-from tests.desktop.test_prompts_desktop import ARTIFACTS, QUIET_BREAKS, App, named, xdotool
 
 pytestmark = pytest.mark.desktop
 

@@ -7,181 +7,31 @@ the person answers, and the answer is what gets recorded.
 
 from __future__ import annotations
 
-import sqlite3
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator, Mapping
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from breather.monitor.base import WindowInfo
-from breather.store import open_store, sqlite_url
-from breather.tracking.spans import Span
+from tests.desktop.app_driver import (
+    ARTIFACTS,
+    QUIET_BREAKS,
+    App,
+    hold_with_input,
+    named,
+    prompt_windows,
+    records,
+    seed_use,
+    wait_for_prompt,
+    wait_for_window,
+    window_size,
+    xdotool,
+)
 from tests.desktop.harness import Desktop, Window, wait_until
 
 pytestmark = pytest.mark.desktop
 
-ARTIFACTS = Path(__file__).parents[1] / "artifacts"
-
-QUIET_BREAKS = """\
-[tracking]
-interval = "500ms"
-
-[breaks.eyes]
-enabled = false
-
-[breaks.movement]
-enabled = false
-"""
-
 #: How long the prompt must hold, with the person's input going on, after it first shows.
 HOLD = 6.0
-
-
-def xdotool(desktop: Desktop, *args: str) -> str:
-    done = subprocess.run(
-        ["xdotool", *args], env=desktop.process_env, capture_output=True, text=True, check=False
-    )
-    return done.stdout
-
-
-def prompt_windows(desktop: Desktop) -> list[int]:
-    """Breather's visible windows other than its tray icon (the app runs in the tray)."""
-    found = xdotool(desktop, "search", "--onlyvisible", "--class", "breather").split()
-    windows = []
-    for window in map(int, found):
-        if _size(desktop, window)[0] > 200:
-            windows.append(window)
-    return windows
-
-
-def named(desktop: Desktop, title: str) -> int | None:
-    """A visible window whose title holds `title`, None if there is none."""
-    found = xdotool(desktop, "search", "--onlyvisible", "--name", title).split()
-    return int(found[0]) if found else None
-
-
-def _size(desktop: Desktop, window: int) -> tuple[int, int]:
-    shell = xdotool(desktop, "getwindowgeometry", "--shell", str(window))
-    values = dict(line.split("=", 1) for line in shell.split())
-    return int(values.get("WIDTH", "0")), int(values.get("HEIGHT", "0"))
-
-
-def records(data: Path, kind: str) -> list[tuple[str, str]]:
-    """The (outcome, detail) rows stored for `kind` prompts, oldest first."""
-    conn = sqlite3.connect(data / "breather.db")
-    try:
-        rows = conn.execute(
-            "SELECT outcome, detail FROM boundary_event WHERE kind = ? ORDER BY at_ms, id",
-            (kind,),
-        ).fetchall()
-    finally:
-        conn.close()
-    return [(str(outcome), str(detail)) for outcome, detail in rows]
-
-
-class App:
-    """The desktop app, with its own data folder and settings: in the tray as at login, or
-    with `tray=False` as launched from the menu (its window opens). `env` adds to its
-    environment."""
-
-    def __init__(
-        self,
-        desktop: Desktop,
-        data: Path,
-        config: str,
-        *,
-        tray: bool = True,
-        env: Mapping[str, str] | None = None,
-    ) -> None:
-        (data / "welcomed").touch()  # not a first run
-        (data / "breather.toml").write_text(config)
-        self.desktop = desktop
-        self.data = data
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "breather", *(["--tray"] if tray else [])],
-            env={
-                **desktop.process_env,
-                "BREATHER_DATA_DIR": str(data),
-                "BREATHER_CONFIG": str(data / "breather.toml"),
-                **(env or {}),
-            },
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-    def wait_ready(self) -> None:
-        """Until the tray icon shows: the app is up and tracking."""
-
-        def icon() -> bool:
-            found = xdotool(self.desktop, "search", "--class", "breather").split()
-            return any(_size(self.desktop, int(window))[0] in range(1, 65) for window in found)
-
-        wait_until(icon, 30, "Breather's tray icon")
-
-    def stop(self) -> str:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-        _out, err = self.proc.communicate(timeout=20)
-        return err
-
-
-@pytest.fixture
-def start_app(desktop: Desktop, tmp_path: Path) -> Iterator[Callable[[str], App]]:
-    started: list[App] = []
-
-    def start(config: str) -> App:
-        started.append(App(desktop, tmp_path, config))
-        return started[-1]
-
-    yield start
-    for app in started:
-        app.stop()
-
-
-def hold_with_input(desktop: Desktop, prompt: int, seconds: float) -> None:
-    """Keep the person's input going for `seconds`, checking all along that the prompt stays."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        desktop.input()
-        assert prompt_windows(desktop) == [prompt], "the prompt went away before any answer"
-        time.sleep(0.25)
-
-
-def wait_for_window(
-    desktop: Desktop, wanted: Callable[[int], bool], timeout: float, what: str
-) -> int:
-    """Keep the person busy (so the time counts) until one of Breather's windows is `wanted`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        windows = [window for window in prompt_windows(desktop) if wanted(window)]
-        if windows:
-            return windows[0]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-        desktop.input()
-        time.sleep(0.25)
-
-
-def wait_for_prompt(desktop: Desktop, timeout: float, what: str) -> int:
-    return wait_for_window(desktop, lambda _window: True, timeout, what)
-
-
-def seed_use(data: Path, app: str, title: str, seconds: float) -> None:
-    """`seconds` of use of `app` earlier today, as if tracked before this start."""
-    store = open_store(sqlite_url(data / "breather.db"), device_uuid="d", device_name="desk")
-    try:
-        end = datetime.now(UTC) - timedelta(seconds=5)
-        window = WindowInfo(app, title, app, f"/usr/bin/{app}")
-        writer = store.writer()
-        writer.record([Span(end - timedelta(seconds=seconds), end, window)])
-        writer.flush(None, 0.0)
-    finally:
-        store.close()
 
 
 def test_a_limit_prompt_holds_until_answered_from_the_keyboard(
@@ -262,7 +112,7 @@ def test_the_crisis_link_steps_a_break_aside_at_once(
     app.wait_ready()
     # Work until the break is due: it starts at a pause in typing, or after a short wait.
     screen = wait_for_window(
-        desktop, lambda w: _size(desktop, w)[0] >= 1280, 120, "the full-screen break"
+        desktop, lambda w: window_size(desktop, w)[0] >= 1280, 120, "the full-screen break"
     )
     xdotool(desktop, "key", "alt+h")  # "Need to talk to someone?"
     wait_until(lambda: screen not in prompt_windows(desktop), 5, "the break to step aside")

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.desktop.app_driver import ARTIFACTS, QUIET_BREAKS, App, named, seed_use
 from tests.desktop.harness import Desktop, wait_until
 from tests.desktop.test_boundaries_desktop import displayed, dunstctl, keep_busy_until
-from tests.desktop.test_prompts_desktop import ARTIFACTS, QUIET_BREAKS, App, named, seed_use
 from tests.wallclock import ShimUnavailable, build_wall_shim
 
 pytestmark = pytest.mark.desktop
