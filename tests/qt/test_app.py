@@ -19,6 +19,7 @@ from breather.store import Store
 from breather.store.queries import day_range, summarize
 from breather.ui.app import BreatherApp
 from breather.ui.widgets import LimitStrip
+from tests.qt.palettes import dark_desktop
 from tests.qt.usage import MONDAY, fill_week
 
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
@@ -328,33 +329,12 @@ def test_take_a_break_now_from_the_tray_opens_the_break_and_help_is_one_click(
 def test_a_dark_desktop_gets_dark_pages_and_a_dark_break(
     store: Store, tmp_path: Path, written, qtbot
 ) -> None:
-    from PySide6.QtGui import QColor, QPalette
-    from PySide6.QtWidgets import QApplication
 
     from breather.rules.exercises import suggest
     from breather.rules.model import BreakPrompt, Choice
     from breather.ui.break_window import BreakWindow
 
-    qt_app = QApplication.instance()
-    assert isinstance(qt_app, QApplication)
-    before = qt_app.palette()
-    dark = QPalette()  # as a dark desktop theme sets it, before Breather starts
-    for role, color in (
-        (QPalette.ColorRole.Window, "#2b2b2b"),
-        (QPalette.ColorRole.Base, "#1e1e1e"),
-        (QPalette.ColorRole.AlternateBase, "#262626"),
-        (QPalette.ColorRole.WindowText, "#e8e8e8"),
-        (QPalette.ColorRole.Text, "#e8e8e8"),
-        (QPalette.ColorRole.Button, "#353535"),
-        (QPalette.ColorRole.ButtonText, "#e8e8e8"),
-        (QPalette.ColorRole.PlaceholderText, "#9a9a9a"),
-        (QPalette.ColorRole.Mid, "#5a5a5a"),
-        (QPalette.ColorRole.Midlight, "#444444"),
-        (QPalette.ColorRole.Highlight, "#2a9d8f"),
-    ):
-        dark.setColor(role, QColor(color))
-    qt_app.setPalette(dark)
-    try:
+    with dark_desktop():
         paths = Paths(tmp_path, tmp_path / "breather.toml", store.url)
         clock = FakeClock(datetime(2026, 11, 22, 15, 0, tzinfo=UTC))
         night = BreatherApp(
@@ -385,8 +365,6 @@ def test_a_dark_desktop_gets_dark_pages_and_a_dark_break(
         corner = picture.toImage().pixelColor(5, 5)
         assert corner.lightness() < 60, corner.name()  # not a bright page in a dark room
         night.window.hide()
-    finally:
-        qt_app.setPalette(before)
 
 
 def test_weekly_review_shows_all_devices_or_one(app: BreatherApp, store: Store, qtbot) -> None:

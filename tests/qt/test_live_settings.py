@@ -26,10 +26,8 @@ every = "20m"
 """
 
 
-@pytest.fixture
-def app(qtbot, store: Store, tmp_path: Path) -> Iterator[BreatherApp]:
-    config = tmp_path / "breather.toml"
-    config.write_text(HAND_WRITTEN)
+def live_app(qtbot, store: Store, tmp_path: Path, config: Path) -> BreatherApp:
+    """The app with its boundaries running, following the settings file `config`."""
     settings_file = SettingsFile(config)
     settings_file.load()
     breather = BreatherApp(
@@ -43,6 +41,14 @@ def app(qtbot, store: Store, tmp_path: Path) -> Iterator[BreatherApp]:
     )
     breather.start_boundaries(RecordingNotifier())
     qtbot.addWidget(breather.window)
+    return breather
+
+
+@pytest.fixture
+def app(qtbot, store: Store, tmp_path: Path) -> Iterator[BreatherApp]:
+    config = tmp_path / "breather.toml"
+    config.write_text(HAND_WRITTEN)
+    breather = live_app(qtbot, store, tmp_path, config)
     yield breather
     breather.window.hide()
 
@@ -213,19 +219,7 @@ def test_a_settings_file_written_by_hand_into_a_new_folder_applies_at_once(
     # A first run with nothing to save writes no file and no folder: the person who then
     # follows the README and creates both by hand must not need a restart.
     config = tmp_path / "config" / "Breather" / "breather.toml"
-    settings_file = SettingsFile(config)
-    settings_file.load()
-    breather = BreatherApp(
-        store=store,
-        settings=settings_file.current.settings,
-        paths=Paths(tmp_path, config, store.url),
-        clock=FakeClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC)),
-        tray_available=True,
-        track=False,
-        settings_file=settings_file,
-    )
-    breather.start_boundaries(RecordingNotifier())
-    qtbot.addWidget(breather.window)
+    breather = live_app(qtbot, store, tmp_path, config)
     assert policy(breather).breaks.eyes.enabled
     config.parent.mkdir(parents=True)
     config.write_text("[breaks.eyes]\nenabled = false\n")

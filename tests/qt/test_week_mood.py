@@ -7,8 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
 
 from breather.clock import FakeClock
 from breather.settings.durations import format_duration
@@ -17,6 +15,7 @@ from breather.settings.paths import Paths
 from breather.store import Store
 from breather.store.checkins import CheckinLog, new_checkin
 from breather.ui.app import BreatherApp
+from tests.qt.palettes import dark_desktop
 from tests.qt.usage import MONDAY, fill_week, local
 
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
@@ -127,24 +126,7 @@ def test_screenshots_of_the_week_with_mood_light_and_dark(
     assert light.window.grab().save(str(ARTIFACTS / "weekly-mood.png"))
     light.window.hide()
 
-    qt_app = QApplication.instance()
-    assert isinstance(qt_app, QApplication)
-    before = qt_app.palette()
-    dark = QPalette()
-    for role, colour in (
-        (QPalette.ColorRole.Window, "#2b2b2b"),
-        (QPalette.ColorRole.Base, "#1e1e1e"),
-        (QPalette.ColorRole.WindowText, "#e8e8e8"),
-        (QPalette.ColorRole.Text, "#e8e8e8"),
-        (QPalette.ColorRole.Button, "#353535"),
-        (QPalette.ColorRole.ButtonText, "#e8e8e8"),
-        (QPalette.ColorRole.PlaceholderText, "#9a9a9a"),
-        (QPalette.ColorRole.Mid, "#5a5a5a"),
-        (QPalette.ColorRole.Midlight, "#444444"),
-    ):
-        dark.setColor(role, QColor(colour))
-    qt_app.setPalette(dark)
-    try:
+    with dark_desktop():
         night = make_app(store, tmp_path)
         qtbot.addWidget(night.window)
         night.window.resize(1280, 800)
@@ -153,8 +135,6 @@ def test_screenshots_of_the_week_with_mood_light_and_dark(
         qtbot.wait(50)
         assert night.window.grab().save(str(ARTIFACTS / "weekly-mood-dark.png"))
         night.window.hide()
-    finally:
-        qt_app.setPalette(before)
 
 
 def test_moving_on_before_the_observations_follow_shows_the_new_weeks_own(
