@@ -18,6 +18,7 @@ import pytest
 
 from breather.monitor import gnome
 from breather.monitor.base import BackendUnavailable, SourceLost, WindowInfo
+from breather.monitor.processes import process_info
 from breather.resources import resource
 from tests.unit.fake_session_bus import Call, FakeSessionBus, Refuse
 
@@ -64,9 +65,7 @@ class Shell:
 def test_the_focused_window_names_its_app_title_and_process(bus: FakeSessionBus) -> None:
     Shell(bus, focused(title="Grüße 🧘 — notes.txt"))
     windows = gnome.open_gnome_windows(bus.connect)
-    me = WindowInfo(
-        "org.gnome.TextEditor", "Grüße 🧘 — notes.txt", *gnome._process_info(os.getpid())
-    )
+    me = WindowInfo("org.gnome.TextEditor", "Grüße 🧘 — notes.txt", *process_info(os.getpid()))
     assert windows.active_window() == me
     assert me.process  # this test's own process: psutil found it from the pid
     assert "GNOME Shell 47.2" in windows.describe()

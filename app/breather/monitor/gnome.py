@@ -31,6 +31,7 @@ import psutil
 
 from breather.monitor.base import BackendUnavailable, SourceLost, WindowInfo
 from breather.monitor.idle_events import IdleFromEvents
+from breather.monitor.processes import process_info
 
 EXTENSION_UUID = "breather@breather.github.io"
 SHELL_BUS_NAME = "org.gnome.Shell"
@@ -194,22 +195,6 @@ class _Focus:
     fullscreen: bool = False
 
 
-def _process_info(pid: int) -> tuple[str, str]:
-    """Name and executable of `pid`, each "" when it cannot be known."""
-    if pid <= 0:
-        return "", ""
-    try:
-        process = psutil.Process(pid)
-    except psutil.Error:
-        return "", ""
-    name = exe = ""
-    with contextlib.suppress(psutil.Error):
-        name = process.name()
-    with contextlib.suppress(psutil.Error):
-        exe = process.exe()
-    return name, exe
-
-
 class GnomeShellWindows:
     """The focused window as Breather's GNOME Shell extension reports it; a WindowSource.
 
@@ -339,7 +324,7 @@ class GnomeShellWindows:
     def _process(self, pid: int) -> tuple[str, str]:
         known = self._pids.get(pid)
         if known is None or not psutil.pid_exists(pid):
-            known = _process_info(pid)
+            known = process_info(pid)
             if len(self._pids) >= 256:
                 self._pids.clear()
             self._pids[pid] = known

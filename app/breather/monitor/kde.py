@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 from breather.monitor.base import BackendUnavailable, SourceLost, WindowInfo
+from breather.monitor.processes import process_info
 from breather.resources import resource
 
 #: The name Breather owns on the session bus while it follows KWin, and what the script calls.
@@ -113,27 +112,11 @@ class KWinWindow:
         )
 
 
-def _process_info(pid: int) -> tuple[str, str]:
-    """Name and executable of `pid`, each "" when it cannot be known."""
-    if pid <= 0:
-        return "", ""
-    try:
-        process = psutil.Process(pid)
-        name = process.name()
-    except psutil.Error:
-        return "", ""
-    try:
-        exe = process.exe()
-    except psutil.Error:
-        exe = ""
-    return name, exe
-
-
 def window_info(window: KWinWindow | None) -> WindowInfo | None:
     """What Breather records for a KWin report; process and exe from its pid."""
     if window is None:
         return None
-    process, exe = _process_info(window.pid)
+    process, exe = process_info(window.pid)
     app = window.resource_class or window.desktop_file or window.resource_name or process
     return WindowInfo(app=app, title=window.caption[:TITLE_MAX_CHARS], process=process, exe=exe)
 

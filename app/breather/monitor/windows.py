@@ -32,9 +32,8 @@ from collections.abc import Callable
 from ctypes import wintypes
 from typing import Any
 
-import psutil
-
 from breather.monitor.base import BackendUnavailable, WindowInfo
+from breather.monitor.processes import process_info
 
 log = logging.getLogger(__name__)
 
@@ -249,24 +248,6 @@ def _file_name(path: str) -> str:
     return path.replace("/", "\\").rsplit("\\", 1)[-1]
 
 
-def psutil_process(pid: int) -> tuple[str, str]:
-    """Name and executable of `pid` from psutil, each "" when even psutil cannot tell.
-
-    psutil names processes from the system's process list, which does not need to open the
-    process, so an elevated app still gets its name when its path stays hidden.
-    """
-    try:
-        process = psutil.Process(pid)
-        name = process.name()
-    except psutil.Error:
-        return "", ""
-    try:
-        exe = process.exe()
-    except psutil.Error:
-        exe = ""
-    return name, exe
-
-
 class ForegroundHook:
     """Wakes a waiting sampler when the window in front or its title changes.
 
@@ -363,7 +344,7 @@ class WindowsDesktop:
         self,
         win32: Win32,
         *,
-        process_of: Callable[[int], tuple[str, str]] = psutil_process,
+        process_of: Callable[[int], tuple[str, str]] = process_info,
         hook: ForegroundHook | None = None,
         sleep: Callable[[float], object] | None = None,
     ) -> None:

@@ -16,9 +16,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import psutil
-
 from breather.monitor.base import BackendUnavailable, SourceLost, WindowInfo
+from breather.monitor.processes import process_info
 
 TITLE_MAX_CHARS = 1024
 """Titles longer than this are cut: reports never need more, and a runaway title costs I/O."""
@@ -198,25 +197,6 @@ def _restore_core_error_classes(conn: Any) -> None:
     table = conn.display.error_classes
     for code, error_class in xerror.xerror_class.items():
         table[code] = error_class
-
-
-def _process_info(pid: int | None) -> tuple[str, str]:
-    """Name and executable of `pid`, each "" when it cannot be known."""
-    if not pid:
-        return "", ""
-    try:
-        process = psutil.Process(pid)
-    except psutil.Error:
-        return "", ""
-    try:
-        name = process.name()
-    except psutil.Error:  # NoSuchProcess, ZombieProcess, AccessDenied
-        name = ""
-    try:
-        exe = process.exe()
-    except psutil.Error:
-        exe = ""
-    return name, exe
 
 
 class X11Desktop:
@@ -433,7 +413,7 @@ class X11Desktop:
         instance, _, klass = wm_class.partition("\x00")
         klass = klass.split("\x00", 1)[0]
         pid = self._read_pid(window)
-        process, exe = _process_info(pid)
+        process, exe = process_info(pid)
         return _Meta(app=klass or process or instance, process=process, exe=exe, pid=pid)
 
     def _meta_for(self, window: Any, wid: int, title: str) -> _Meta:
